@@ -1,0 +1,85 @@
+package dev.porter.cli;
+
+import dev.porter.config.ConfigException;
+import dev.porter.config.ConfigLoader;
+import dev.porter.config.Endpoint;
+import dev.porter.config.PorterConfig;
+import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.StartException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code porter run}: runs in the foreground until SIGTERM or SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run in the foreground (systemd style). Without -c, use the embedded default.")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter");
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the configuration file")
+  Optional<Path> file = Optional.empty();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PorterConfig cfg;
+    try {
+      cfg = file.isPresent() ? ConfigLoader.load(file.get()) : ConfigLoader.loadDefault();
+    } catch (ConfigException e) {
+      e.problems().forEach(System.err::println);
+      return Main.USAGE;
+    }
+    Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
+    try {
+      porter.start();
+    } catch (StartException e) {
+      System.err.println("porter: " + e.getMessage());
+      return Main.RUNTIME;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String sig : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(sig), s -> {
+        log.info("porter: SIG{} received, shutting down", s.getName());
+        stop.countDown();
+      });
+    }
+    writePidfile(cfg);
+    if (file.isEmpty()) tellHowToTry(cfg, porter);
+    stop.await();
+    porter.shutdown();
+    cfg.pidfile().ifPresent(p -> p.toFile().delete());
+    log.info("porter: stopped");
+    return Main.OK;
+  }
+
+  private static void writePidfile(PorterConfig cfg) {
+    if (cfg.pidfile().isEmpty()) return;
+    Path p = cfg.pidfile().get();
+    try {
+      Files.writeString(p, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      log.warn("porter: cannot write pidfile {}: {}", p, e.toString());
+    }
+  }
+
+  // DESIGN.md §3: on the embedded default, one line telling the user how to try it.
+  private static void tellHowToTry(PorterConfig cfg, Porter porter) {
+    cfg.components().stream().filter(c -> c.isTcpmuxMaster() && c.socket().isPresent()).findFirst()
+        .ifPresent(m -> {
+          Endpoint ep = m.socket().get();
+          int port = porter.port(m.name()).orElse(ep.port());
+          System.out.printf("porter: TCPMUX master on %s:%d; try: printf 'help\\r\\n' | nc %s %d%n",
+              ep.host(), port, ep.host(), port);
+          System.out.flush();
+        });
+  }
+}

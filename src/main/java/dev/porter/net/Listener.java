@@ -1,0 +1,216 @@
+package dev.porter.net;
+
+import dev.porter.config.Endpoint;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket (TCP or Unix) registered on one event loop. Binding happens on the caller's
+ * thread so that errors reach the caller; accepting happens on the loop.
+ */
+public final class Listener implements IoReady {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
+  /** Connections accepted per wake-up before other channels get a turn. */
+  private static final int ACCEPT_BATCH = 64;
+  /** Listen backlog; the kernel caps it at net.core.somaxconn. */
+  private static final int BACKLOG = 4096;
+  /** Pause after an accept error such as EMFILE, so a full descriptor table cannot spin the loop. */
+  private static final long ACCEPT_ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final EventLoop loop;
+  private final ServerSocketChannel server;
+  private final Endpoint endpoint;
+  private final Optional<Path> unixPath;
+  private volatile AcceptHandler handler;
+  private SelectionKey key;
+  private boolean paused;
+  private volatile boolean closed;
+
+  private Listener(EventLoop loop, ServerSocketChannel server, Endpoint endpoint, Optional<Path> unixPath) {
+    this.loop = loop;
+    this.server = server;
+    this.endpoint = endpoint;
+    this.unixPath = unixPath;
+  }
+
+  /** Binds the endpoint now (throws on failure); accepting starts with {@link #start}. */
+  public static Listener bind(EventLoop loop, Endpoint endpoint) throws IOException {
+    switch (endpoint.scheme()) {
+      case INET: {
+        ServerSocketChannel s = ServerSocketChannel.open();
+        try {
+          s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+          s.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
+        } catch (IOException e) {
+          Connection.closeQuietly(s);
+          throw e;
+        }
+        return new Listener(loop, s, endpoint, Optional.empty());
+      }
+      case UNIX: {
+        Path path = endpoint.path();
+        removeStaleSocket(path);
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+          s.bind(UnixDomainSocketAddress.of(path), BACKLOG);
+          applyOwnership(path, endpoint);
+        } catch (IOException e) {
+          Connection.closeQuietly(s);
+          throw e;
+        }
+        return new Listener(loop, s, endpoint, Optional.of(path));
+      }
+      default:
+        throw new IOException("cannot listen on " + endpoint);
+    }
+  }
+
+  // A socket file left behind by a dead process refuses connections: remove it. A live one is in use.
+  private static void removeStaleSocket(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
+    if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) throw new IOException(path + " exists and is not a socket");
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      throw new IOException(path + " is in use by another process");
+    } catch (ConnectException stale) {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  private static void applyOwnership(Path path, Endpoint ep) throws IOException {
+    if (ep.mode().isPresent()) Files.setPosixFilePermissions(path, permissions(ep.mode().get()));
+    UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+    if (ep.owner().isPresent()) Files.setOwner(path, users.lookupPrincipalByName(ep.owner().get()));
+    if (ep.group().isPresent()) {
+      GroupPrincipal g = users.lookupPrincipalByGroupName(ep.group().get());
+      Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(g);
+    }
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < order.length; i++) if ((mode & (1 << i)) != 0) p.add(order[i]);
+    return p;
+  }
+
+  /** Starts accepting on the loop, handing each connection to {@code h}. */
+  public void start(AcceptHandler h) {
+    this.handler = h;
+    loop.execute(() -> {
+      if (closed) return;
+      try {
+        server.configureBlocking(false);
+        key = loop.register(server, SelectionKey.OP_ACCEPT, this);
+      } catch (IOException e) {
+        log.error("listener {}: cannot register: {}", endpoint, e.toString());
+      }
+    });
+  }
+
+  /** Replaces the accept handler (reload keeps the socket, changes what serves it). */
+  public void setHandler(AcceptHandler h) {
+    this.handler = h;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The bound address (with the real port when the endpoint said port 0). */
+  public SocketAddress localAddress() {
+    try {
+      return server.getLocalAddress();
+    } catch (IOException e) {
+      return endpoint.socketAddress();
+    }
+  }
+
+  /** The bound TCP port, or -1 for a Unix socket. */
+  public int port() {
+    SocketAddress a = localAddress();
+    return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : -1;
+  }
+
+  /** The listening channel itself (for {@code wait}-mode children that accept themselves). */
+  public ServerSocketChannel channel() {
+    return server;
+  }
+
+  /** Stops or restarts accepting without closing the socket; call on the loop. */
+  public void pause(boolean pause) {
+    paused = pause;
+    if (key != null && key.isValid()) key.interestOps(pause ? 0 : SelectionKey.OP_ACCEPT);
+  }
+
+  @Override
+  public void ready(int ops) {
+    for (int i = 0; i < ACCEPT_BATCH && !paused; i++) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        log.warn("listener {}: accept failed: {}", endpoint, e.toString());
+        pause(true);
+        loop.schedule(ACCEPT_ERROR_PAUSE_NANOS, () -> {
+          if (!closed) pause(false);
+        });
+        return;
+      }
+      if (ch == null) return;
+      handler.accepted(ch);
+    }
+  }
+
+  @Override
+  public void failed(RuntimeException e) {
+    // A handler bug must not close the listener; the accepted channel was the handler's.
+  }
+
+  /** Closes the socket (on its loop) and removes a Unix socket's file. */
+  public void close() {
+    closed = true;
+    Runnable r = () -> {
+      if (key != null) key.cancel();
+      Connection.closeQuietly(server);
+      unixPath.ifPresent(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          log.warn("listener {}: cannot remove {}: {}", endpoint, p, e.toString());
+        }
+      });
+    };
+    if (loop.inLoop()) r.run();
+    else loop.execute(r);
+  }
+
+  @Override
+  public String toString() {
+    return "listener " + endpoint;
+  }
+}

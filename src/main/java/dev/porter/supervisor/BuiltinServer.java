@@ -1,0 +1,25 @@
+package dev.porter.supervisor;
+
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/** Serves a connection with one of porter's own services; as a subordinate it answers {@code +} first. */
+final class BuiltinServer implements Server {
+  private static final byte[] PLUS = "+\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final Supplier<ConnectionHandler> handlers;
+
+  BuiltinServer(Supplier<ConnectionHandler> handlers) {
+    this.handlers = handlers;
+  }
+
+  @Override
+  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
+    // Built-ins have no server of their own to answer, so porter says "+" (tcpmuxplus semantics).
+    if (viaTcpmux) c.write(PLUS);
+    c.setHandler(handlers.get(), leftover);
+  }
+}

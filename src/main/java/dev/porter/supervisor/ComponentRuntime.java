@@ -1,0 +1,26 @@
+package dev.porter.supervisor;
+
+import dev.porter.acl.AclChain;
+import dev.porter.config.ComponentSpec;
+import dev.porter.net.Admission;
+import dev.porter.net.Listener;
+import java.util.Optional;
+
+/** A component as porter runs it: its declaration, its limits and counters, its socket. */
+final class ComponentRuntime {
+  final ComponentSpec spec;
+  final Admission admission;
+  /** Global ACL then the component's own; subordinates add theirs in the master. */
+  final AclChain acls;
+  Optional<Listener> listener = Optional.empty();
+
+  ComponentRuntime(ComponentSpec spec, AclChain acls) {
+    this.spec = spec;
+    this.acls = acls;
+    this.admission = new Admission(spec.maxInstances(), spec.maxRate());
+  }
+
+  String name() {
+    return spec.name();
+  }
+}

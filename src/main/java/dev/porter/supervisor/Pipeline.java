@@ -1,0 +1,109 @@
+package dev.porter.supervisor;
+
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.LingeringClose;
+import dev.porter.tcpmux.TcpmuxMaster;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The path of every accepted connection, in one place: accept → ACL chain → limits → server
+ * (which for a TCPMUX master continues with the name line, subordinate ACL, limits, service).
+ */
+final class Pipeline {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
+
+  private final Porter porter;
+
+  Pipeline(Porter porter) {
+    this.porter = porter;
+  }
+
+  /** Called on the listener's loop for each accepted channel. */
+  void accepted(ComponentRuntime rt, Server server, SocketChannel channel) {
+    Connection.open(porter.loops().next(), channel, new Entry(rt, server));
+  }
+
+  /** Runs the checks once the connection is registered on its own loop. */
+  private final class Entry implements ConnectionHandler {
+    private final ComponentRuntime rt;
+    private final Server server;
+
+    Entry(ComponentRuntime rt, Server server) {
+      this.rt = rt;
+      this.server = server;
+    }
+
+    @Override
+    public void onOpen(Connection c) {
+      Optional<String> layer = rt.acls.refusingLayer(c.remoteAddress());
+      if (layer.isPresent()) {
+        log.info("component {}: refused {} (acl {})", rt.name(), c.client(), layer.get());
+        if (rt.spec.isTcpmuxMaster()) TcpmuxMaster.refuse(c, "access denied");
+        else c.close();
+        return;
+      }
+      if (!admit(rt, c, Optional.empty())) return;
+      server.serve(c, ByteBuffer.allocate(0), false);
+    }
+
+    @Override
+    public void onData(Connection c, ByteBuffer data) {
+      // Not reached: onOpen always installs the next handler or closes.
+      data.position(data.limit());
+    }
+  }
+
+  /**
+   * Applies the component's limits; on success records the session and its close log line, on
+   * refusal logs it and answers (TCPMUX reply when {@code tcpmuxReply} says so). Returns admitted.
+   */
+  boolean admit(ComponentRuntime rt, Connection c, Optional<Session> viaMaster) {
+    Optional<String> refusal = rt.admission.tryAdmit(System.nanoTime());
+    if (refusal.isPresent()) {
+      log.info("component {}: refused {} ({})", rt.name(), c.client(), refusal.get());
+      if (viaMaster.isPresent()) {
+        TcpmuxMaster.refuse(c, rt.spec.maxInstancesMessage().orElse(refusalText(refusal.get())));
+      } else {
+        rt.spec.maxInstancesMessage().ifPresent(m -> c.write(line(m)));
+        LingeringClose.start(c);
+      }
+      return false;
+    }
+    c.onClose(x -> rt.admission.release());
+    if (viaMaster.isPresent()) {
+      viaMaster.get().component = rt.name();
+    } else {
+      Session s = new Session(c, rt.name());
+      porter.addSession(s);
+      c.onClose(x -> {
+        porter.removeSession(s);
+        logClose(s);
+      });
+      c.attach(s);
+    }
+    return true;
+  }
+
+  private static String refusalText(String limit) {
+    return limit.equals("max-rate") ? "too many connections, try again later" : "service busy";
+  }
+
+  private static byte[] line(String message) {
+    String m = message.endsWith("\n") ? message : message + "\r\n";
+    return m.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void logClose(Session s) {
+    Connection c = s.connection;
+    long micros = (System.nanoTime() - c.openedNanos()) / 1000;
+    log.info("component {}: {} {} in={} out={} duration={}.{}ms", s.component,
+        c.isDetached() ? "handed over" : "closed", c.client(), c.bytesIn(), c.bytesOut(),
+        micros / 1000, String.format("%03d", micros % 1000));
+  }
+}

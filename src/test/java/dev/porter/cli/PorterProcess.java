@@ -1,0 +1,94 @@
+package dev.porter.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The real porter jar run as a child process of the test, with its output collected. */
+final class PorterProcess implements AutoCloseable {
+  final Process process;
+  final List<String> stdout = new CopyOnWriteArrayList<>();
+  final List<String> stderr = new CopyOnWriteArrayList<>();
+
+  private PorterProcess(Process p) {
+    this.process = p;
+    pump(p.getInputStream(), stdout);
+    pump(p.getErrorStream(), stderr);
+  }
+
+  static Path jar() {
+    Path p = Path.of(System.getProperty("porter.jar", "target/porter.jar"));
+    if (!Files.exists(p)) throw new AssertionError("build the jar first (mvn package): " + p);
+    return p;
+  }
+
+  static PorterProcess start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("JOURNAL_STREAM");
+    return new PorterProcess(pb.start());
+  }
+
+  /** Runs to completion (bounded) and returns the exit code. */
+  static PorterProcess run(String... args) throws Exception {
+    PorterProcess p = start(args);
+    if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
+      p.process.destroyForcibly();
+      throw new AssertionError("porter " + List.of(args) + " did not finish");
+    }
+    p.drain();
+    return p;
+  }
+
+  int exitCode() {
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM and waits (bounded) for the exit code. */
+  int terminate() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("porter did not stop on SIGTERM");
+    }
+    drain();
+    return process.exitValue();
+  }
+
+  private final List<Thread> pumps = new ArrayList<>();
+
+  private void pump(java.io.InputStream in, List<String> into) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) into.add(line);
+      } catch (IOException ignored) {
+        // the process went away
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    pumps.add(t);
+  }
+
+  private void drain() throws InterruptedException {
+    for (Thread t : pumps) t.join(10_000);
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) process.destroyForcibly();
+  }
+}

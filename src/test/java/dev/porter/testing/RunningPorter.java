@@ -1,0 +1,35 @@
+package dev.porter.testing;
+
+import dev.porter.config.ConfigLoader;
+import dev.porter.config.PorterConfig;
+import dev.porter.supervisor.Porter;
+import java.time.Clock;
+
+/** A porter started in this JVM from HOCON text, stopped at close. */
+public final class RunningPorter implements AutoCloseable {
+  private final Porter porter;
+
+  private RunningPorter(Porter porter) {
+    this.porter = porter;
+  }
+
+  public static RunningPorter start(String hocon) throws Exception {
+    PorterConfig cfg = ConfigLoader.parse(hocon, "test.conf");
+    Porter p = new Porter(cfg, 2, Clock.systemDefaultZone());
+    p.start();
+    return new RunningPorter(p);
+  }
+
+  public Porter porter() {
+    return porter;
+  }
+
+  public int port(String component) {
+    return porter.port(component).orElseThrow(() -> new AssertionError(component + " does not listen"));
+  }
+
+  @Override
+  public void close() throws Exception {
+    porter.shutdown();
+  }
+}
