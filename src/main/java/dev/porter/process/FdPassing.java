@@ -10,14 +10,16 @@ import jnr.posix.POSIXFactory;
 /**
  * Passes a descriptor over a connected unix stream socket with SCM_RIGHTS (unix(7)), and receives
  * one: what porter's {@code pass-fd} mode does with accepted connections, and what the daemon at
- * the other end does to get them. Both sides block; call them from a worker thread.
+ * the other end does to get them. Both sides block; call them from a worker thread. A stream
+ * socket carries ancillary data only along with real data, so each descriptor rides on one zero
+ * byte.
  */
 public final class FdPassing {
   private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
   private static final int SOL_SOCKET = 1;
   private static final int SCM_RIGHTS = 1;
-  /** A stream socket carries no ancillary data without at least one byte of real data. */
-  private static final byte[] ONE_BYTE = {0};
+  /** The received descriptor is close-on-exec, like every descriptor the JDK opens. */
+  private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
   private FdPassing() {}
 
@@ -29,7 +31,9 @@ public final class FdPassing {
   public static void send(int unixSocket, int fd) {
     if (fd < 0) throw new IllegalArgumentException("fd must be >= 0, got " + fd);
     MsgHdr msg = POSIX.allocateMsgHdr();
-    msg.setIov(new ByteBuffer[] {ByteBuffer.wrap(ONE_BYTE)});
+    // jnr-posix passes the iov buffers' addresses as they are: they must be direct.
+    ByteBuffer data = ByteBuffer.allocateDirect(1).put(0, (byte) 0);
+    msg.setIov(new ByteBuffer[] {data});
     CmsgHdr c = msg.allocateControl(Integer.BYTES);
     c.setLevel(SOL_SOCKET);
     c.setType(SCM_RIGHTS);
@@ -51,7 +55,7 @@ public final class FdPassing {
     MsgHdr msg = POSIX.allocateMsgHdr();
     msg.setIov(new ByteBuffer[] {ByteBuffer.allocateDirect(1)});
     msg.allocateControl(Integer.BYTES);
-    int n = POSIX.recvmsg(unixSocket, msg, 0);
+    int n = POSIX.recvmsg(unixSocket, msg, MSG_CMSG_CLOEXEC);
     if (n < 0) {
       throw new IllegalStateException(
           "cannot receive a fd on fd " + unixSocket + ": " + Libc.strerror(POSIX.errno()));

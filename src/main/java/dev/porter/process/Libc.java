@@ -21,6 +21,7 @@ final class Libc {
   static final int EACCES = 13;
   static final int ECHILD = 10;
   static final int EPERM = 1;
+  static final int EBADF = 9;
 
   static final int O_RDONLY = 0;
   static final int O_WRONLY = 1;

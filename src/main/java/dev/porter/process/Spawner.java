@@ -125,6 +125,12 @@ public final class Spawner {
       } finally {
         if (oldMask >= 0) Libc.C.umask(oldMask);
       }
+      if (rc == Libc.EBADF) {
+        throw new SpawnException(
+            "cannot start " + program + ": a descriptor to hand over is not open (stdio="
+                + java.util.Arrays.toString(stdFds) + " extra=" + req.extraFds() + ")",
+            rc, SpawnException.CANNOT_EXECUTE);
+      }
       if (rc != 0) throw SpawnException.cannotExecute(program, rc);
       reaper.register(pid.getValue(), onExit);
       return pid.getValue();

@@ -242,4 +242,33 @@ class SpawnerIT {
       assertTrue(e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
     }
   }
+
+  @Test
+  void porterStdinAndStdoutCanBeSwappedInTheChildWithoutClobberingEachOther() throws Exception {
+    long self = ProcessHandle.current().pid();
+    Child c =
+        start(
+            cmd("sleep", "5")
+                .stdin(Stdio.inherit(1))
+                .stdout(Stdio.inherit(0))
+                .stderr(Stdio.inherit(1))
+                .build());
+    try {
+      assertEquals(List.of(0, 1, 2), ProcFs.fds(c.pid()));
+      assertEquals(ProcFs.fdTarget(self, 1), ProcFs.fdTarget(c.pid(), 0));
+      assertEquals(ProcFs.fdTarget(self, 0), ProcFs.fdTarget(c.pid(), 1));
+      assertEquals(ProcFs.fdTarget(self, 1), ProcFs.fdTarget(c.pid(), 2));
+    } finally {
+      Processes.kill(c.pid(), Processes.SIGKILL);
+    }
+    c.await();
+  }
+
+  @Test
+  void aClosedDescriptorToHandOverIsAClearSpawnException() {
+    SpawnException e =
+        assertThrows(SpawnException.class, () -> start(cmd("true").stdin(Stdio.inherit(9999)).build()));
+    assertTrue(e.getMessage().startsWith("cannot start true: a descriptor to hand over is not open"),
+        e.getMessage());
+  }
 }
