@@ -271,4 +271,32 @@ class SpawnerIT {
     assertTrue(e.getMessage().startsWith("cannot start true: a descriptor to hand over is not open"),
         e.getMessage());
   }
+
+  @Test
+  void groupAloneChangesOnlyTheGroupWhenRootOrIsRefusedClearly() throws Exception {
+    Path out = tmp.resolve("out");
+    SpawnRequest req =
+        cmd("sh", "-c", "id -u; id -g")
+            .credentials(new Credentials(java.util.Optional.empty(), java.util.Optional.of("nogroup")))
+            .stdout(Stdio.append(out))
+            .build();
+    if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
+      assertEquals(ExitStatus.exited(0), start(req).await());
+      assertEquals("0\n65534\n", Files.readString(out));
+    } else {
+      SpawnException e = assertThrows(SpawnException.class, () -> start(req));
+      assertTrue(e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anUnknownUserIsASpawnExceptionNamingIt() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+        "user lookup happens only when running as root; the refusal is tested above");
+    SpawnException e =
+        assertThrows(SpawnException.class,
+            () -> start(cmd("true").credentials(Credentials.user("no-such-user-x")).build()));
+    assertEquals("unknown user \"no-such-user-x\"", e.getMessage());
+  }
 }
