@@ -1,0 +1,267 @@
+package dev.porter.config;
+
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Reads the statements of one {@code components.NAME { ... }} block into a {@link Draft}. */
+final class ComponentReader {
+  static final List<String> KEYS = List.of(
+      "socket", "builtin", "tcpmux-master", "service", "flags", "acl", "max-instances",
+      "max-instances-message", "max-rate", "name-timeout", "command", "route", "pass-fd-socket",
+      "mode", "user", "group", "umask", "chdir", "env", "limits", "prerequisites", "stdout", "stderr",
+      "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "telnet-log", "mux",
+      "mux-link");
+  static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
+  static final List<String> MUX_KEYS = List.of("listen", "connect", "command");
+  /** The resource limits prlimit(1) knows, by its names. */
+  static final List<String> LIMITS = List.of("as", "core", "cpu", "data", "fsize", "locks",
+      "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+
+  static final Map<String, Mode> MODES = names(Mode.values(), Mode::configName);
+  static final Map<String, Builtin> BUILTINS = names(Builtin.values(), Builtin::configName);
+  static final Map<String, Flag> FLAGS = names(Flag.values(), Flag::configName);
+  static final Map<String, ProxyProtocol> PROXY = names(ProxyProtocol.values(),
+      p -> p.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+
+  private static final Set<Endpoint.Scheme> LISTEN = EnumSet.of(Endpoint.Scheme.INET, Endpoint.Scheme.UNIX);
+  private static final Set<Endpoint.Scheme> ROUTE = EnumSet.allOf(Endpoint.Scheme.class);
+  private static final Set<Endpoint.Scheme> UNIX = EnumSet.of(Endpoint.Scheme.UNIX);
+
+  private final Values values;
+  private final AclTable acls;
+
+  ComponentReader(Values values, AclTable acls) {
+    this.values = values;
+    this.acls = acls;
+  }
+
+  Draft read(String name, ConfigObject decl) {
+    Draft d = new Draft(name, decl, values.origin(decl));
+    values.rejectUnknownKeys(decl, "components." + name + ".", KEYS);
+    for (String k : values.sortedKeys(decl)) {
+      if (KEYS.contains(k)) statement(d, k, decl.get(k), d.key(k));
+    }
+    d.command = command(d, d.commandValue, d.key("command"), d.flags.contains(Flag.SHELL));
+    d.muxCommand = command(d, d.muxCommandValue, d.key("mux.command"), false);
+    return d;
+  }
+
+  private void statement(Draft d, String k, ConfigValue v, String key) {
+    switch (k) {
+      case "socket": d.socket = values.endpoint(v, key, LISTEN).orElse(null); break;
+      case "builtin": d.builtin = values.choice(v, key, "builtin", BUILTINS).orElse(null); break;
+      case "tcpmux-master": d.master = values.word(v, key).orElse(null); break;
+      case "service": d.service = service(v, key); break;
+      case "flags": flags(d, v, key); break;
+      case "acl": d.acl = acls.acl(v, key).orElse(null); break;
+      case "max-instances": d.maxInstances = values.intAtLeast(v, key, 1).orElse(null); break;
+      case "max-instances-message": d.maxInstancesMessage = values.string(v, key).orElse(null); break;
+      case "max-rate": d.maxRate = values.intAtLeast(v, key, 1).orElse(null); break;
+      case "name-timeout": d.nameTimeout = positive(v, key); break;
+      case "command": d.commandValue = v; break;
+      case "route": d.route = values.endpoint(v, key, ROUTE).orElse(null); break;
+      case "pass-fd-socket": d.passFdSocket = values.endpoint(v, key, UNIX).orElse(null); break;
+      case "mode": d.mode = values.choice(v, key, "mode", MODES).orElse(null); break;
+      case "user": d.user = values.word(v, key).orElse(null); break;
+      case "group": d.group = values.word(v, key).orElse(null); break;
+      case "umask": d.umask = umask(v, key); break;
+      case "chdir": d.chdir = values.path(v, key).orElse(null); break;
+      case "env": d.env = env(v, key); break;
+      case "limits": d.limits = limits(v, key); break;
+      case "prerequisites": d.prerequisites = values.words(v, key, true).orElse(null); break;
+      case "stdout": d.stdout = output(v, key); break;
+      case "stderr": d.stderr = output(v, key); break;
+      case "return-code": d.returnCodes = ReturnCodes.read(v, key, values).orElse(null); break;
+      case "idle-timeout": d.idleTimeout = values.duration(v, key).orElse(null); break;
+      case "connect-timeout": d.connectTimeout = positive(v, key); break;
+      case "proxy-protocol": d.proxyProtocol = values.choice(v, key, "proxy-protocol", PROXY).orElse(null); break;
+      case "telnet-log": d.telnetLog = values.path(v, key).orElse(null); break;
+      case "mux": mux(d, v, key); break;
+      case "mux-link": d.muxLink = values.word(v, key).orElse(null); break;
+      default: throw new AssertionError(k);
+    }
+  }
+
+  private String service(ConfigValue v, String key) {
+    Optional<String> s = values.word(v, key);
+    // RFC 1078: the name line, CRLF included, must fit the master's 256-byte line limit.
+    if (s.isPresent() && s.get().length() > 254) {
+      values.problem(v, key, "a service name can be at most 254 characters long");
+      return null;
+    }
+    return s.orElse(null);
+  }
+
+  private java.time.Duration positive(ConfigValue v, String key) {
+    Optional<java.time.Duration> d = values.duration(v, key);
+    if (d.isPresent() && d.get().isZero()) {
+      values.problem(v, key, "must be longer than 0");
+      return null;
+    }
+    return d.orElse(null);
+  }
+
+  private void flags(Draft d, ConfigValue v, String key) {
+    // One flag alone may be written without brackets: flags = wait.
+    List<? extends ConfigValue> items =
+        v.valueType() == ConfigValueType.LIST ? (com.typesafe.config.ConfigList) v : List.of(v);
+    for (ConfigValue item : items) {
+      values.choice(item, key, "flag", FLAGS).ifPresent(d.flags::add);
+    }
+  }
+
+  private Integer umask(ConfigValue v, String key) {
+    // Written like umask(1): octal digits, whether quoted ("022") or not (022).
+    Optional<String> s = values.string(v, key);
+    if (s.isEmpty()) return null;
+    String t = s.get().trim();
+    if (t.isEmpty() || t.length() > 4 || !t.chars().allMatch(c -> c >= '0' && c <= '7')
+        || Integer.parseInt(t, 8) > 0777) {
+      values.problem(v, key, "umask must be octal from 000 to 777, got \"" + t + "\"");
+      return null;
+    }
+    return Integer.parseInt(t, 8);
+  }
+
+  private EnvSpec env(ConfigValue v, String key) {
+    Optional<ConfigObject> obj = values.object(v, key);
+    if (obj.isEmpty()) return null;
+    ConfigObject o = obj.get();
+    values.rejectUnknownKeys(o, key + ".", ENV_KEYS);
+    boolean clear = false;
+    List<String> keep = List.of();
+    List<String> unset = List.of();
+    Map<String, String> set = new LinkedHashMap<>();
+    if (o.containsKey("clear")) clear = values.bool(o.get("clear"), key + ".clear").orElse(false);
+    if (o.containsKey("keep")) keep = envNames(o.get("keep"), key + ".keep", true);
+    if (o.containsKey("unset")) unset = envNames(o.get("unset"), key + ".unset", false);
+    if (o.containsKey("set")) {
+      values.object(o.get("set"), key + ".set").ifPresent(s -> {
+        for (String name : values.sortedKeys(s)) {
+          ConfigValue val = s.get(name);
+          String k = key + ".set." + name;
+          if (!isEnvName(name, false)) {
+            values.problem(val, k, "not an environment variable name: \"" + name + "\"");
+          } else if (val.valueType() == ConfigValueType.OBJECT) {
+            values.problem(val, k, "must be a string (put a name with dots in quotes: \"A.B\" = ...)");
+          } else {
+            values.string(val, k).ifPresent(str -> set.put(name, str));
+          }
+        }
+      });
+    }
+    return new EnvSpec(clear, keep, Collections.unmodifiableMap(set), unset);
+  }
+
+  private List<String> envNames(ConfigValue v, String key, boolean patterns) {
+    List<String> names = values.words(v, key, false).orElse(List.of());
+    for (String n : names) {
+      if (!isEnvName(n, patterns)) values.problem(v, key, "not an environment variable name: \"" + n + "\"");
+    }
+    return names;
+  }
+
+  // POSIX names are [A-Za-z_][A-Za-z0-9_]*; "keep" also takes glob patterns such as LC_*.
+  private static boolean isEnvName(String n, boolean patterns) {
+    if (n.isEmpty() || n.indexOf('=') >= 0) return false;
+    for (int i = 0; i < n.length(); i++) {
+      char c = n.charAt(i);
+      boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9')
+          || (patterns && (c == '*' || c == '?'));
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private Map<String, Long> limits(ConfigValue v, String key) {
+    Optional<ConfigObject> obj = values.object(v, key);
+    if (obj.isEmpty()) return null;
+    values.rejectUnknownKeys(obj.get(), key + ".", LIMITS);
+    Map<String, Long> out = new TreeMap<>();
+    for (String name : values.sortedKeys(obj.get())) {
+      if (!LIMITS.contains(name)) continue;
+      ConfigValue val = obj.get().get(name);
+      if (val.valueType() == ConfigValueType.STRING && ((String) val.unwrapped()).trim().equalsIgnoreCase("unlimited")) {
+        out.put(name, -1L);
+      } else if (val.valueType() == ConfigValueType.NUMBER || val.valueType() == ConfigValueType.STRING) {
+        values.number(val, key + "." + name, 0).ifPresent(n -> out.put(name, n));
+      } else {
+        values.problem(val, key + "." + name, "must be a number or \"unlimited\", got " + Values.describe(val));
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private OutputSpec output(ConfigValue v, String key) {
+    Optional<String> s = values.string(v, key);
+    if (s.isEmpty()) return null;
+    String t = s.get().trim();
+    if (t.equals("log")) return new OutputSpec(OutputSpec.Kind.LOG, Optional.empty());
+    if (t.startsWith("file ") || t.startsWith("file\t")) {
+      String path = t.substring(5).trim();
+      if (!path.isEmpty()) return new OutputSpec(OutputSpec.Kind.FILE, Optional.of(java.nio.file.Path.of(path)));
+    }
+    String first = t.split("\\s+")[0];
+    values.problem(v, key, "must be \"file PATH\" or \"log\", got \"" + t + "\""
+        + (first.equals("file") ? "" : Suggest.didYouMean(first, List.of("file", "log"))));
+    return null;
+  }
+
+  private void mux(Draft d, ConfigValue v, String key) {
+    Optional<ConfigObject> obj = values.object(v, key);
+    if (obj.isEmpty()) return;
+    ConfigObject o = obj.get();
+    values.rejectUnknownKeys(o, key + ".", MUX_KEYS);
+    if (o.containsKey("listen")) d.muxListen = values.endpoint(o.get("listen"), key + ".listen", LISTEN).orElse(null);
+    if (o.containsKey("connect")) d.muxConnect = values.endpoint(o.get("connect"), key + ".connect", LISTEN).orElse(null);
+    if (o.containsKey("command")) d.muxCommandValue = o.get("command");
+  }
+
+  /** argv from a list, or from a string split like a shell would (or run by /bin/sh with {@code shell}). */
+  private List<String> command(Draft d, ConfigValue v, String key, boolean shell) {
+    if (v == null) return null;
+    if (v.valueType() == ConfigValueType.LIST) {
+      Optional<List<String>> argv = values.strings(v, key);
+      if (argv.isEmpty()) return null;
+      if (argv.get().isEmpty() || argv.get().get(0).isBlank()) {
+        values.problem(v, key, "must name a program to run, got an empty command");
+        return null;
+      }
+      if (shell) {
+        values.problem(v, key, "with flags = [shell] the command must be one string for /bin/sh -c, got a list");
+        return null;
+      }
+      return argv.get();
+    }
+    Optional<String> s = values.string(v, key);
+    if (s.isEmpty()) return null;
+    if (s.get().isBlank()) {
+      values.problem(v, key, "must name a program to run, got an empty command");
+      return null;
+    }
+    if (shell) return List.of("/bin/sh", "-c", s.get());
+    try {
+      return CommandLine.split(s.get());
+    } catch (ConfigException e) {
+      values.problem(v, key, e.getMessage());
+      return null;
+    }
+  }
+
+  private static <E> Map<String, E> names(E[] all, java.util.function.Function<E, String> name) {
+    Map<String, E> m = new LinkedHashMap<>();
+    for (E e : all) m.put(name.apply(e), e);
+    return Collections.unmodifiableMap(m);
+  }
+}
