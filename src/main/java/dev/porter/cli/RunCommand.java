@@ -38,19 +38,21 @@ final class RunCommand implements Callable<Integer> {
       e.problems().forEach(System.err::println);
       return Main.USAGE;
     }
-    Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
-    try {
-      porter.start();
-    } catch (StartException e) {
-      System.err.println("porter: " + e.getMessage());
-      return Main.RUNTIME;
-    }
+    // Handlers go in before the sockets are bound: a SIGTERM that arrives as soon as porter
+    // listens must stop it cleanly, not kill the JVM.
     CountDownLatch stop = new CountDownLatch(1);
     for (String sig : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(sig), s -> {
         log.info("porter: SIG{} received, shutting down", s.getName());
         stop.countDown();
       });
+    }
+    Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
+    try {
+      porter.start();
+    } catch (StartException e) {
+      System.err.println("porter: " + e.getMessage());
+      return Main.RUNTIME;
     }
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);

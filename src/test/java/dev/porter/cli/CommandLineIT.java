@@ -98,8 +98,9 @@ class CommandLineIT {
       try (Client c = Client.to(port)) {
         c.send("before");
         assertEquals("before", c.readN("before"));
-        p.process.destroy();
-        Await.until("porter to log the shutdown", () -> p.stderr.stream().anyMatch(l -> l.contains("SIGTERM")));
+        p.signal("TERM");
+        Await.until(() -> "porter to log the shutdown; stderr: " + p.stderr, Duration.ofSeconds(10),
+            () -> p.stderr.stream().anyMatch(l -> l.contains("SIGTERM")));
         // The open connection keeps working during the grace period ...
         c.send("during");
         assertEquals("during", c.readN("during"));

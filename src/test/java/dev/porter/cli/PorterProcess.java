@@ -52,9 +52,18 @@ final class PorterProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Sends a signal with kill(1). Process.destroy() is not used: on this platform it sometimes
+   * skips the signal when the JDK's start-time check of the pid disagrees.
+   */
+  void signal(String name) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) throw new AssertionError("kill -" + name + " failed");
+  }
+
   /** Sends SIGTERM and waits (bounded) for the exit code. */
   int terminate() throws Exception {
-    process.destroy();
+    signal("TERM");
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("porter did not stop on SIGTERM");
