@@ -138,7 +138,9 @@ public final class ConfigLoader {
     if (e instanceof com.typesafe.config.ConfigException.IO && e.getCause() != null) {
       Throwable cause = e.getCause();
       String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      if (cause instanceof java.io.FileNotFoundException && why.startsWith("include was not found")) {
+      // A relative include that is not next to the including file is looked for on the classpath
+      // too, so either message means the same to the user.
+      if (why.startsWith("include was not found") || why.startsWith("resource not found on classpath")) {
         message = "required include not found";
       } else if (cause instanceof java.io.FileNotFoundException) {
         message = "cannot read: " + why.replaceFirst("^.*\\((.*)\\)$", "$1");
