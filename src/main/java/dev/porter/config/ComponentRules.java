@@ -207,10 +207,20 @@ final class ComponentRules {
     return EnumSet.of(Mode.ACCEPT, Mode.RESPAWN, Mode.STARTUP, Mode.SHUTDOWN).contains(d.mode);
   }
 
+  // A mux link takes connections too: its acl says who may establish the link.
+  private boolean takesConnections() {
+    return !EnumSet.of(Mode.RESPAWN, Mode.STARTUP, Mode.SHUTDOWN).contains(d.mode);
+  }
+
   private void statementsInPlace() {
     if (!d.runsCommand() && !needsCommand()) {
       for (String k : PROCESS_KEYS) {
         if (d.has(k)) at(k, k + " applies to a program, and this component runs no command");
+      }
+    }
+    if (!takesConnections()) {
+      for (String k : List.of("acl", "max-instances", "max-rate")) {
+        if (d.has(k)) at(k, k + " applies to connections, and mode " + d.mode.configName() + " takes none");
       }
     }
     if (d.proxyProtocol == ProxyProtocol.ACCEPT && !d.has("socket")) {

@@ -148,6 +148,19 @@ public final class ConfigLoader {
         message = "cannot read: " + why;
       }
     }
-    problems.addPlain(problems.origins().of(o), message);
+    problems.addPlain(problems.origins().of(o), plainer(message));
+  }
+
+  // Typesafe Config's parser messages, made shorter and pointed at HOCON's usual traps.
+  private static String plainer(String message) {
+    String m = message.replaceAll("\\s*\\(if you intended .* rather than \\.conf\\)$", "");
+    if (m.contains("end of file")) {
+      return "unexpected end of file (is a { or [ left open?)";
+    }
+    if (m.contains("got ':'") || m.contains("got wrong token: ':'")) {
+      // "socket = inet://..." unquoted: "//" starts a comment and ':' separates key from value.
+      return m + " (put values that contain \":\" or \"//\" in double quotes, e.g. socket = \"inet://127.0.0.1:7\")";
+    }
+    return m;
   }
 }

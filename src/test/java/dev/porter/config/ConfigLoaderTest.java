@@ -182,11 +182,11 @@ class ConfigLoaderTest {
   @Test
   void problemsInConfDFilesComeAfterTheMainFileAndNameTheirFile() throws Exception {
     Path main = write("porter.conf", "components.a {\n  command = x\n  usr = a\n}\n");
-    Path part = write("conf.d/10-b.conf", "components.b {\n  command = y\n  max-rate = 0\n}\n");
+    Path part = write("conf.d/10-b.conf", "components.b {\n  builtin = echo\n  socket = \"inet://127.0.0.1:0\"\n  max-rate = 0\n}\n");
     List<String> p = problems(main);
     assertEquals(2, p.size(), () -> String.join("\n", p));
     assertProblem(p.get(0), main + ":3: components.a.usr: unknown key \"usr\" (did you mean \"user\"?)");
-    assertProblem(p.get(1), part + ":3: components.b.max-rate: must be at least 1, got 0");
+    assertProblem(p.get(1), part + ":4: components.b.max-rate: must be at least 1, got 0");
   }
 
   @Test

@@ -144,7 +144,7 @@ class ValidationTest {
   @Test
   void muxUrlIsNotASocket() {
     assertOneProblem("components.e {\n builtin = echo\n socket = \"mux://link/x\"\n}",
-        "t.conf:3: components.e.socket: must be a inet:// or unix:// URL, got \"mux://link/x\"");
+        "t.conf:3: components.e.socket: must be an inet:// or unix:// URL, got \"mux://link/x\"");
   }
 
   @Test
@@ -379,6 +379,12 @@ class ValidationTest {
         "t.conf:4: components.s.max-instances-message: max-instances-message is sent only when max-instances is set");
   }
 
+  @Test
+  void connectionStatementsOnADaemonAreRefused() {
+    assertOneProblem("components.w {\n command = x\n max-rate = 5\n}",
+        "t.conf:3: components.w.max-rate: max-rate applies to connections, and mode respawn takes none");
+  }
+
   // --- sockets
 
   @Test
@@ -515,6 +521,17 @@ class ValidationTest {
     assertProblem(p.get(1), "t.conf:6: components.date.flags: unknown flag \"tcpmuxplsu\"");
     assertProblem(p.get(2), "t.conf:8: components.date.max-rate: must be a whole number");
     assertProblem(p.get(3), "t.conf:10: components.e.socket: \"inet://127.0.0.1:7001\" is the same socket as");
+  }
+
+  @Test
+  void unclosedBraceIsReportedPlainly() {
+    assertOneProblem("components {\n  a { command = x\n", "t.conf:3: unexpected end of file (is a { or [ left open?)");
+  }
+
+  @Test
+  void unquotedUrlGetsAHintAboutQuotes() {
+    assertOneProblem("components.a.command = x\ncomponents.a.socket = inet://127.0.0.1:7\n",
+        "t.conf:2: ", "put values that contain \":\" or \"//\" in double quotes");
   }
 
   @Test
