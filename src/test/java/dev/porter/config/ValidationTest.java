@@ -435,6 +435,11 @@ class ValidationTest {
   }
 
   @Test
+  void singleRuleWithoutBracketsIsExplained() {
+    assertOneProblem("acl = \"allow any\"", "t.conf:1: acl: an ACL is a name from acls or a list of rules: put rules in brackets, e.g. acl = [ \"allow any\" ]");
+  }
+
+  @Test
   void malformedAclRuleIsRefused() {
     assertOneProblem("acl = [\n \"allow from 10.0.0.0/33\"\n]", "t.conf:2: acl: prefix length 33 is longer than the address");
   }
