@@ -55,6 +55,11 @@ final class AclTable {
   /** An ACL as a component or the global {@code acl} gives it: a name of {@code acls}, or inline rules. */
   Optional<Acl> acl(ConfigValue v, String key) {
     if (v.valueType() == ConfigValueType.LIST) return parseRules((ConfigList) v, key);
+    if (v.valueType() == ConfigValueType.STRING && ((String) v.unwrapped()).trim().contains(" ")) {
+      values.problem(v, key, "an ACL is a name from acls or a list of rules: put rules in brackets, e.g. "
+          + key.substring(key.lastIndexOf('.') + 1) + " = [ \"" + ((String) v.unwrapped()).trim() + "\" ]");
+      return Optional.empty();
+    }
     Optional<String> name = values.word(v, key);
     if (name.isEmpty()) return Optional.empty();
     if (parsed.containsKey(name.get())) return Optional.of(parsed.get(name.get()));

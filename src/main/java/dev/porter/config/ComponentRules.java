@@ -53,11 +53,14 @@ final class ComponentRules {
 
   // DESIGN.md §4: mux when mux.* is set; inetd when connections come from a socket, a master or a
   // link; respawn otherwise.
+  // A builtin, route or pass-fd-socket serves connections, so without an entry such a component
+  // is still an inetd one (and is told it lacks a socket) rather than a respawn without command.
   private Mode defaultMode() {
     if (d.has("mux")) return Mode.MUX;
     boolean entry = ENTRY_KEYS.stream().anyMatch(d::has);
-    if (entry && d.has("pass-fd-socket")) return Mode.PASS_FD;
-    return entry ? Mode.INETD : Mode.RESPAWN;
+    if (d.has("pass-fd-socket") && !d.has("command")) return Mode.PASS_FD;
+    if (entry || d.has("builtin") || d.has("route")) return Mode.INETD;
+    return Mode.RESPAWN;
   }
 
   private List<String> serverKeys() {
@@ -109,7 +112,10 @@ final class ComponentRules {
       case INETD:
       case ACCEPT:
       case PASS_FD:
-        if (!entry) component("mode " + name + " needs a socket, a tcpmux-master or a mux-link to take connections from");
+        // A master without a socket is told so by tcpmuxRoles.
+        if (!entry && d.builtin != Builtin.TCPMUX) {
+          component("mode " + name + " needs a socket, a tcpmux-master or a mux-link to take connections from");
+        }
         break;
       default:
         for (String k : ENTRY_KEYS) {
@@ -157,7 +163,8 @@ final class ComponentRules {
     ConfigObject mux = (ConfigObject) d.at("mux");
     List<String> given = new ArrayList<>();
     for (String k : ComponentReader.MUX_KEYS) if (mux.containsKey(k)) given.add("mux." + k);
-    if (given.size() != 1) {
+    boolean typo = !ComponentReader.MUX_KEYS.containsAll(mux.keySet()); // reported as an unknown key
+    if (given.size() > 1 || (given.isEmpty() && !typo)) {
       at("mux", "a mux link needs exactly one of mux.listen, mux.connect or mux.command"
           + (given.isEmpty() ? "" : "; it has " + String.join(" and ", given)));
     }
@@ -186,7 +193,7 @@ final class ComponentRules {
         && (d.mode != Mode.INETD || !d.has("socket") || !d.has("command"))) {
       at("flags", "flag wait hands the listening socket to the program: it needs mode inetd, a socket and a command");
     }
-    if (!d.runsCommand()) {
+    if (!d.runsCommand() && !needsCommand()) {
       for (Flag f : d.flags) {
         if (PROCESS_FLAGS.contains(f)) {
           at("flags", "flag " + f.configName() + " applies to a program, and this component runs no command");
@@ -195,10 +202,25 @@ final class ComponentRules {
     }
   }
 
+  // Modes that need a command already say it is missing; saying it again per statement is noise.
+  private boolean needsCommand() {
+    return EnumSet.of(Mode.ACCEPT, Mode.RESPAWN, Mode.STARTUP, Mode.SHUTDOWN).contains(d.mode);
+  }
+
+  // A mux link takes connections too: its acl says who may establish the link.
+  private boolean takesConnections() {
+    return !EnumSet.of(Mode.RESPAWN, Mode.STARTUP, Mode.SHUTDOWN).contains(d.mode);
+  }
+
   private void statementsInPlace() {
-    if (!d.runsCommand()) {
+    if (!d.runsCommand() && !needsCommand()) {
       for (String k : PROCESS_KEYS) {
         if (d.has(k)) at(k, k + " applies to a program, and this component runs no command");
+      }
+    }
+    if (!takesConnections()) {
+      for (String k : List.of("acl", "max-instances", "max-rate")) {
+        if (d.has(k)) at(k, k + " applies to connections, and mode " + d.mode.configName() + " takes none");
       }
     }
     if (d.proxyProtocol == ProxyProtocol.ACCEPT && !d.has("socket")) {

@@ -12,12 +12,27 @@ import java.util.Set;
  * One component as declared, validated and with defaults applied. Exactly one of {@code command},
  * {@code builtin}, {@code route} or {@code passFdSocket} says what serves it (none for mux links).
  *
+ * @param origin where the block was first declared
+ * @param mode as written, or the default (DESIGN.md §4)
  * @param service the name TCPMUX clients ask for (default: the component's key)
+ * @param flags a tcpmux subordinate or mux exit always has exactly one of {@code TCPMUX} and
+ *     {@code TCPMUXPLUS} ({@code TCPMUXPLUS} when the configuration names neither)
  * @param acl the component's own ACL; {@link Acl#ALLOW_ALL} when it has none
+ * @param command argv, ready to spawn: a string was split here like sh(1) words, or, with flag
+ *     {@code shell}, became {@code /bin/sh -c STRING}; {@code expandenv} is left to the spawner;
+ *     empty when the component runs no program
  * @param maxInstances concurrent connections or children; 0 means unlimited
  * @param maxRate connections per minute; 0 means unlimited
+ * @param nameTimeout masters and mux links: how long a client may take to name a service (10s)
  * @param idleTimeout routes: no bytes either way this long closes both; zero means none
- * @param limits rlimit name (lower case, e.g. {@code nofile}) to value
+ * @param connectTimeout routes and mux.connect (10s)
+ * @param umask octal as written, e.g. {@code 022} is 18
+ * @param limits rlimit name (lower case, as prlimit(1), e.g. {@code nofile}) to value; -1 is
+ *     unlimited
+ * @param muxCommand mode mux: the program whose stdin/stdout carries the link (argv)
+ * @param muxLink an exit: the mux component whose streams it serves
+ * @param fingerprint equal for two loads exactly when the declaration (the block, and the named
+ *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it changes
  */
 public record ComponentSpec(
     String name,

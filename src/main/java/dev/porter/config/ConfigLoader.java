@@ -138,7 +138,9 @@ public final class ConfigLoader {
     if (e instanceof com.typesafe.config.ConfigException.IO && e.getCause() != null) {
       Throwable cause = e.getCause();
       String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      if (cause instanceof java.io.FileNotFoundException && why.startsWith("include was not found")) {
+      // A relative include that is not next to the including file is looked for on the classpath
+      // too, so either message means the same to the user.
+      if (why.startsWith("include was not found") || why.startsWith("resource not found on classpath")) {
         message = "required include not found";
       } else if (cause instanceof java.io.FileNotFoundException) {
         message = "cannot read: " + why.replaceFirst("^.*\\((.*)\\)$", "$1");
@@ -146,6 +148,19 @@ public final class ConfigLoader {
         message = "cannot read: " + why;
       }
     }
-    problems.addPlain(problems.origins().of(o), message);
+    problems.addPlain(problems.origins().of(o), plainer(message));
+  }
+
+  // Typesafe Config's parser messages, made shorter and pointed at HOCON's usual traps.
+  private static String plainer(String message) {
+    String m = message.replaceAll("\\s*\\(if you intended .* rather than \\.conf\\)$", "");
+    if (m.contains("end of file")) {
+      return "unexpected end of file (is a { or [ left open?)";
+    }
+    if (m.contains("got ':'") || m.contains("got wrong token: ':'")) {
+      // "socket = inet://..." unquoted: "//" starts a comment and ':' separates key from value.
+      return m + " (put values that contain \":\" or \"//\" in double quotes, e.g. socket = \"inet://127.0.0.1:7\")";
+    }
+    return m;
   }
 }

@@ -75,14 +75,13 @@ final class Origins {
     return new Origin(show(desc), -1);
   }
 
+  // The file was read by its absolute path, the working directory put in front of what the user
+  // gave; relative includes extend that path, absolute ones do not. Taking the prefix off again
+  // shows both as the user wrote them.
   private String show(String file) {
     if (base == null) return file;
-    try {
-      Path p = Path.of(file);
-      return p.isAbsolute() ? base.relativize(p).toString() : file;
-    } catch (RuntimeException e) {
-      return file;
-    }
+    String prefix = base.toString().endsWith("/") ? base.toString() : base + "/";
+    return file.startsWith(prefix) ? file.substring(prefix.length()) : file;
   }
 
   /** The order in which {@code o}'s file was read; unknown files (includes) come right after the first. */

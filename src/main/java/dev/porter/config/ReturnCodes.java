@@ -77,7 +77,7 @@ final class ReturnCodes {
           ok = false;
         }
       }
-      if (!body.get().containsKey("action") && !body.get().containsKey("exec")) {
+      if (!body.get().containsKey("action") && !body.get().containsKey("exec") && body.get().isEmpty()) {
         values.problem(entry, entryKey, "says nothing to do: give action (disable or restart) and/or exec");
         ok = false;
       }

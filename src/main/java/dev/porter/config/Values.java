@@ -242,7 +242,8 @@ final class Values {
       for (Endpoint.Scheme sc : Endpoint.Scheme.values()) {
         if (allowed.contains(sc)) names.add(sc.name().toLowerCase(Locale.ROOT) + "://");
       }
-      problem(v, key, "must be a " + String.join(" or ", names) + " URL, got \"" + e.text() + "\"");
+      String article = names.get(0).startsWith("inet") ? "an " : "a ";
+      problem(v, key, "must be " + article + String.join(" or ", names) + " URL, got \"" + e.text() + "\"");
       return Optional.empty();
     }
     return Optional.of(e);
