@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements IoReady {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
+  /** Limited reads per wake-up: one TCPMUX name line (256 bytes) and its CRLF, with room to spare. */
+  private static final int MAX_LIMITED_READS = 512;
+
   private final EventLoop loop;
   private final SocketChannel channel;
   private final SocketAddress remote;
@@ -42,6 +45,7 @@ public final class Connection implements IoReady {
   private boolean detached;
   private Optional<SocketAddress> clientOverride = Optional.empty();
   private Object attachment;
+  private int readLimit;
   private String clientText;
 
   private Connection(EventLoop loop, SocketChannel channel, ConnectionHandler handler) throws IOException {
@@ -180,6 +184,16 @@ public final class Connection implements IoReady {
     return write(ByteBuffer.wrap(bytes));
   }
 
+  /**
+   * Reads at most {@code n} bytes per read call (0: no limit). A TCPMUX master reads the name
+   * line one byte at a time so that nothing after the line leaves the kernel: a child that is
+   * handed the socket must find those bytes there (DESIGN.md §7).
+   */
+  public void setReadLimit(int n) {
+    if (n < 0) throw new IllegalArgumentException("read limit must be >= 0, got " + n);
+    readLimit = n;
+  }
+
   /** Stops reading (backpressure); bytes stay in the kernel until {@link #resumeReads}. */
   public void suspendReads() {
     readsSuspended = true;
@@ -255,22 +269,28 @@ public final class Connection implements IoReady {
 
   private void read() {
     ByteBuffer buf = loop.readBuffer();
-    buf.clear();
-    int n;
-    try {
-      n = channel.read(buf);
-    } catch (IOException e) {
-      fail(e);
-      return;
-    }
-    if (n > 0) {
-      bytesIn += n;
-      buf.flip();
-      handler.onData(this, buf);
-    } else if (n < 0) {
-      inputClosed = true;
-      interest(SelectionKey.OP_READ, false);
-      handler.onInputClosed(this);
+    // Limited reads go on within one wake-up (bounded) so that a short line costs no extra selects.
+    for (int round = 0; round < MAX_LIMITED_READS; round++) {
+      buf.clear();
+      if (readLimit > 0) buf.limit(readLimit);
+      int n;
+      try {
+        n = channel.read(buf);
+      } catch (IOException e) {
+        fail(e);
+        return;
+      }
+      if (n > 0) {
+        bytesIn += n;
+        buf.flip();
+        handler.onData(this, buf);
+      } else if (n < 0) {
+        inputClosed = true;
+        interest(SelectionKey.OP_READ, false);
+        handler.onInputClosed(this);
+        return;
+      }
+      if (n == 0 || readLimit == 0 || closed || readsSuspended) return;
     }
   }
 

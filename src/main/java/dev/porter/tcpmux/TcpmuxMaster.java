@@ -41,6 +41,8 @@ public final class TcpmuxMaster implements ConnectionHandler {
 
   @Override
   public void onOpen(Connection c) {
+    // Never read past the name line: a spawned subordinate reads the rest from the socket itself.
+    c.setReadLimit(1);
     deadline = c.loop().schedule(nameTimeoutNanos, () -> {
       if (decided || !c.isOpen()) return;
       decided = true;
@@ -60,6 +62,7 @@ public final class TcpmuxMaster implements ConnectionHandler {
         return;
       case TOO_LONG:
         finish();
+        unlimited(c);
         data.position(data.limit());
         log.info("component {}: client {} sent a name line over {} bytes", component, c.client(),
             NameLine.MAX_LENGTH);
@@ -67,12 +70,14 @@ public final class TcpmuxMaster implements ConnectionHandler {
         return;
       case INVALID:
         finish();
+        unlimited(c);
         data.position(data.limit());
         log.info("component {}: client {} sent a malformed name line", component, c.client());
         refuse(c, "invalid service name");
         return;
       case DONE:
         finish();
+        unlimited(c);
         dispatch(c, line.name(), data);
         return;
       default:
@@ -94,6 +99,10 @@ public final class TcpmuxMaster implements ConnectionHandler {
   private void finish() {
     decided = true;
     deadline.cancel();
+  }
+
+  private static void unlimited(Connection c) {
+    c.setReadLimit(0);
   }
 
   private void dispatch(Connection c, String name, ByteBuffer leftover) {
