@@ -28,6 +28,9 @@ final class ComponentReader {
   static final List<String> LIMITS = List.of("as", "core", "cpu", "data", "fsize", "locks",
       "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
 
+  /** The limits counted in bytes, which may be written as sizes ({@code 512M}). */
+  static final Set<String> BYTE_LIMITS = Set.of("as", "core", "data", "fsize", "memlock", "msgqueue", "rss", "stack");
+
   static final Map<String, Mode> MODES = names(Mode.values(), Mode::configName);
   static final Map<String, Builtin> BUILTINS = names(Builtin.values(), Builtin::configName);
   static final Map<String, Flag> FLAGS = names(Flag.values(), Flag::configName);
@@ -192,8 +195,11 @@ final class ComponentReader {
     for (String name : values.sortedKeys(obj.get())) {
       if (!LIMITS.contains(name)) continue;
       ConfigValue val = obj.get().get(name);
-      if (val.valueType() == ConfigValueType.STRING && ((String) val.unwrapped()).trim().equalsIgnoreCase("unlimited")) {
+      String text = val.valueType() == ConfigValueType.STRING ? ((String) val.unwrapped()).trim() : "";
+      if (text.equalsIgnoreCase("unlimited")) {
         out.put(name, -1L);
+      } else if (BYTE_LIMITS.contains(name) && !text.isEmpty() && Character.isLetter(text.charAt(text.length() - 1))) {
+        bytes(val, key + "." + name, text).ifPresent(n -> out.put(name, n));
       } else if (val.valueType() == ConfigValueType.NUMBER || val.valueType() == ConfigValueType.STRING) {
         values.number(val, key + "." + name, 0).ifPresent(n -> out.put(name, n));
       } else {
@@ -201,6 +207,16 @@ final class ComponentReader {
       }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  // Sizes as HOCON writes them: 64M and 64MiB are 2^20 multiples, 64MB 10^6 (Typesafe Config).
+  private Optional<Long> bytes(ConfigValue v, String key, String text) {
+    try {
+      return Optional.of(com.typesafe.config.ConfigValueFactory.fromAnyRef(text).atKey("b").getBytes("b"));
+    } catch (com.typesafe.config.ConfigException e) {
+      values.problem(v, key, "must be a number, a size such as \"64M\", or \"unlimited\", got \"" + text + "\"");
+      return Optional.empty();
+    }
   }
 
   private OutputSpec output(ConfigValue v, String key) {

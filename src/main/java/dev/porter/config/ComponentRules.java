@@ -93,7 +93,7 @@ final class ComponentRules {
       if (d.isSubordinate()) at("tcpmux-master", "a tcpmux master cannot be another master's subordinate");
       if (d.isMuxExit()) at("mux-link", "a tcpmux master cannot be a mux exit");
     }
-    if (d.isSubordinate() && d.has("socket")) {
+    if (d.isSubordinate() && d.has("socket") && d.builtin != Builtin.TCPMUX) {
       at("socket", "a tcpmux subordinate is reached through its master and cannot have a socket of its own");
     }
     if (d.isMuxExit() && d.has("socket")) {

@@ -147,23 +147,23 @@ final class CrossChecks {
         Listener b = all.get(i);
         String clash = clash(a.endpoint(), b.endpoint());
         if (clash != null) {
-          values.problem(b.at(), b.key(), "\"" + b.endpoint() + "\" " + clash + " \"" + a.endpoint()
-              + "\" of " + a.key());
+          values.problem(b.at(), b.key(), String.format(clash, "\"" + b.endpoint() + "\"", "\"" + a.endpoint()
+              + "\" of " + a.key()));
           break;
         }
       }
     }
   }
 
-  /** Why two listeners cannot both bind, or null when they can. */
+  /** Why two listeners cannot both bind (a format of the second, then the first), or null when they can. */
   private static String clash(Endpoint a, Endpoint b) {
     if (a.scheme() != b.scheme()) return null;
-    if (a.scheme() == Endpoint.Scheme.UNIX) return a.identity().equals(b.identity()) ? "is the same socket as" : null;
+    if (a.scheme() == Endpoint.Scheme.UNIX) return a.identity().equals(b.identity()) ? "%s is the same socket as %s" : null;
     if (a.port() == 0 || a.port() != b.port()) return null; // port 0: the kernel picks a free port for each
-    if (a.identity().equals(b.identity())) return "is the same socket as";
+    if (a.identity().equals(b.identity())) return "%s is the same socket as %s";
     // A wildcard address takes the port on every address of its family (and "::" takes IPv4 too,
     // Linux's default bindv6only=0), so a specific address on the same port cannot bind.
-    if (covers(a.host(), b.host()) || covers(b.host(), a.host())) return "overlaps (same port, wildcard address)";
+    if (covers(a.host(), b.host()) || covers(b.host(), a.host())) return "%s overlaps %s (a wildcard address takes its port on every address)";
     return null;
   }
 

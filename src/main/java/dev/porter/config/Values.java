@@ -219,8 +219,9 @@ final class Values {
     if (s.isEmpty()) return Optional.empty();
     E e = choices.get(s.get().toLowerCase(Locale.ROOT));
     if (e == null) {
-      problem(v, key, "unknown " + what + " \"" + s.get() + "\"" + Suggest.didYouMean(s.get(), choices.keySet())
-          + " (one of: " + String.join(", ", choices.keySet()) + ")");
+      String hint = Suggest.didYouMean(s.get(), choices.keySet());
+      if (hint.isEmpty()) hint = " (one of: " + String.join(", ", choices.keySet()) + ")";
+      problem(v, key, "unknown " + what + " \"" + s.get() + "\"" + hint);
       return Optional.empty();
     }
     return Optional.of(e);

@@ -137,6 +137,12 @@ class ModelDefaultsTest {
   }
 
   @Test
+  void byteLimitsTakeSizes() {
+    ComponentSpec s = load("components.s { command = x, limits { as = 512M, stack = \"8 KiB\" } }").components().get(0);
+    assertEquals(java.util.Map.of("as", 512L << 20, "stack", 8192L), s.limits());
+  }
+
+  @Test
   void substitutionsAreResolved() {
     PorterConfig c = load("vars.bin = /opt/bin\ncomponents.s { command = [${vars.bin}\"/tool\", \"-v\"] }");
     assertEquals(List.of("/opt/bin/tool", "-v"), c.components().get(0).command());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One test per rule: each names the file, line and key of what is wrong. */
 class ValidationTest {
@@ -266,6 +268,18 @@ class ValidationTest {
   }
 
   @Test
+  void tcpmuxFlagOnABuiltinIsRefused() {
+    assertOneProblem(MASTER + "components.s {\n tcpmux-master = tcpmux\n builtin = echo\n flags = [tcpmux]\n}",
+        "t.conf:5: components.s.flags: flag tcpmux means the program sends its own \"+\" reply");
+  }
+
+  @Test
+  void masterCannotBeASubordinate() {
+    assertOneProblem(MASTER + "components.m2 {\n socket = \"inet://127.0.0.1:7002\"\n builtin = tcpmux\n tcpmux-master = tcpmux\n}",
+        "t.conf:5: components.m2.tcpmux-master: a tcpmux master cannot be another master's subordinate");
+  }
+
+  @Test
   void bothReplyFlagsTogetherAreRefused() {
     assertOneProblem(MASTER + "components.s {\n tcpmux-master = tcpmux\n command = /bin/cat\n flags = [tcpmux, tcpmuxplus]\n}",
         "t.conf:5: components.s.flags: flags tcpmux and tcpmuxplus exclude each other");
@@ -302,9 +316,16 @@ class ValidationTest {
     assertOneProblem("components.w {\n user = www\n}", "t.conf:1: components.w: mode respawn needs a command");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"respawn", "startup", "shutdown"})
+  void daemonModesWithoutCommandAreRefused(String mode) {
+    assertOneProblem("components.w {\n mode = " + mode + "\n}", "t.conf:1: components.w: mode " + mode + " needs a command");
+  }
+
   @Test
-  void startupComponentWithoutCommandIsRefused() {
-    assertOneProblem("components.w {\n mode = startup\n}", "t.conf:1: components.w: mode startup needs a command");
+  void limitCountedInItemsTakesNoSize() {
+    assertOneProblem("components.s {\n command = x\n limits { nofile = 4k }\n}",
+        "t.conf:3: components.s.limits.nofile: must be a whole number, got the string \"4k\"");
   }
 
   @Test
@@ -409,6 +430,20 @@ class ValidationTest {
   }
 
   @Test
+  void ipv6WildcardOverlapsEveryAddressOnItsPort() {
+    assertOneProblem("components.a { socket = \"inet://[::]:7\", builtin = echo }\n"
+            + "components.b {\n socket = \"inet://127.0.0.1:7\"\n builtin = discard\n}",
+        "t.conf:3: components.b.socket: \"inet://127.0.0.1:7\" overlaps");
+  }
+
+  @Test
+  void differentAddressesMayShareAPort() {
+    ConfigAssertions.load("components.a { socket = \"inet://127.0.0.1:7\", builtin = echo }\n"
+        + "components.b { socket = \"inet://[::1]:7\", builtin = echo }\n"
+        + "components.c { socket = \"inet://127.0.0.2:7\", builtin = echo }\n");
+  }
+
+  @Test
   void manyComponentsMayUsePortZero() {
     ConfigAssertions.load("components.a { socket = \"inet://127.0.0.1:0\", builtin = echo }\n"
         + "components.b { socket = \"inet://127.0.0.1:0\", builtin = discard }\n");
@@ -497,6 +532,33 @@ class ValidationTest {
             + "components.a { mux-link = link, service = chat, route = \"inet://127.0.0.1:7000\" }\n"
             + "components.b {\n mux-link = link\n service = Chat\n builtin = echo\n}",
         "t.conf:5: components.b.service: service \"Chat\" is already served by component a under mux link link");
+  }
+
+  @Test
+  void muxRouteThroughANonLinkIsRefused() {
+    assertOneProblem("components.e { socket = \"inet://127.0.0.1:7\", builtin = echo }\n"
+            + "components.x {\n socket = \"inet://127.0.0.1:7100\"\n route = \"mux://e/chat\"\n}",
+        "t.conf:4: components.x.route: component \"e\" is not a mux link");
+  }
+
+  @Test
+  void muxExitOfAMissingLinkIsRefused() {
+    assertOneProblem("components.x {\n mux-link = nolink\n builtin = echo\n}",
+        "t.conf:2: components.x.mux-link: no component \"nolink\"");
+  }
+
+  @Test
+  void helpIsReservedOnAMuxLink() {
+    assertOneProblem("components.link { mux.listen = \"inet://127.0.0.1:9000\" }\n"
+            + "components.x {\n mux-link = link\n service = help\n builtin = echo\n}",
+        "t.conf:4: components.x.service: service name \"help\" is reserved");
+  }
+
+  @Test
+  void muxLinkListenerMayNotShareASocket() {
+    assertOneProblem("components.e { socket = \"inet://127.0.0.1:9000\", builtin = echo }\n"
+            + "components.link {\n mux.listen = \"inet://127.0.0.1:9000\"\n}",
+        "t.conf:3: components.link.mux.listen: \"inet://127.0.0.1:9000\" is the same socket as");
   }
 
   @Test
