@@ -54,6 +54,10 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("porter: " + e.getMessage());
       return Main.RUNTIME;
     }
+    Signal.handle(new Signal("HUP"), s -> {
+      log.info("porter: SIGHUP received, reloading");
+      reloads.execute(() -> reload(porter));
+    });
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
@@ -61,6 +65,30 @@ final class RunCommand implements Callable<Integer> {
     cfg.pidfile().ifPresent(p -> p.toFile().delete());
     log.info("porter: stopped");
     return Main.OK;
+  }
+
+  /** Reloads on its own thread: a signal handler must not wait for the supervisor. */
+  private final java.util.concurrent.ExecutorService reloads = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "porter-reload");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Reads the file again; a file that fails validation changes nothing and every problem is logged. */
+  private void reload(Porter porter) {
+    PorterConfig next;
+    try {
+      next = file.isPresent() ? ConfigLoader.load(file.get()) : ConfigLoader.loadDefault();
+    } catch (ConfigException e) {
+      log.error("reload: refused, the running configuration stays; {} problem(s):", e.problems().size());
+      e.problems().forEach(p -> log.error("reload: {}", p));
+      return;
+    }
+    try {
+      porter.reload(next);
+    } catch (StartException e) {
+      log.error("reload: {}", e.getMessage());
+    }
   }
 
   private static void writePidfile(PorterConfig cfg) {

@@ -44,6 +44,14 @@ public final class Admission {
     return Optional.empty();
   }
 
+  /**
+   * Takes one more slot without checking the limits: the connection's slot is released when
+   * porter lets go of the socket, and the child that now serves it holds this one until it exits.
+   */
+  public void retain() {
+    active.incrementAndGet();
+  }
+
   /** Ends one admitted connection. */
   public void release() {
     active.decrementAndGet();

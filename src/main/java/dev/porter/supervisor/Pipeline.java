@@ -101,9 +101,11 @@ final class Pipeline {
 
   private static void logClose(Session s) {
     Connection c = s.connection;
+    // A child serves a handed-over connection: its exit is logged instead.
+    if (c.isDetached()) return;
     long micros = (System.nanoTime() - c.openedNanos()) / 1000;
     log.info("component {}: {} {} in={} out={} duration={}.{}ms", s.component,
-        c.isDetached() ? "handed over" : "closed", c.client(), c.bytesIn(), c.bytesOut(),
+        "closed", c.client(), c.bytesIn(), c.bytesOut(),
         micros / 1000, String.format("%03d", micros % 1000));
   }
 }

@@ -3,9 +3,14 @@ package dev.porter.supervisor;
 import dev.porter.acl.AclChain;
 import dev.porter.config.Builtin;
 import dev.porter.config.ComponentSpec;
+import dev.porter.config.Flag;
+import dev.porter.config.Mode;
 import dev.porter.config.PorterConfig;
+import dev.porter.net.Addresses;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
+import dev.porter.process.ExitStatus;
+import dev.porter.process.Processes;
 import dev.porter.service.Builtins;
 import dev.porter.service.Qotd;
 import dev.porter.tcpmux.Directory;
@@ -14,32 +19,42 @@ import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running porter: event loops, the listeners of its components, and the connections they
- * serve. {@link #start} binds everything or nothing; {@link #shutdown} stops accepting, lets open
- * connections finish within {@code shutdown-timeout}, then closes the rest.
+ * A running porter: event loops, its components' sockets and programs, the connections they
+ * serve. Component state is owned by one supervisor thread; the public methods hand their work to
+ * it and wait. {@link #start} binds everything or nothing; {@link #reload} reconciles the running
+ * components with a new configuration; {@link #shutdown} stops accepting, lets open connections
+ * finish within {@code shutdown-timeout}, stops the programs, runs the shutdown components.
  */
 public final class Porter {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
 
-  private final PorterConfig config;
   private final EventLoopGroup loops;
   private final Clock clock;
   private final Pipeline pipeline = new Pipeline(this);
+  private final Children children = new Children();
+  private final SupervisorThread supervisor = new SupervisorThread();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Object drained = new Object();
-  private final Map<String, ComponentRuntime> components = new LinkedHashMap<>();
+  /** Replaced as a whole on reload, so other threads always see one consistent table. */
+  private volatile Map<String, ComponentRuntime> components = Map.of();
   private final Map<String, Directory> directories = new ConcurrentHashMap<>();
+  private volatile PorterConfig config;
+  private volatile Qotd qotd = Qotd.builtIn();
   private volatile boolean stopping;
 
   public Porter(PorterConfig config, int loopCount, Clock clock) {
@@ -75,44 +90,75 @@ public final class Porter {
     return config;
   }
 
-  /** Binds every component's socket and starts serving; on failure nothing stays bound. */
+  // ---------------------------------------------------------------- start
+
+  /** Binds every component's socket, runs startup components, starts daemons, starts serving. */
   public void start() throws StartException {
-    Qotd qotd = loadQotd();
-    Map<String, Server> servers = new LinkedHashMap<>();
-    for (ComponentSpec spec : config.components()) {
-      AclChain chain = new AclChain(List.of(new AclChain.Layer("global", config.globalAcl()),
-          new AclChain.Layer(spec.isTcpmuxMaster() ? "master" : "component", spec.acl())));
-      ComponentRuntime rt = new ComponentRuntime(spec, chain);
-      components.put(spec.name(), rt);
-      servers.put(spec.name(), serverFor(spec, qotd));
-    }
-    for (ComponentSpec spec : config.components()) {
-      if (!spec.isTcpmuxMaster()) continue;
-      List<Subordinate> subs = new ArrayList<>();
-      for (ComponentSpec sub : config.components()) {
-        if (sub.tcpmuxMaster().filter(spec.name()::equals).isPresent()) {
-          subs.add(new SubordinateAdapter(components.get(sub.name()), servers.get(sub.name()), pipeline));
-        }
-      }
-      directories.put(spec.name(), new Directory(subs));
-    }
-    bindAll();
-    for (ComponentRuntime rt : components.values()) {
-      Server server = servers.get(rt.name());
-      rt.listener.ifPresent(l -> l.start(ch -> pipeline.accepted(rt, server, ch)));
-    }
+    onSupervisor(() -> {
+      doStart();
+      return null;
+    });
   }
 
-  private Qotd loadQotd() throws StartException {
-    if (config.qotdFile().isEmpty()) return Qotd.builtIn();
+  private void doStart() throws StartException {
+    qotd = loadQotd(config);
+    Map<String, ComponentRuntime> table = new LinkedHashMap<>();
+    for (ComponentSpec spec : config.components()) table.put(spec.name(), newRuntime(spec));
+    List<String> failures = new ArrayList<>();
+    for (ComponentRuntime rt : table.values()) bind(rt, failures);
+    if (!failures.isEmpty()) {
+      for (ComponentRuntime rt : table.values()) rt.listener.ifPresent(Listener::close);
+      stopLoops();
+      throw new StartException(String.join("\n", failures));
+    }
+    components = Collections.unmodifiableMap(table);
+    for (ComponentRuntime rt : table.values()) rt.server = serverFor(rt);
+    rebuildDirectories();
+    runStartupComponents(table);
+    for (ComponentSpec spec : StartOrder.of(config.components())) startComponent(table.get(spec.name()));
+  }
+
+  private ComponentRuntime newRuntime(ComponentSpec spec) {
+    return new ComponentRuntime(spec, chainFor(config, spec));
+  }
+
+  private static AclChain chainFor(PorterConfig cfg, ComponentSpec spec) {
+    return new AclChain(List.of(new AclChain.Layer("global", cfg.globalAcl()),
+        new AclChain.Layer(spec.isTcpmuxMaster() ? "master" : "component", spec.acl())));
+  }
+
+  private static Qotd loadQotd(PorterConfig cfg) throws StartException {
+    if (cfg.qotdFile().isEmpty()) return Qotd.builtIn();
     try {
-      return Qotd.fromFile(config.qotdFile().get());
+      return Qotd.fromFile(cfg.qotdFile().get());
     } catch (IOException e) {
-      throw new StartException("qotd-file: cannot read " + config.qotdFile().get() + ": " + e.getMessage());
+      throw new StartException("qotd-file: cannot read " + cfg.qotdFile().get() + ": " + e.getMessage());
     }
   }
 
-  private Server serverFor(ComponentSpec spec, Qotd qotd) throws StartException {
+  private void bind(ComponentRuntime rt, List<String> failures) {
+    if (rt.spec.socket().isEmpty() || rt.spec.mode() == Mode.MUX) return;
+    try {
+      Listener l = Listener.bind(loops.next(), rt.spec.socket().get());
+      rt.listener = Optional.of(l);
+      log.info("component {}: listening on {}", rt.name(), Addresses.format(l.localAddress()));
+    } catch (IOException e) {
+      failures.add("component " + rt.name() + ": cannot listen on " + rt.spec.socket().get() + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** What serves the component's connections; empty for one that takes none (a daemon). */
+  private Optional<Server> serverFor(ComponentRuntime rt) {
+    ComponentSpec spec = rt.spec;
+    boolean takesConnections = spec.socket().isPresent() || spec.tcpmuxMaster().isPresent()
+        || spec.muxLink().isPresent();
+    if (!takesConnections || spec.mode() == Mode.MUX) return Optional.empty();
+    return Optional.of(connectionServer(rt));
+  }
+
+  private Server connectionServer(ComponentRuntime rt) {
+    ComponentSpec spec = rt.spec;
     if (spec.builtin().isPresent()) {
       Builtin b = spec.builtin().get();
       switch (b) {
@@ -123,38 +169,81 @@ public final class Porter {
               c.setHandler(new TcpmuxMaster(name, () -> directories.get(name), timeout), leftover);
         }
         case TELNET_PROXY:
-          throw new StartException(spec.origin() + ": components." + spec.name()
-              + ": builtin telnet-proxy is not available in this version of porter");
+          return unavailable(spec, "builtin telnet-proxy");
         default:
-          return new BuiltinServer(Builtins.handler(b, qotd, clock));
+          return new BuiltinServer(Builtins.handler(b, () -> qotd, clock));
       }
     }
-    String what = !spec.command().isEmpty() ? "command" : spec.route().isPresent() ? "route"
-        : spec.passFdSocket().isPresent() ? "pass-fd-socket" : "mode " + spec.mode().configName();
-    throw new StartException(spec.origin() + ": components." + spec.name() + ": " + what
-        + " is not available in this version of porter");
+    if (!spec.command().isEmpty() && (spec.mode() == Mode.INETD || spec.mode() == Mode.ACCEPT)) {
+      return new SpawnServer(rt, children);
+    }
+    if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
+    if (spec.route().isPresent()) return unavailable(spec, "route");
+    return unavailable(spec, "mode " + spec.mode().configName());
   }
 
-  private void bindAll() throws StartException {
-    List<String> failures = new ArrayList<>();
-    for (ComponentRuntime rt : components.values()) {
-      if (rt.spec.socket().isEmpty()) continue;
-      try {
-        rt.listener = Optional.of(Listener.bind(loops.next(), rt.spec.socket().get()));
-      } catch (IOException e) {
-        failures.add("component " + rt.name() + ": cannot listen on " + rt.spec.socket().get() + ": "
-            + e.getMessage());
+  // Refuses connections of a kind this build cannot serve yet, saying so once per connection.
+  private static Server unavailable(ComponentSpec spec, String what) {
+    log.error("component {}: {} is not available in this version of porter; its connections are refused",
+        spec.name(), what);
+    return (c, leftover, viaTcpmux) -> {
+      if (viaTcpmux) TcpmuxMaster.refuse(c, "service unavailable");
+      else c.close();
+    };
+  }
+
+  private void rebuildDirectories() {
+    Map<String, ComponentRuntime> table = components;
+    Set<String> masters = ConcurrentHashMap.newKeySet();
+    for (ComponentRuntime m : table.values()) {
+      if (!m.spec.isTcpmuxMaster()) continue;
+      masters.add(m.name());
+      List<Subordinate> subs = new ArrayList<>();
+      for (ComponentRuntime sub : table.values()) {
+        if (sub.spec.tcpmuxMaster().filter(m.name()::equals).isPresent() && !sub.spec.has(Flag.DISABLE)) {
+          subs.add(new SubordinateAdapter(sub, sub.server.orElseThrow(), pipeline));
+        }
       }
+      directories.put(m.name(), new Directory(subs));
     }
-    if (!failures.isEmpty()) {
-      for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
-      stopLoops();
-      throw new StartException(String.join("\n", failures));
-    }
-    for (ComponentRuntime rt : components.values()) {
-      rt.listener.ifPresent(l -> log.info("component {}: listening on {}", rt.name(), dev.porter.net.Addresses.format(l.localAddress())));
+    directories.keySet().retainAll(masters);
+  }
+
+  private void runStartupComponents(Map<String, ComponentRuntime> table) {
+    for (ComponentSpec spec : StartOrder.of(config.components())) {
+      if (spec.mode() != Mode.STARTUP) continue;
+      ComponentRuntime rt = table.get(spec.name());
+      Daemon d = new Daemon(spec, children, supervisor);
+      rt.daemon = Optional.of(d);
+      log.info("component {}: running startup program", spec.name());
+      // The supervisor thread waits here on purpose: nothing else may start before it finishes.
+      ExitStatus status = awaitOnSupervisor(d.runOnce());
+      log.info("component {}: startup program finished ({})", spec.name(), status);
     }
   }
+
+  private <T> T awaitOnSupervisor(CompletableFuture<T> f) {
+    return supervisor.await(f);
+  }
+
+  private void startComponent(ComponentRuntime rt) {
+    ComponentSpec spec = rt.spec;
+    if (spec.has(Flag.DISABLE)) {
+      log.info("component {}: disabled", spec.name());
+      return;
+    }
+    if (spec.mode() == Mode.RESPAWN) {
+      Daemon d = rt.daemon.orElseGet(() -> new Daemon(spec, children, supervisor));
+      rt.daemon = Optional.of(d);
+      d.start();
+    }
+    rt.listener.ifPresent(l -> {
+      Server server = rt.server.orElseThrow();
+      l.start(ch -> pipeline.accepted(rt, server, ch));
+    });
+  }
+
+  // ---------------------------------------------------------------- queries
 
   /** The listening port of a component (useful with port 0 in tests), if it listens on TCP. */
   public Optional<Integer> port(String component) {
@@ -169,15 +258,173 @@ public final class Porter {
     return sessions.size();
   }
 
+  /** Children running now (daemons and per-connection programs). */
+  public int runningChildren() {
+    return children.count();
+  }
+
+  /** A snapshot of every component, for the control socket and tests. */
+  public List<ComponentStatus> status() throws StartException {
+    return onSupervisor(() -> {
+      List<ComponentStatus> out = new ArrayList<>();
+      for (ComponentRuntime rt : components.values()) out.add(ComponentStatus.of(rt));
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------- reload
+
   /**
-   * Stops accepting, waits up to {@code shutdown-timeout} for open connections to end, closes
-   * what is left, and stops the event loops.
+   * Reconciles the running components with {@code next}, keyed by name: unchanged components keep
+   * their sockets and processes; changed ones restart (keeping a socket that stayed the same);
+   * removed ones stop; new ones start. Returns one line per change.
+   */
+  public List<String> reload(PorterConfig next) throws StartException {
+    return onSupervisor(() -> doReload(next));
+  }
+
+  private List<String> doReload(PorterConfig next) throws StartException {
+    Qotd nextQotd = loadQotd(next);
+    List<String> changes = new ArrayList<>();
+    Map<String, ComponentRuntime> old = components;
+    Map<String, ComponentSpec> wanted = new LinkedHashMap<>();
+    for (ComponentSpec s : next.components()) wanted.put(s.name(), s);
+    long timeout = next.shutdownTimeout().toNanos();
+
+    // Stop what goes away or changes, dependents first.
+    List<ComponentRuntime> toStop = new ArrayList<>();
+    for (ComponentRuntime rt : old.values()) {
+      ComponentSpec w = wanted.get(rt.name());
+      if (w == null || !w.fingerprint().equals(rt.spec.fingerprint())) toStop.add(rt);
+    }
+    Collections.reverse(toStop);
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    Map<String, Listener> keptSockets = new LinkedHashMap<>();
+    for (ComponentRuntime rt : toStop) {
+      ComponentSpec w = wanted.get(rt.name());
+      boolean sameSocket = w != null && rt.listener.isPresent() && w.socket().isPresent()
+          && w.socket().get().identity().equals(rt.spec.socket().get().identity())
+          && w.socket().get().port() != 0;
+      if (sameSocket) {
+        keptSockets.put(rt.name(), rt.listener.get());
+      } else {
+        rt.listener.ifPresent(Listener::close);
+      }
+      rt.daemon.ifPresent(d -> stops.add(d.stop(timeout)));
+      changes.add((w == null ? "removed " : "changed ") + rt.name());
+    }
+    for (CompletableFuture<Void> f : stops) awaitOnSupervisor(f);
+
+    this.config = next;
+    this.qotd = nextQotd;
+    Map<String, ComponentRuntime> table = new LinkedHashMap<>();
+    List<ComponentRuntime> fresh = new ArrayList<>();
+    for (ComponentSpec s : next.components()) {
+      ComponentRuntime prev = old.get(s.name());
+      if (prev != null && prev.spec.fingerprint().equals(s.fingerprint())) {
+        prev.acls = chainFor(next, s);
+        table.put(s.name(), prev);
+        continue;
+      }
+      ComponentRuntime rt = newRuntime(s);
+      Listener kept = keptSockets.get(s.name());
+      if (kept != null) rt.listener = Optional.of(kept);
+      table.put(s.name(), rt);
+      fresh.add(rt);
+      if (prev == null) changes.add("added " + s.name());
+    }
+    List<String> failures = new ArrayList<>();
+    for (ComponentRuntime rt : fresh) {
+      if (rt.listener.isEmpty()) bind(rt, failures);
+      rt.server = serverFor(rt);
+    }
+    components = Collections.unmodifiableMap(table);
+    rebuildDirectories();
+    for (ComponentSpec s : StartOrder.of(next.components())) {
+      ComponentRuntime rt = table.get(s.name());
+      if (!fresh.contains(rt)) continue;
+      if (keptSockets.containsKey(s.name())) {
+        Server server = rt.server.orElseThrow();
+        rt.listener.get().setHandler(ch -> pipeline.accepted(rt, server, ch));
+        if (s.mode() == Mode.RESPAWN && !s.has(Flag.DISABLE)) {
+          Daemon d = new Daemon(s, children, supervisor);
+          rt.daemon = Optional.of(d);
+          d.start();
+        }
+      } else if (s.mode() != Mode.STARTUP && s.mode() != Mode.SHUTDOWN) {
+        startComponent(rt);
+      }
+    }
+    for (String f : failures) log.error("reload: {}", f);
+    changes.addAll(failures);
+    log.info("reload: {} ({} component(s))", changes.isEmpty() ? "no changes" : String.join(", ", changes),
+        table.size());
+    return changes;
+  }
+
+  // ---------------------------------------------------------------- control of one component
+
+  /** Starts a stopped, sleeping or disabled daemon. */
+  public void startComponent(String name) throws StartException {
+    onSupervisor(() -> {
+      ComponentRuntime rt = find(name);
+      if (rt.spec.mode() != Mode.RESPAWN) throw new StartException("component " + name + " runs no daemon");
+      Daemon d = rt.daemon.orElseGet(() -> new Daemon(rt.spec, children, supervisor));
+      rt.daemon = Optional.of(d);
+      d.start();
+      return null;
+    });
+  }
+
+  /** Stops a daemon and, first, the daemons that depend on it. */
+  public void stopComponent(String name) throws StartException {
+    onSupervisor(() -> {
+      ComponentRuntime rt = find(name);
+      long timeout = config.shutdownTimeout().toNanos();
+      for (String dep : StartOrder.dependentsOf(name, config.components())) {
+        ComponentRuntime d = components.get(dep);
+        if (d != null && d.daemon.isPresent()) awaitOnSupervisor(d.daemon.get().stop(timeout));
+      }
+      if (rt.daemon.isPresent()) awaitOnSupervisor(rt.daemon.get().stop(timeout));
+      return null;
+    });
+  }
+
+  private ComponentRuntime find(String name) throws StartException {
+    ComponentRuntime rt = components.get(name);
+    if (rt == null) throw new StartException("no component named " + name);
+    return rt;
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /**
+   * Stops accepting; lets open connections finish for up to {@code shutdown-timeout} while
+   * daemons get SIGTERM in reverse dependency order (SIGKILL when the time is up); then runs
+   * the shutdown components and stops the event loops.
    */
   public void shutdown() throws InterruptedException {
     if (stopping) return;
     stopping = true;
-    for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
-    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    PorterConfig cfg = config;
+    long timeout = cfg.shutdownTimeout().toNanos();
+    long deadline = System.nanoTime() + timeout;
+    try {
+      onSupervisor(() -> {
+        for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
+        List<ComponentSpec> order = StartOrder.of(cfg.components());
+        Collections.reverse(order);
+        for (ComponentSpec s : order) {
+          ComponentRuntime rt = components.get(s.name());
+          if (rt.daemon.isPresent() && s.mode() == Mode.RESPAWN) {
+            awaitOnSupervisor(rt.daemon.get().stop(Math.max(0, deadline - System.nanoTime())));
+          }
+        }
+        return null;
+      });
+    } catch (StartException e) {
+      log.error("shutdown: {}", e.getMessage());
+    }
     synchronized (drained) {
       long left;
       while (!sessions.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
@@ -185,11 +432,36 @@ public final class Porter {
       }
     }
     if (!sessions.isEmpty()) {
-      log.info("shutdown: closing {} connection(s) still open after {}", sessions.size(),
-          config.shutdownTimeout());
+      log.info("shutdown: closing {} connection(s) still open after {}", sessions.size(), cfg.shutdownTimeout());
       for (Session s : sessions) s.connection.loop().execute(s.connection::close);
     }
+    // Per-connection children: SIGTERM now, SIGKILL for what is left when the time is up.
+    children.signalAll(Processes.SIGTERM);
+    if (!children.awaitNone(Math.max(0, deadline - System.nanoTime()))) {
+      children.signalAll(Processes.SIGKILL);
+      children.awaitNone(TimeUnit.SECONDS.toNanos(5));
+    }
+    try {
+      onSupervisor(() -> {
+        for (ComponentSpec s : StartOrder.of(cfg.components())) {
+          if (s.mode() != Mode.SHUTDOWN || s.has(Flag.DISABLE)) continue;
+          Daemon d = new Daemon(s, children, supervisor);
+          log.info("component {}: running shutdown program", s.name());
+          Optional<ExitStatus> st = supervisor.await(d.runOnce(), timeout);
+          if (st.isEmpty()) {
+            log.warn("component {}: shutdown program still running after {}; killing it", s.name(),
+                cfg.shutdownTimeout());
+            supervisor.await(d.stop(0));
+          }
+        }
+        return null;
+      });
+    } catch (StartException e) {
+      log.error("shutdown: {}", e.getMessage());
+    }
     stopLoops();
+    supervisor.stop();
+    children.stop();
   }
 
   private void stopLoops() {
@@ -197,6 +469,29 @@ public final class Porter {
       loops.stop(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- the supervisor thread
+
+  /** Runs {@code work} on the supervisor thread and waits for it; its StartException comes back. */
+  private <T> T onSupervisor(Callable<T> work) throws StartException {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    supervisor.execute(() -> {
+      try {
+        f.complete(work.call());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartException("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StartException) throw (StartException) e.getCause();
+      throw new IllegalStateException(e.getCause());
     }
   }
 }

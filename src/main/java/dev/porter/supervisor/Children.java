@@ -1,0 +1,77 @@
+package dev.porter.supervisor;
+
+import dev.porter.process.ExitListener;
+import dev.porter.process.Processes;
+import dev.porter.process.Reaper;
+import dev.porter.process.SpawnException;
+import dev.porter.process.SpawnRequest;
+import dev.porter.process.Spawner;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every child porter has running, whatever started it: one spawning thread (posix_spawn blocks
+ * and umask is process-wide), the reaper's exit delivery, and signalling them all at shutdown.
+ */
+final class Children {
+  /** What porter knows of a running child. */
+  record Child(int pid, String component, long startedNanos) {}
+
+  private final Spawner spawner = new Spawner(Reaper.instance());
+  private final ExecutorService spawnThread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "porter-spawn");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<Integer, Child> running = new ConcurrentHashMap<>();
+
+  /** Runs blocking spawn work off the event loops. */
+  void onSpawnThread(Runnable task) {
+    spawnThread.execute(task);
+  }
+
+  /** Spawns (blocking) and tracks the child until {@code onExit} has run. */
+  int spawn(String component, SpawnRequest req, ExitListener onExit) throws SpawnException {
+    long started = System.nanoTime();
+    int[] pid = new int[1];
+    pid[0] = spawner.spawn(req, (p, status) -> {
+      running.remove(p);
+      onExit.exited(p, status);
+    });
+    // The exit may already have been delivered (a child that dies at once): only track a live one.
+    running.putIfAbsent(pid[0], new Child(pid[0], component, started));
+    if (!Processes.kill(pid[0], 0)) running.remove(pid[0]);
+    return pid[0];
+  }
+
+  int count() {
+    return running.size();
+  }
+
+  boolean isRunning(int pid) {
+    return running.containsKey(pid);
+  }
+
+  /** Signals every child's process group (each child leads its own session). */
+  void signalAll(int signal) {
+    for (Child c : running.values()) Processes.killGroup(c.pid(), signal);
+  }
+
+  /** Waits (bounded) until no child is left; true when none is. */
+  boolean awaitNone(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (!running.isEmpty()) {
+      if (System.nanoTime() - deadline > 0) return false;
+      // The reaper delivers exits asynchronously; a short park between checks is bounded by the deadline.
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    return true;
+  }
+
+  void stop() {
+    spawnThread.shutdown();
+  }
+}
