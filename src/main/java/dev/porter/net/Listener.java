@@ -191,7 +191,10 @@ public final class Listener implements IoReady {
     // A handler bug must not close the listener; the accepted channel was the handler's.
   }
 
-  /** Closes the socket (on its loop) and removes a Unix socket's file. */
+  /**
+   * Closes the socket (on its loop) and removes a Unix socket's file. Off the loop it waits
+   * (bounded) until that is done, so the address can be bound again right away.
+   */
   public void close() {
     closed = true;
     Runnable r = () -> {
@@ -205,8 +208,43 @@ public final class Listener implements IoReady {
         }
       });
     };
-    if (loop.inLoop()) r.run();
-    else loop.execute(r);
+    if (loop.inLoop()) {
+      r.run();
+      return;
+    }
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> {
+      try {
+        r.run();
+      } finally {
+        done.countDown();
+      }
+    });
+    try {
+      done.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** True when this listener is bound where {@code ep} asks (port 0 matches nothing). */
+  public boolean boundAt(Endpoint ep) {
+    if (ep.scheme() != endpoint.scheme()) return false;
+    switch (ep.scheme()) {
+      case UNIX:
+        return ep.identity().equals(endpoint.identity());
+      case INET: {
+        if (ep.port() == 0 || ep.port() != port()) return false;
+        try {
+          return java.net.InetAddress.getByName(ep.host())
+              .equals(((InetSocketAddress) localAddress()).getAddress());
+        } catch (java.net.UnknownHostException e) {
+          return false;
+        }
+      }
+      default:
+        return false;
+    }
   }
 
   @Override

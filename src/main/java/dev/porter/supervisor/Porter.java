@@ -303,8 +303,7 @@ public final class Porter {
     for (ComponentRuntime rt : toStop) {
       ComponentSpec w = wanted.get(rt.name());
       boolean sameSocket = w != null && rt.listener.isPresent() && w.socket().isPresent()
-          && w.socket().get().identity().equals(rt.spec.socket().get().identity())
-          && w.socket().get().port() != 0;
+          && rt.listener.get().boundAt(w.socket().get());
       if (sameSocket) {
         keptSockets.put(rt.name(), rt.listener.get());
       } else {

@@ -149,6 +149,47 @@ class CommandLineIT {
     }
   }
 
+  @Test
+  void sighupReloadsAndABrokenFileKeepsTheRunningConfigurationAndLogsEveryProblem(@TempDir Path dir)
+      throws Exception {
+    Path conf = dir.resolve("p.conf");
+    Files.writeString(conf, String.join("\n",
+        "components {",
+        "  tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
+        "  echo { tcpmux-master = tcpmux, builtin = echo }",
+        "}"));
+    try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
+      int port = awaitPort(p, "tcpmux");
+      Files.writeString(conf, String.join("\n",
+          "components {",
+          "  tcpmux { socket = \"inet://127.0.0.1:" + port + "\", builtin = tcpmux }",
+          "  echo { tcpmux-master = tcpmux, builtin = echo }",
+          "  daytime { tcpmux-master = tcpmux, builtin = daytime }",
+          "}"));
+      p.signal("HUP");
+      Await.until(() -> "the reload; stderr: " + p.stderr, Duration.ofSeconds(20),
+          () -> p.stderr.stream().anyMatch(l -> l.contains("reload: ") && l.contains("added daytime")));
+      try (Client c = Client.to(port)) {
+        c.send("help\r\n");
+        assertEquals("echo\r\ndaytime\r\n", c.readAll());
+      }
+      Files.writeString(conf, String.join("\n",
+          "components {",
+          "  tcpmux { socket = \"inet://127.0.0.1:" + port + "\", builtin = tcpmux, bogus = 1 }",
+          "  echo { tcpmux-master = nosuch, builtin = echo }",
+          "}"));
+      p.signal("HUP");
+      Await.until(() -> "the refusal; stderr: " + p.stderr, Duration.ofSeconds(20),
+          () -> p.stderr.stream().anyMatch(l -> l.contains("p.conf:2: components.tcpmux.bogus"))
+              && p.stderr.stream().anyMatch(l -> l.contains("p.conf:3: components.echo.tcpmux-master")));
+      try (Client c = Client.to(port)) {
+        c.send("help\r\n");
+        assertEquals("echo\r\ndaytime\r\n", c.readAll());
+      }
+      assertEquals(0, p.terminate());
+    }
+  }
+
   static int awaitPort(PorterProcess p, String component) {
     int[] port = new int[1];
     Await.until(() -> "component " + component + " to listen; stderr: " + p.stderr, Duration.ofSeconds(30), () -> {
