@@ -258,6 +258,21 @@ public final class Porter {
     return sessions.size();
   }
 
+  /**
+   * The open connections (those porter relays or serves itself; a connection handed to a child
+   * is the child's). Counters are read across threads, so figures are approximate.
+   */
+  public List<ConnectionInfo> connections() {
+    long now = System.nanoTime();
+    List<ConnectionInfo> out = new ArrayList<>();
+    for (Session s : sessions) {
+      out.add(new ConnectionInfo(s.connection.client(), s.component,
+          TimeUnit.NANOSECONDS.toMillis(now - s.connection.openedNanos()), s.connection.bytesIn(),
+          s.connection.bytesOut()));
+    }
+    return out;
+  }
+
   /** Children running now (daemons and per-connection programs). */
   public int runningChildren() {
     return children.count();
@@ -387,6 +402,12 @@ public final class Porter {
       if (rt.daemon.isPresent()) awaitOnSupervisor(rt.daemon.get().stop(timeout));
       return null;
     });
+  }
+
+  /** Stops a daemon (and its dependents), then starts it again. */
+  public void restartComponent(String name) throws StartException {
+    stopComponent(name);
+    startComponent(name);
   }
 
   private ComponentRuntime find(String name) throws StartException {
