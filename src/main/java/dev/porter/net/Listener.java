@@ -44,6 +44,7 @@ public final class Listener implements IoReady {
   private final Endpoint endpoint;
   private final Optional<Path> unixPath;
   private volatile AcceptHandler handler;
+  private volatile WaitHandler waitHandler;
   private SelectionKey key;
   private boolean paused;
   private volatile boolean closed;
@@ -132,6 +133,48 @@ public final class Listener implements IoReady {
     });
   }
 
+  /**
+   * inetd {@code wait} semantics: porter does not accept; when a connection is pending it hands
+   * the listening socket itself (blocking again) to {@code h}, whose child accepts, and listens
+   * again only after {@code h} calls back.
+   */
+  public void startWaitMode(WaitHandler h) {
+    this.waitHandler = h;
+    start(ch -> {
+      throw new IllegalStateException("a wait-mode listener does not accept");
+    });
+  }
+
+  /** Serves a wait-mode listener; call {@code done} (any thread) when the child has exited. */
+  @FunctionalInterface
+  public interface WaitHandler {
+    void ready(ServerSocketChannel listening, Runnable done);
+  }
+
+  private void handOffListeningSocket() {
+    key.cancel();
+    key = null;
+    loop.afterNextSelect(() -> {
+      try {
+        server.configureBlocking(true);
+      } catch (IOException e) {
+        log.error("listener {}: cannot hand over: {}", endpoint, e.toString());
+        return;
+      }
+      waitHandler.ready(server, () -> loop.execute(this::listenAgain));
+    });
+  }
+
+  private void listenAgain() {
+    if (closed) return;
+    try {
+      server.configureBlocking(false);
+      key = loop.register(server, SelectionKey.OP_ACCEPT, this);
+    } catch (IOException e) {
+      log.error("listener {}: cannot listen again: {}", endpoint, e.toString());
+    }
+  }
+
   /** Replaces the accept handler (reload keeps the socket, changes what serves it). */
   public void setHandler(AcceptHandler h) {
     this.handler = h;
@@ -169,6 +212,10 @@ public final class Listener implements IoReady {
 
   @Override
   public void ready(int ops) {
+    if (waitHandler != null) {
+      handOffListeningSocket();
+      return;
+    }
     for (int i = 0; i < ACCEPT_BATCH && !paused; i++) {
       SocketChannel ch;
       try {

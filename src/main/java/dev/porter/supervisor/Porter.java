@@ -174,6 +174,10 @@ public final class Porter {
           return new BuiltinServer(Builtins.handler(b, () -> qotd, clock));
       }
     }
+    if (spec.has(Flag.WAIT)) {
+      // Connections never reach porter: the child accepts on the listening socket itself.
+      return (c, leftover, viaTcpmux) -> c.close();
+    }
     if (!spec.command().isEmpty() && (spec.mode() == Mode.INETD || spec.mode() == Mode.ACCEPT)) {
       return new SpawnServer(rt, children);
     }
@@ -238,6 +242,10 @@ public final class Porter {
       d.start();
     }
     rt.listener.ifPresent(l -> {
+      if (spec.has(Flag.WAIT)) {
+        l.startWaitMode(new WaitServer(rt, children));
+        return;
+      }
       Server server = rt.server.orElseThrow();
       l.start(ch -> pipeline.accepted(rt, server, ch));
     });

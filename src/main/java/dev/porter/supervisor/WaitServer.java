@@ -1,0 +1,62 @@
+package dev.porter.supervisor;
+
+import dev.porter.net.Listener;
+import dev.porter.process.Descriptors;
+import dev.porter.process.SpawnException;
+import dev.porter.process.Stdio;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * inetd {@code wait} mode: one child at a time is handed the listening socket as fds 0, 1 and 2
+ * and accepts connections itself; porter listens again when it exits.
+ */
+final class WaitServer implements Listener.WaitHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.supervisor");
+  /** After a failed start, wait this long before offering the socket again, so it cannot spin. */
+  private static final long RETRY_AFTER_FAILURE_MILLIS = 1000;
+
+  /** A child that exits with an error sooner than this is taken as failing to start. */
+  private static final long FAST_FAILURE_MILLIS = 100;
+
+  private final ComponentRuntime rt;
+  private final Children children;
+
+  WaitServer(ComponentRuntime rt, Children children) {
+    this.rt = rt;
+    this.children = children;
+  }
+
+  @Override
+  public void ready(ServerSocketChannel listening, Runnable done) {
+    children.onSpawnThread(() -> {
+      int fd = Descriptors.fdOf(listening);
+      long started = System.nanoTime();
+      try {
+        int pid = children.spawn(rt.name(),
+            Launch.request(rt.spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), Map.of()),
+            (p, status) -> {
+              log.info("component {}: pid {} exited ({}); listening again", rt.name(), p, status);
+              // A child that fails at once would leave the connection pending and be started
+              // again and again: give it a pause, as for a failed start.
+              boolean failedFast = status.shellCode() != 0
+                  && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(FAST_FAILURE_MILLIS);
+              if (failedFast) later(done);
+              else done.run();
+            });
+        log.info("component {}: started pid {} on the listening socket (wait)", rt.name(), pid);
+      } catch (SpawnException | RuntimeException e) {
+        log.error("component {}: cannot start: {}", rt.name(), e.getMessage());
+        later(done);
+      }
+    });
+  }
+
+  private static void later(Runnable done) {
+    java.util.concurrent.CompletableFuture.delayedExecutor(RETRY_AFTER_FAILURE_MILLIS, TimeUnit.MILLISECONDS)
+        .execute(done);
+  }
+}
