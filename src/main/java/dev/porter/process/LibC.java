@@ -63,6 +63,10 @@ public interface LibC {
 
   int close(int fd);
 
+  int pipe2(@Out int[] fds, int flags);
+
+  long read(int fd, @Out byte[] buf, long count);
+
   int geteuid();
 
   String strerror(int errnum);

@@ -74,13 +74,15 @@ final class Daemon {
   }
 
   private void launch() {
-    SpawnRequest req = Launch.request(spec, Stdio.devNull(), Stdio.inherit(1), Stdio.inherit(2), Map.of());
+    Launch.Prepared launch = Launch.prepare(spec, Stdio.devNull(), Stdio.inherit(1), Stdio.inherit(2), Map.of());
     try {
-      pid = children.spawn(spec.name(), req, (p, status) -> supervisor.execute(() -> exited(p, status)));
+      pid = children.spawn(spec.name(), launch.request(), (p, status) -> supervisor.execute(() -> exited(p, status)));
+      launch.started(pid);
       startedNanos = System.nanoTime();
       state = State.RUNNING;
       log.info("component {}: started pid {}", spec.name(), pid);
     } catch (SpawnException e) {
+      launch.failed();
       log.error("component {}: cannot start: {} (exit {})", spec.name(), e.getMessage(), e.exitCode());
       lastExit = Optional.of(ExitStatus.exited(e.exitCode()));
       state = State.STOPPED;

@@ -6,6 +6,7 @@ import dev.porter.config.OutputSpec;
 import dev.porter.process.CommandLine;
 import dev.porter.process.Credentials;
 import dev.porter.process.Environment;
+import dev.porter.process.OutputPipe;
 import dev.porter.process.SpawnRequest;
 import dev.porter.process.Stdio;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ import java.util.Optional;
 
 /** Turns a component's declaration into a spawn request: argv, environment, credentials, limits. */
 final class Launch {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.porter.output");
+
   private Launch() {}
 
   /**
@@ -23,7 +26,7 @@ final class Launch {
    * @param stderr the child's fd 2 unless the component redirects it
    * @param socketEnv extra variables (the socket environment of {@code sockenv})
    */
-  static SpawnRequest request(ComponentSpec spec, Stdio stdin, Stdio stdout, Stdio stderr,
+  static Prepared prepare(ComponentSpec spec, Stdio stdin, Stdio stdout, Stdio stderr,
       Map<String, String> socketEnv) {
     List<String> env = Environment.build(spec.env(), socketEnv);
     List<String> argv = spec.command();
@@ -35,17 +38,45 @@ final class Launch {
       }
       argv = argv.stream().map(w -> CommandLine.expand(w, vars)).toList();
     }
+    Optional<OutputPipe> outPipe = logPipe(spec.stdout());
+    Optional<OutputPipe> errPipe = logPipe(spec.stderr());
     SpawnRequest.Builder b = SpawnRequest.builder(argv).env(env)
         .stdin(spec.has(Flag.NULLINPUT) ? Stdio.devNull() : stdin)
-        .stdout(redirect(spec.stdout(), stdout))
-        .stderr(redirect(spec.stderr(), stderr))
+        .stdout(outPipe.map(p -> Stdio.inherit(p.writeFd())).orElseGet(() -> redirect(spec.stdout(), stdout)))
+        .stderr(errPipe.map(p -> Stdio.inherit(p.writeFd())).orElseGet(() -> redirect(spec.stderr(), stderr)))
         .rlimits(spec.limits());
     spec.chdir().ifPresent(b::chdir);
     spec.umask().ifPresent(b::umask);
     if (spec.user().isPresent() || spec.group().isPresent()) {
       b.credentials(new Credentials(spec.user(), spec.group()));
     }
-    return b.build();
+    try {
+      return new Prepared(spec.name(), b.build(), outPipe, errPipe);
+    } catch (RuntimeException e) {
+      outPipe.ifPresent(OutputPipe::abandon);
+      errPipe.ifPresent(OutputPipe::abandon);
+      throw e;
+    }
+  }
+
+  private static Optional<OutputPipe> logPipe(Optional<OutputSpec> out) {
+    return out.filter(o -> o.kind() == OutputSpec.Kind.LOG).map(o -> OutputPipe.open());
+  }
+
+  /** A spawn request and the log pipes that must be started, or closed, after the spawn. */
+  record Prepared(String component, SpawnRequest request, Optional<OutputPipe> out, Optional<OutputPipe> err) {
+    /** The child runs: porter lets go of the write ends and logs what comes out of the pipes. */
+    void started(int pid) {
+      out.ifPresent(p -> p.pumpLines("porter-out-" + pid, line -> log.info("component {}: {}", component, line)));
+      err.ifPresent(p -> p.pumpLines("porter-err-" + pid,
+          line -> log.info("component {}: stderr: {}", component, line)));
+    }
+
+    /** The spawn failed: close the pipes. */
+    void failed() {
+      out.ifPresent(OutputPipe::abandon);
+      err.ifPresent(OutputPipe::abandon);
+    }
   }
 
   private static Stdio redirect(Optional<OutputSpec> out, Stdio dflt) {
@@ -53,8 +84,7 @@ final class Launch {
     OutputSpec o = out.get();
     switch (o.kind()) {
       case FILE: return Stdio.append(o.file().orElseThrow());
-      // "log": the child writes to porter's own stderr, which systemd sends to the journal.
-      case LOG: return Stdio.inherit(2);
+      case LOG: throw new AssertionError("log output goes through a pipe");
       default: throw new AssertionError(o.kind());
     }
   }

@@ -8,7 +8,6 @@ import dev.porter.process.Descriptors;
 import dev.porter.process.ExitStatus;
 import dev.porter.process.SocketEnv;
 import dev.porter.process.SpawnException;
-import dev.porter.process.SpawnRequest;
 import dev.porter.process.Stdio;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,8 +82,15 @@ final class SpawnServer implements Server {
       if (spec.has(Flag.SOCKENV) && local instanceof InetSocketAddress && remote instanceof InetSocketAddress) {
         env = SocketEnv.of((InetSocketAddress) local, (InetSocketAddress) remote, spec.has(Flag.RESOLVE));
       }
-      SpawnRequest req = Launch.request(spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), env);
-      int pid = children.spawn(spec.name(), req, (p, status) -> exited(p, status, client, start));
+      Launch.Prepared launch = Launch.prepare(spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), env);
+      int pid;
+      try {
+        pid = children.spawn(spec.name(), launch.request(), (p, status) -> exited(p, status, client, start));
+      } catch (SpawnException e) {
+        launch.failed();
+        throw e;
+      }
+      launch.started(pid);
       log.debug("component {}: started pid {} for {}", spec.name(), pid, client);
     } catch (SpawnException e) {
       rt.admission.release();

@@ -36,8 +36,9 @@ final class WaitServer implements Listener.WaitHandler {
       int fd = Descriptors.fdOf(listening);
       long started = System.nanoTime();
       try {
-        int pid = children.spawn(rt.name(),
-            Launch.request(rt.spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), Map.of()),
+        Launch.Prepared launch =
+            Launch.prepare(rt.spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), Map.of());
+        int pid = children.spawn(rt.name(), launch.request(),
             (p, status) -> {
               log.info("component {}: pid {} exited ({}); listening again", rt.name(), p, status);
               // A child that fails at once would leave the connection pending and be started
@@ -47,6 +48,7 @@ final class WaitServer implements Listener.WaitHandler {
               if (failedFast) later(done);
               else done.run();
             });
+        launch.started(pid);
         log.info("component {}: started pid {} on the listening socket (wait)", rt.name(), pid);
       } catch (SpawnException | RuntimeException e) {
         log.error("component {}: cannot start: {}", rt.name(), e.getMessage());

@@ -135,6 +135,22 @@ class SupervisionIT {
     assertEquals(0, SpawnIT.zombies());
   }
 
+  @Test
+  void outputGoesToTheLogWithTheComponentsNameOrToAFile(@TempDir Path dir) throws Exception {
+    Path errors = dir.resolve("errors.log");
+    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
+        "shutdown-timeout = 2s",
+        "components { talker {",
+        "  command = [ /bin/sh, -c, \"echo first line; echo second line; echo oops >&2; exec sleep 600\" ]",
+        "  stdout = log",
+        "  stderr = \"file " + errors + "\"",
+        "} }"))) {
+      logs.awaitLine("component talker: first line");
+      logs.awaitLine("component talker: second line");
+      Await.until("stderr in the file", () -> read(errors).equals("oops\n"));
+    }
+  }
+
   static int pid(RunningPorter p, String name) {
     try {
       return status(p, name).pid();
