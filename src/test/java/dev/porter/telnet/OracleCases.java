@@ -47,10 +47,16 @@ final class OracleCases {
     }
   }
 
+  /** The 364 cases of {@code cases/} with the {@code target/} overlay. */
   static List<Case> all() {
+    return load("cases", "target");
+  }
+
+  /** Cases in {@code folder}, expected output from {@code overlay} where it has the file. */
+  static List<Case> load(String folder, String overlay) {
     Path root = root();
-    Path cases = root.resolve("cases");
-    Path target = root.resolve("target");
+    Path cases = root.resolve(folder);
+    Path target = root.resolve(overlay);
     try (Stream<Path> files = Files.list(cases)) {
       List<Path> inputs =
           files.filter(p -> p.getFileName().toString().endsWith(".in")).sorted().collect(Collectors.toList());
