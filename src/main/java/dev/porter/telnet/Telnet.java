@@ -360,6 +360,11 @@ public final class Telnet implements AutoCloseable {
     return -1;
   }
 
+  /** Bytes held for the subnegotiation buffer; never more than {@link #SB_LIMIT} (for tests). */
+  int subnegotiationCapacity() {
+    return sbBuf.length;
+  }
+
   private boolean peerBinary() {
     return !proxy && him[TELOPT_BINARY] == Q.YES;
   }
