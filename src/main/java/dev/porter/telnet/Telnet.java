@@ -15,7 +15,9 @@ import java.util.zip.Inflater;
  * back with every event, outgoing bytes included ({@link TelnetHandler#onSend}).
  *
  * <p>Sans-I/O and single-threaded: no sockets, threads or clocks; a connection's {@code Telnet} is
- * used by one thread at a time and must not be re-entered from its own handler. Malformed input
+ * used by one thread at a time. Handlers may call the send methods while handling a received
+ * event (a proxy or an echo service does), but must not call {@link #recv} from a handler, nor
+ * call back into the {@code Telnet} from {@link TelnetHandler#onSend}. Malformed input
  * never throws; it becomes {@link TelnetHandler#onWarning} / {@link TelnetHandler#onError} events
  * exactly where libtelnet raises them. Misuse of the send API (for example {@link #finishSb}
  * without {@link #beginSb}) throws {@link IllegalStateException}.
@@ -150,8 +152,9 @@ public final class Telnet implements AutoCloseable {
   /** Send side: the option of the subnegotiation opened by beginSb, or -1. */
   private int sendSbOption = -1;
 
-  /** Scratch for one-byte DATA events and short SEND events, so they allocate nothing. */
+  /** Scratch for one-byte DATA events (receive side), so they allocate nothing. */
   private final byte[] one = new byte[1];
+  /** Scratch for short SEND events (send side), kept apart from the receive side's. */
   private final byte[] scratch = new byte[8];
 
   /**
@@ -1019,8 +1022,7 @@ public final class Telnet implements AutoCloseable {
   public void beginNewEnviron(int command) {
     checkByte("command", command);
     beginSb(TELOPT_NEW_ENVIRON);
-    one[0] = (byte) command;
-    send(one, 0, 1);
+    send(new byte[] {(byte) command}, 0, 1);
   }
 
   /**
@@ -1033,8 +1035,7 @@ public final class Telnet implements AutoCloseable {
     if (sendSbOption != TELOPT_NEW_ENVIRON) {
       throw new IllegalStateException("newEnvironValue without beginNewEnviron");
     }
-    one[0] = (byte) type;
-    send(one, 0, 1);
+    send(new byte[] {(byte) type}, 0, 1);
     send(text, 0, text.length);
   }
 
