@@ -1,0 +1,340 @@
+package dev.porter.telnet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A {@link TelnetHandler} that writes each event as one line of the telnet-oracle canonical
+ * format (FORMAT.md in {@code shared/telnet-oracle}): {@code DATA 6869}, {@code WILL 24},
+ * {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what the C oracle prints for libtelnet.
+ *
+ * <p>Output is buffered; call {@link #flush()} at the end. I/O errors surface as
+ * {@link UncheckedIOException}.
+ */
+public final class CanonicalPrinter implements TelnetHandler {
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int TYPE_NONE = 0;
+  private static final int TYPE_DATA = 1;
+  private static final int TYPE_SEND = 2;
+
+  private final OutputStream out;
+  private final boolean merge;
+  private final boolean detail;
+
+  private byte[] line = new byte[256];
+  private int lineLen;
+
+  private int pendingType = TYPE_NONE;
+  private byte[] pending = new byte[256];
+  private int pendingLen;
+
+  /**
+   * @param out where lines go (written in large blocks)
+   * @param merge the oracle's {@code -M}: consecutive DATA events become one line, likewise SEND
+   * @param detail the oracle's {@code -e}: WARNING/ERROR lines name libtelnet's reporting function
+   */
+  public CanonicalPrinter(OutputStream out, boolean merge, boolean detail) {
+    this.out = out;
+    this.merge = merge;
+    this.detail = detail;
+  }
+
+  @Override
+  public void onData(byte[] buf, int off, int len) {
+    bytesEvent(TYPE_DATA, buf, off, len);
+  }
+
+  @Override
+  public void onSend(byte[] buf, int off, int len) {
+    bytesEvent(TYPE_SEND, buf, off, len);
+  }
+
+  private void bytesEvent(int type, byte[] buf, int off, int len) {
+    if (merge) {
+      if (pendingType != type) {
+        flushPending();
+        pendingType = type;
+      }
+      if (pendingLen + len > pending.length) {
+        pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + len));
+      }
+      System.arraycopy(buf, off, pending, pendingLen, len);
+      pendingLen += len;
+      return;
+    }
+    flushPending();
+    text(type == TYPE_DATA ? "DATA " : "SEND ");
+    hex(buf, off, len);
+    endLine();
+  }
+
+  private void flushPending() {
+    if (pendingType == TYPE_NONE) {
+      return;
+    }
+    text(pendingType == TYPE_DATA ? "DATA " : "SEND ");
+    hex(pending, 0, pendingLen);
+    endLine();
+    pendingType = TYPE_NONE;
+    pendingLen = 0;
+  }
+
+  @Override
+  public void onIac(int command) {
+    flushPending();
+    text("IAC ");
+    text(Integer.toString(command));
+    endLine();
+  }
+
+  @Override
+  public void onNegotiate(int command, int option) {
+    flushPending();
+    switch (command) {
+      case Telnet.WILL:
+        text("WILL ");
+        break;
+      case Telnet.WONT:
+        text("WONT ");
+        break;
+      case Telnet.DO:
+        text("DO ");
+        break;
+      default:
+        text("DONT ");
+        break;
+    }
+    text(Integer.toString(option));
+    endLine();
+  }
+
+  @Override
+  public void onSubnegotiation(int option, byte[] buf, int off, int len) {
+    flushPending();
+    text("SUBNEGOTIATION ");
+    text(Integer.toString(option));
+    text(" ");
+    hex(buf, off, len);
+    endLine();
+  }
+
+  @Override
+  public void onCompress(boolean enabled) {
+    flushPending();
+    text(enabled ? "COMPRESS 1" : "COMPRESS 0");
+    endLine();
+  }
+
+  @Override
+  public void onZmp(List<byte[]> arguments) {
+    flushPending();
+    text("ZMP ");
+    text(Integer.toString(arguments.size()));
+    for (byte[] a : arguments) {
+      text(" ");
+      cString(a);
+    }
+    endLine();
+  }
+
+  @Override
+  public void onTtype(int command, byte[] name) {
+    flushPending();
+    if (command == Telnet.TTYPE_SEND) {
+      text("TTYPE SEND");
+    } else if (command == Telnet.TTYPE_IS) {
+      text("TTYPE IS ");
+      cString(name);
+    } else {
+      text("TTYPE " + command);
+    }
+    endLine();
+  }
+
+  @Override
+  public void onEnviron(int option, int command, List<EnvironValue> values) {
+    flushPending();
+    text("ENVIRON ");
+    switch (command) {
+      case Telnet.ENVIRON_IS:
+        text("IS");
+        break;
+      case Telnet.ENVIRON_SEND:
+        text("SEND");
+        break;
+      case Telnet.ENVIRON_INFO:
+        text("INFO");
+        break;
+      default:
+        text(Integer.toString(command));
+        break;
+    }
+    text(" ");
+    text(Integer.toString(values.size()));
+    for (EnvironValue v : values) {
+      if (v.type() == Telnet.ENVIRON_VAR) {
+        text(" VAR:");
+      } else if (v.type() == Telnet.ENVIRON_USERVAR) {
+        text(" USERVAR:");
+      } else {
+        text(" " + v.type() + ":");
+      }
+      cString(v.name());
+      text(":");
+      cString(v.value());
+    }
+    endLine();
+  }
+
+  @Override
+  public void onMssp(List<MsspVariable> variables) {
+    flushPending();
+    text("MSSP ");
+    text(Integer.toString(variables.size()));
+    for (MsspVariable v : variables) {
+      text(" ");
+      if (v.filled()) {
+        cString(v.name());
+        text(":");
+        cString(v.value());
+      } else {
+        text("(null):(null)"); // what printf("%s") shows for libtelnet's NULL pointers
+      }
+    }
+    endLine();
+  }
+
+  @Override
+  public void onWarning(String message) {
+    problem("WARNING ", message);
+  }
+
+  @Override
+  public void onError(String message) {
+    problem("ERROR ", message);
+  }
+
+  private void problem(String kind, String message) {
+    flushPending();
+    text(kind);
+    if (detail) {
+      text("[" + libtelnetFunction(message) + "] ");
+    }
+    text(message);
+    endLine();
+  }
+
+  /** Writes a {@code MARK} line (script mode), after any merged DATA/SEND line. */
+  public void mark(List<String> words) {
+    flushPending();
+    text("MARK");
+    for (String w : words) {
+      text(" ");
+      text(w);
+    }
+    endLine();
+  }
+
+  /** Writes any merged DATA/SEND line still pending, then flushes the stream. */
+  public void finish() {
+    flushPending();
+    flush();
+  }
+
+  /** Flushes what was written so far, without a pending merged line (the oracle's exit(2) path). */
+  public void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The name of the libtelnet function that raises each message, for {@code -e}. */
+  static String libtelnetFunction(String message) {
+    if (message.endsWith(" answered by WILL") || message.endsWith(" answered by DO")) {
+      return "_negotiate";
+    } else if (message.startsWith("unexpected byte after IAC inside SB")) {
+      return "_process";
+    } else if (message.startsWith("subnegotiation buffer size limit")) {
+      return "_buffer_byte";
+    } else if (message.contains("ZMP")) {
+      return "_zmp_telnet";
+    } else if (message.contains("TERMINAL-TYPE")) {
+      return "_ttype_telnet";
+    } else if (message.startsWith("telopt ")) {
+      return "_environ_telnet";
+    } else if (message.contains("MSSP")) {
+      return "_mssp_telnet";
+    } else if (message.startsWith("cannot initialize compression")) {
+      return "_init_zlib";
+    } else if (message.startsWith("inflate()")) {
+      return "telnet_recv";
+    } else if (message.startsWith("deflate()")) {
+      return "_send";
+    }
+    return "?";
+  }
+
+  // ------------------------------------------------------------------------------ line assembly
+
+  /** Bytes as the oracle prints C strings: up to the first NUL, as lowercase hex, "-" if empty. */
+  private void cString(byte[] b) {
+    int n = 0;
+    while (n < b.length && b[n] != 0) {
+      n++;
+    }
+    hex(b, 0, n);
+  }
+
+  private void hex(byte[] b, int off, int len) {
+    if (len == 0) {
+      put((byte) '-');
+      return;
+    }
+    ensure(len * 2);
+    byte[] l = line;
+    int p = lineLen;
+    for (int i = off, end = off + len; i < end; i++) {
+      int v = b[i] & 0xff;
+      l[p++] = HEX[v >>> 4];
+      l[p++] = HEX[v & 15];
+    }
+    lineLen = p;
+  }
+
+  private void text(String s) {
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      line[lineLen++] = (byte) s.charAt(i);
+    }
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    line[lineLen++] = b;
+  }
+
+  private void endLine() {
+    put((byte) '\n');
+    try {
+      out.write(line, 0, lineLen);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lineLen = 0;
+    if (line.length > 1 << 16) {
+      line = new byte[256];
+    }
+  }
+
+  private void ensure(int extra) {
+    if (lineLen + extra > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + extra));
+    }
+  }
+}
