@@ -190,6 +190,18 @@ class CommandLineIT {
     }
   }
 
+  @Test
+  void telnetDecodeReadsAStreamAndPrintsItsEvents() throws Exception {
+    Process p = new ProcessBuilder(PorterProcess.javaBin(), "-jar", PorterProcess.jar().toString(),
+        "telnet", "decode", "-t", "24:WILL:DO").start();
+    p.getOutputStream().write(new byte[] {'h', 'i', (byte) 255, (byte) 251, 24});
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    assertEquals("DATA 6869\nSEND fffd18\nWILL 24\n", out);
+  }
+
   static int awaitPort(PorterProcess p, String component) {
     int[] port = new int[1];
     Await.until(() -> "component " + component + " to listen; stderr: " + p.stderr, Duration.ofSeconds(30), () -> {
