@@ -48,16 +48,16 @@ final class RunCommand implements Callable<Integer> {
       });
     }
     Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
+    Signal.handle(new Signal("HUP"), s -> {
+      log.info("porter: SIGHUP received, reloading");
+      reloads.execute(() -> reload(porter));
+    });
     try {
       porter.start();
     } catch (StartException e) {
       System.err.println("porter: " + e.getMessage());
       return Main.RUNTIME;
     }
-    Signal.handle(new Signal("HUP"), s -> {
-      log.info("porter: SIGHUP received, reloading");
-      reloads.execute(() -> reload(porter));
-    });
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();

@@ -440,6 +440,8 @@ public final class Porter {
     try {
       onSupervisor(() -> {
         for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
+        log.info("shutdown: stopped accepting; {} connection(s) and {} child(ren) have up to {} to finish",
+            sessions.size(), children.count(), cfg.shutdownTimeout());
         List<ComponentSpec> order = StartOrder.of(cfg.components());
         Collections.reverse(order);
         for (ComponentSpec s : order) {

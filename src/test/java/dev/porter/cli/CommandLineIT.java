@@ -99,8 +99,8 @@ class CommandLineIT {
         c.send("before");
         assertEquals("before", c.readN("before"));
         p.signal("TERM");
-        Await.until(() -> "porter to log the shutdown; stderr: " + p.stderr, Duration.ofSeconds(10),
-            () -> p.stderr.stream().anyMatch(l -> l.contains("SIGTERM")));
+        Await.until(() -> "porter to stop accepting; stderr: " + p.stderr, Duration.ofSeconds(10),
+            () -> p.stderr.stream().anyMatch(l -> l.contains("shutdown: stopped accepting")));
         // The open connection keeps working during the grace period ...
         c.send("during");
         assertEquals("during", c.readN("during"));
