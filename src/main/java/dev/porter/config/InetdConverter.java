@@ -63,11 +63,20 @@ public final class InetdConverter {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+      throw new ConfigException(cannotRead(file, e));
     }
     InetdConversion c = convert(text, file.toString(), services);
     c.skipped().forEach(warnings);
     return ConfigLoader.parse(c.hocon(), file + " (converted from inetd.conf syntax)");
+  }
+
+  /** {@code FILE: cannot read: why}, without the exception's class or a repeated path. */
+  public static String cannotRead(Path file, IOException e) {
+    String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof java.nio.charset.CharacterCodingException ? "not UTF-8 text"
+        : String.valueOf(e.getMessage());
+    return file + ": cannot read: " + why;
   }
 
   private void skip(InetdEntry e, String reason) {
