@@ -5,9 +5,6 @@ import dev.porter.config.InetdConversion;
 import dev.porter.config.InetdConverter;
 import dev.porter.config.InetdServices;
 import dev.porter.config.PorterConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -38,14 +35,13 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String text;
+    InetdConversion c;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.err.println("porter: " + InetdConverter.cannotRead(file, e));
+      c = InetdConverter.convert(file, services());
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> System.err.println("porter: " + p));
       return Main.USAGE;
     }
-    InetdConversion c = InetdConverter.convert(text, file.toString(), services());
     System.out.print(c.hocon());
     System.out.flush();
     c.skipped().forEach(System.err::println);

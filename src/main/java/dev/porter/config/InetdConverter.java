@@ -54,29 +54,31 @@ public final class InetdConverter {
   }
 
   /**
-   * Reads, converts and validates an inetd.conf; each line left out goes to {@code warnings} as
-   * {@code FILE:LINE: cannot convert SERVICE: why}.
+   * Reads and converts an inetd.conf. Bytes that are not UTF-8 (an old Latin-1 comment) become
+   * U+FFFD rather than failing the file.
    */
-  public static PorterConfig load(Path file, InetdServices services, Consumer<String> warnings)
-      throws ConfigException {
-    String text;
+  public static InetdConversion convert(Path file, InetdServices services) throws ConfigException {
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException(cannotRead(file, e));
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : String.valueOf(e.getMessage());
+      throw new ConfigException(file + ": cannot read: " + why);
     }
-    InetdConversion c = convert(text, file.toString(), services);
-    c.skipped().forEach(warnings);
-    return ConfigLoader.parse(c.hocon(), file + " (converted from inetd.conf syntax)");
+    return convert(new String(bytes, StandardCharsets.UTF_8), file.toString(), services);
   }
 
-  /** {@code FILE: cannot read: why}, without the exception's class or a repeated path. */
-  public static String cannotRead(Path file, IOException e) {
-    String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-        : e instanceof java.nio.charset.CharacterCodingException ? "not UTF-8 text"
-        : String.valueOf(e.getMessage());
-    return file + ": cannot read: " + why;
+  /**
+   * Reads, converts and validates an inetd.conf; each line left out goes to {@code skipped} as
+   * {@code FILE:LINE: cannot convert SERVICE: why}.
+   */
+  public static PorterConfig load(Path file, InetdServices services, Consumer<String> skipped)
+      throws ConfigException {
+    InetdConversion c = convert(file, services);
+    c.skipped().forEach(skipped);
+    return ConfigLoader.parse(c.hocon(), file + " (converted from inetd.conf syntax)");
   }
 
   private void skip(InetdEntry e, String reason) {
