@@ -156,15 +156,16 @@ public final class InetdConverter {
   }
 
   // The master on the line's address: a tcpmux internal line, or one made for the tcpmux/ lines as
-  // inetd does implicitly. A wildcard master takes IPv6 too when a tcp6 line needs it.
+  // inetd does implicitly. A wildcard master takes IPv6 too when a tcp6 line needs it, and takes a
+  // line with an address of its own when no master listens there (inetd finds tcpmux services by
+  // name, whatever address their line gives).
   private Optional<InetdComponent> master(InetdEntry e) {
-    for (InetdComponent m : components) {
-      if (!m.isMaster() || !m.host().equals(e.host())) continue;
-      if (e.v6() && !m.v6()) {
-        if (e.host().isPresent()) continue;
-        m.takeIpv6(e);
-      }
-      return Optional.of(m);
+    Optional<InetdComponent> found = masterOn(e.host());
+    if (found.isEmpty() && e.host().isPresent()) found = masterOn(Optional.empty());
+    if (found.isPresent()) {
+      InetdComponent m = found.get();
+      if (e.v6() && !m.v6() && m.host().isEmpty()) m.takeIpv6(e);
+      return found;
     }
     OptionalInt port = services.port("tcpmux");
     InetdComponent m = new InetdComponent(e, Optional.of(Builtin.TCPMUX));
@@ -182,6 +183,10 @@ public final class InetdConverter {
     m.name(unique("tcpmux"));
     components.add(m);
     return Optional.of(m);
+  }
+
+  private Optional<InetdComponent> masterOn(Optional<String> host) {
+    return components.stream().filter(m -> m.isMaster() && m.host().equals(host)).findFirst();
   }
 
   // tcpd finds the real daemon through argv[0], which porter does not set apart from the program.

@@ -36,7 +36,7 @@ class InetdCommandLineIT {
     Files.writeString(porterConf, String.join("\n", convert.stdout) + "\n");
     PorterProcess check = PorterProcess.run("check", "-c", porterConf.toString());
     assertEquals(0, check.exitCode(), check.stderr + "\n" + String.join("\n", convert.stdout));
-    assertTrue(check.stdout.get(0).endsWith(": ok, 15 component(s)"), check.stdout.toString());
+    assertTrue(check.stdout.get(0).endsWith(": ok, 16 component(s)"), check.stdout.toString());
   }
 
   @Test

@@ -19,7 +19,7 @@ class InetdConverterTest {
   void aDebianInetdConfBecomesAConfigurationPorterAccepts() throws Exception {
     PorterConfig cfg = loadConverted("debian.conf");
     assertEquals(List.of("echo", "discard", "daytime", "time", "chargen", "tcpmux", "ftp", "telnet", "finger",
-        "ident", "tcpmux-date", "tcpmux-sysinfo", "tcpmux-echo", "port-8080", "port-8081"),
+        "ident", "tcpmux-date", "tcpmux-sysinfo", "tcpmux-echo", "port-8080", "port-8081", "tcpmux-uptime"),
         cfg.components().stream().map(ComponentSpec::name).toList());
 
     ComponentSpec echo = component(cfg, "echo");
@@ -71,6 +71,8 @@ class InetdConverterTest {
     assertEquals(Optional.of("www-data"), web.user());
     assertEquals(Optional.of("www-data"), web.group(), "user.group");
     assertEquals("inet://[::1]:8081", component(cfg, "port-8081").socket().get().text());
+    assertEquals(Optional.of("tcpmux"), component(cfg, "tcpmux-uptime").tcpmuxMaster(),
+        "a tcpmux/ line with an address of its own joins the wildcard master, as inetd finds it by name");
   }
 
   @Test
