@@ -26,20 +26,18 @@ public final class InetdConverter {
       "echo", Builtin.ECHO, "discard", Builtin.DISCARD, "daytime", Builtin.DAYTIME,
       "time", Builtin.TIME, "chargen", Builtin.CHARGEN, "tcpmux", Builtin.TCPMUX);
 
-  private final String source;
   private final InetdServices services;
   private final List<InetdComponent> components = new ArrayList<>();
   private final List<InetdParser.Skipped> skipped = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
 
-  private InetdConverter(String source, InetdServices services) {
-    this.source = source;
+  private InetdConverter(InetdServices services) {
     this.services = services;
   }
 
   /** Converts inetd.conf text; {@code sourceName} names the file in comments and problems. */
   public static InetdConversion convert(String text, String sourceName, InetdServices services) {
-    InetdConverter c = new InetdConverter(sourceName, services);
+    InetdConverter c = new InetdConverter(services);
     InetdParser.Parsed parsed = InetdParser.parse(text);
     c.skipped.addAll(parsed.skipped());
     // Masters and sockets first, so that tcpmux/ lines find a master declared anywhere in the file.
