@@ -4,6 +4,8 @@ import dev.porter.config.ConfigException;
 import dev.porter.config.ConfigLoader;
 import dev.porter.config.PorterConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,10 +18,18 @@ final class CheckCommand implements Callable<Integer> {
       description = "the configuration file")
   Path file;
 
+  @Option(names = "--syntax", paramLabel = "porter|inetd",
+      description = "the syntax of FILE (default: porter); with inetd, lines porter cannot express are problems")
+  ConvertCommand.Syntax syntax = ConvertCommand.Syntax.porter;
+
   @Override
   public Integer call() {
     try {
-      PorterConfig cfg = ConfigLoader.load(file);
+      List<String> skipped = new ArrayList<>();
+      PorterConfig cfg = syntax == ConvertCommand.Syntax.inetd
+          ? ConvertCommand.loadInetd(file, skipped::add) : ConfigLoader.load(file);
+      skipped.forEach(System.err::println);
+      if (!skipped.isEmpty()) return Main.USAGE;
       System.out.println(file + ": ok, " + cfg.components().size() + " component(s)");
       return Main.OK;
     } catch (ConfigException e) {

@@ -29,11 +29,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the configuration file")
   Optional<Path> file = Optional.empty();
 
+  @Option(names = "--syntax", paramLabel = "porter|inetd", description = "the syntax of FILE (default: porter)")
+  ConvertCommand.Syntax syntax = ConvertCommand.Syntax.porter;
+
   @Override
   public Integer call() throws InterruptedException {
     PorterConfig cfg;
     try {
-      cfg = file.isPresent() ? ConfigLoader.load(file.get()) : ConfigLoader.loadDefault();
+      cfg = load();
     } catch (ConfigException e) {
       e.problems().forEach(System.err::println);
       return Main.USAGE;
@@ -78,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
   private void reload(Porter porter) {
     PorterConfig next;
     try {
-      next = file.isPresent() ? ConfigLoader.load(file.get()) : ConfigLoader.loadDefault();
+      next = load();
     } catch (ConfigException e) {
       log.error("reload: refused, the running configuration stays; {} problem(s):", e.problems().size());
       e.problems().forEach(p -> log.error("reload: {}", p));
@@ -89,6 +92,15 @@ final class RunCommand implements Callable<Integer> {
     } catch (StartException e) {
       log.error("reload: {}", e.getMessage());
     }
+  }
+
+  private PorterConfig load() throws ConfigException {
+    if (file.isEmpty()) {
+      if (syntax == ConvertCommand.Syntax.inetd) throw new ConfigException("porter: --syntax inetd needs -c FILE");
+      return ConfigLoader.loadDefault();
+    }
+    if (syntax == ConvertCommand.Syntax.porter) return ConfigLoader.load(file.get());
+    return ConvertCommand.loadInetd(file.get(), skipped -> log.warn("{} (line left out)", skipped));
   }
 
   private static void writePidfile(PorterConfig cfg) {
