@@ -6,13 +6,18 @@
 # Each iteration of every client: connect -> [TCPMUX "NAME\r\n", read the "+" reply] -> 64 bytes ->
 # read their echo -> close. Targets, all on 127.0.0.1, run interleaved in every repetition:
 #   porter-echo    porter's built-in echo on a plain port        vs  xinetd-echo  xinetd's internal echo
+#                  (in process, NIO event loops)                     (xinetd forks a child per connection
+#                                                                     for its stream echo; no exec)
 #   porter-tcpmux  porter's TCPMUX master, service "echo"        vs  xinetd-cat   xinetd's TCPMUX master,
 #                  (built-in echo, in process)                       TCPMUXPLUS service -> /bin/cat (one
 #                                                                     process spawned per connection)
-# Prints one line per run, then medians per target and concurrency with porter/xinetd ratios.
+# Prints one line per run, then medians per target and concurrency with porter/xinetd ratios. Besides
+# conn/s and latency it reports CPU time per connection of the server (porter's JVM; xinetd with the
+# children it reaped) and of the client: on a small machine the client's share caps the conn/s seen.
 # Stops everything it started, whatever happens. Knobs (environment):
 #   CLIENTS="8 64"  client threads per run     DURATION=8  measured seconds   WARMUP=2  warm-up seconds
-#   REPS=3          repetitions (medians)      PORT_BASE=27000  ports PORT_BASE+1,+7,+101,+107
+#   REPS=3          repetitions (medians)      PRIME=3  seconds of unrecorded load per target first
+#   PORT_BASE=27000 ports PORT_BASE+1, +7 (porter), +101, +107 (xinetd), +207 (INFO_TOO)
 #   PORTER_LOG=WARN porter's log level         INFO_TOO=0  1 adds "porter-echo-info": a second porter
 #                                                          logging every connection (the logging cost)
 #   OUT=            also copy the raw RESULT lines there
@@ -23,6 +28,7 @@ CLIENTS=${CLIENTS:-"8 64"}
 DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-2}
 REPS=${REPS:-3}
+PRIME=${PRIME:-3}
 PORT_BASE=${PORT_BASE:-27000}
 PORTER_LOG=${PORTER_LOG:-WARN}
 INFO_TOO=${INFO_TOO:-0}
@@ -153,18 +159,28 @@ wait_port "$X_ECHO" "$XINETD_PID" xinetd
 wait_port "$X_TCPMUX" "$XINETD_PID" xinetd
 
 # ---- run --------------------------------------------------------------------------------------
-TARGETS="porter-echo:$P_ECHO: xinetd-echo:$X_ECHO: porter-tcpmux:$P_TCPMUX:echo xinetd-cat:$X_TCPMUX:cat"
-[ "$INFO_TOO" = 1 ] && TARGETS="$TARGETS porter-echo-info:$P_INFO_ECHO:"
+# label:port:service:server pid (whose CPU time, reaped children included, the driver reports)
+TARGETS="porter-echo:$P_ECHO::$PORTER_PID xinetd-echo:$X_ECHO::$XINETD_PID"
+TARGETS="$TARGETS porter-tcpmux:$P_TCPMUX:echo:$PORTER_PID xinetd-cat:$X_TCPMUX:cat:$XINETD_PID"
+[ "$INFO_TOO" = 1 ] && TARGETS="$TARGETS porter-echo-info:$P_INFO_ECHO::$INFO_PID"
 RESULTS=$STATE/results.txt; : >"$RESULTS"
-say "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); xinetd $(xinetd -version 2>&1 | awk '{print $2; exit}')"
+driver() { java -Xss256k -XX:+UseSerialGC -cp "$STATE/classes" dev.porter.bench.ConnectLoad "$@"; }
+say "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); xinetd $(xinetd -version 2>&1 | awk '{print $1; exit}')"
 say "workload: connect -> [NAME] -> 64 B -> echo -> close; clients $CLIENTS; ${WARMUP}s warm-up + ${DURATION}s; $REPS reps, interleaved"
+# Priming, not recorded: porter's JIT compiles its hot paths in the first seconds of load, which
+# would otherwise land in the first repetition's figures (CPU and rate).
+say "priming every target for ${PRIME}s (not recorded)"
+for t in $TARGETS; do
+  IFS=: read -r label port name pid <<<"$t"
+  driver --port "$port" --clients 8 --duration "$PRIME" --warmup 0 ${name:+--name "$name"} >/dev/null
+done
 for rep in $(seq "$REPS"); do
   for c in $CLIENTS; do
     for t in $TARGETS; do
-      IFS=: read -r label port name <<<"$t"
-      args=(--port "$port" --clients "$c" --duration "$DURATION" --warmup "$WARMUP" --label "$label")
+      IFS=: read -r label port name pid <<<"$t"
+      args=(--port "$port" --clients "$c" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --server-pid "$pid")
       [ -n "$name" ] && args+=(--name "$name")
-      java -Xss256k -XX:+UseSerialGC -cp "$STATE/classes" dev.porter.bench.ConnectLoad "${args[@]}" |
+      driver "${args[@]}" |
         tee -a "$RESULTS" | grep -v '^RESULT' >&2
       kill -0 "$PORTER_PID" 2>/dev/null || { say "porter died; its output:"; tail -20 "$STATE/porter.out" >&2; exit 2; }
       sleep 1
@@ -180,36 +196,38 @@ awk '
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
+  function cpuratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2fx", a / b) : "?" }
   /^RESULT / {
     delete kv
     for (i = 2; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
     k = kv["label"] SUBSEP kv["clients"]
     cps[k] = cps[k] " " kv["cps"]; p99[k] = p99[k] " " kv["p99_ms"]; p50[k] = p50[k] " " kv["p50_ms"]
+    scpu[k] = scpu[k] " " kv["server_cpu_us"]; ccpu[k] = ccpu[k] " " kv["client_cpu_us"]
     err[k] += kv["errors"]; runs[k]++
     if (!(kv["label"] in seenl)) { seenl[kv["label"]] = 1; labels[++nl] = kv["label"] }
     if (!(kv["clients"] in seenc)) { seenc[kv["clients"]] = 1; conc[++nc] = kv["clients"] }
   }
   END {
     print ""
-    print "| target | clients | conn/s | p50 ms | p99 ms | errors | runs |"
-    print "|---|---:|---:|---:|---:|---:|---:|"
+    print "| target | clients | conn/s | p50 ms | p99 ms | server CPU us/conn | client CPU us/conn | errors | runs |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for (ci = 1; ci <= nc; ci++) for (li = 1; li <= nl; li++) {
       k = labels[li] SUBSEP conc[ci]; if (!(k in runs)) continue
-      mc[k] = median(cps[k]); m99[k] = median(p99[k])
-      printf "| %s | %s | %.0f | %.2f | %.2f | %d | %d |\n", labels[li], conc[ci], mc[k], median(p50[k]), m99[k], err[k], runs[k]
+      mc[k] = median(cps[k]); m99[k] = median(p99[k]); ms[k] = median(scpu[k])
+      printf "| %s | %s | %.0f | %.2f | %.2f | %.1f | %.1f | %d | %d |\n", labels[li], conc[ci], mc[k], median(p50[k]), m99[k], ms[k], median(ccpu[k]), err[k], runs[k]
     }
     print ""
-    print "| comparison | clients | conn/s ratio | p99 ratio (xinetd/porter) |"
-    print "|---|---:|---:|---:|"
+    print "| comparison | clients | conn/s ratio | p99 ratio (xinetd/porter) | server CPU per conn ratio (xinetd/porter) |"
+    print "|---|---:|---:|---:|---:|"
     for (ci = 1; ci <= nc; ci++) {
       c = conc[ci]
       pe = "porter-echo" SUBSEP c; xe = "xinetd-echo" SUBSEP c; pt = "porter-tcpmux" SUBSEP c; xt = "xinetd-cat" SUBSEP c
       if ((pe in mc) && (xe in mc) && mc[xe] > 0 && m99[pe] > 0)
-        printf "| porter echo / xinetd internal echo | %s | %.2fx | %.2fx |\n", c, mc[pe] / mc[xe], m99[xe] / m99[pe]
+        printf "| porter echo / xinetd internal echo | %s | %.2fx | %.2fx | %s |\n", c, mc[pe] / mc[xe], m99[xe] / m99[pe], cpuratio(ms[xe], ms[pe])
       if ((pt in mc) && (xt in mc) && mc[xt] > 0 && m99[pt] > 0)
-        printf "| porter TCPMUX echo / xinetd TCPMUX -> /bin/cat (spawns) | %s | %.2fx | %.2fx |\n", c, mc[pt] / mc[xt], m99[xt] / m99[pt]
+        printf "| porter TCPMUX echo / xinetd TCPMUX -> /bin/cat (spawns) | %s | %.2fx | %.2fx | %s |\n", c, mc[pt] / mc[xt], m99[xt] / m99[pt], cpuratio(ms[xt], ms[pt])
       pi = "porter-echo-info" SUBSEP c
       if ((pi in mc) && (pe in mc) && mc[pi] > 0)
-        printf "| porter echo at WARN / at INFO (one log line per connection) | %s | %.2fx | %.2fx |\n", c, mc[pe] / mc[pi], m99[pi] / m99[pe]
+        printf "| porter echo at WARN / at INFO (one log line per connection) | %s | %.2fx | %.2fx | %s |\n", c, mc[pe] / mc[pi], m99[pi] / m99[pe], cpuratio(ms[pi], ms[pe])
     }
   }' "$RESULTS"

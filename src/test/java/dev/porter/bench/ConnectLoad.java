@@ -27,7 +27,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp DIR dev.porter.bench.ConnectLoad --port 7007 [--name echo] [--clients 8]
  *      [--duration 10] [--warmup 2] [--payload 64] [--timeout-ms 5000] [--label porter-echo]
+ *      [--server-pid PID]
  * </pre>
+ *
+ * <p>With {@code --server-pid}, the server's CPU time (its own plus that of children it has reaped,
+ * from {@code /proc/PID/stat}) over the measured window is reported per connection, next to this
+ * driver's own: on a small machine the client's share of the CPU caps what any server can show.
  */
 public final class ConnectLoad {
   /** Longest TCPMUX reply line read; RFC 1078 replies are one short line. */
@@ -38,16 +43,20 @@ public final class ConnectLoad {
   private static final long ERROR_PAUSE_MILLIS = 1;
   /** Longest run accepted, so a typo cannot keep the machine busy for hours. */
   private static final double MAX_SECONDS = 600;
+  /** USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux architecture porter targets. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   private final InetSocketAddress target;
   private final byte[] request;
   private final byte[] payload;
   private final int timeoutMillis;
+  private final long serverPid;
   private volatile long measureFromNanos;
   private volatile long stopAtNanos;
 
-  private ConnectLoad(InetSocketAddress target, String name, int payloadSize, int timeoutMillis) {
+  private ConnectLoad(InetSocketAddress target, String name, int payloadSize, int timeoutMillis, long serverPid) {
     this.target = target;
+    this.serverPid = serverPid;
     this.request = name.isEmpty() ? new byte[0] : (name + "\r\n").getBytes(StandardCharsets.US_ASCII);
     this.payload = new byte[payloadSize];
     // Printable, never NUL: xinetd's TCPMUX sends "+Go\r\n" and a stray NUL before the service's bytes.
@@ -74,8 +83,9 @@ public final class ConnectLoad {
     int timeout = intOpt(opt, "timeout-ms", 5000);
     String name = opt.getOrDefault("name", "");
     String label = opt.getOrDefault("label", host + ":" + port + (name.isEmpty() ? "" : "/" + name));
+    long serverPid = intOpt(opt, "server-pid", 0);
 
-    ConnectLoad load = new ConnectLoad(new InetSocketAddress(addr, port), name, payloadSize, timeout);
+    ConnectLoad load = new ConnectLoad(new InetSocketAddress(addr, port), name, payloadSize, timeout, serverPid);
     Result r = load.run(clients, warmup, duration);
     r.print(label, clients);
   }
@@ -93,12 +103,45 @@ public final class ConnectLoad {
       t.setDaemon(true);
       t.start();
     }
+    sleepUntil(measureFromNanos);
+    long server0 = serverCpuNanos(), client0 = clientCpuNanos();
+    sleepUntil(stopAtNanos);
+    long server1 = serverCpuNanos(), client1 = clientCpuNanos();
     // Every iteration is bounded by the socket timeouts, so this wait is too; the margin covers one.
     long graceMillis = 2L * timeoutMillis + 1000;
-    if (!done.await((long) ((warmupSeconds + durationSeconds) * 1000) + graceMillis, TimeUnit.MILLISECONDS)) {
+    if (!done.await(graceMillis, TimeUnit.MILLISECONDS)) {
       System.err.println("note: some clients did not finish in time; their last iteration is not counted");
     }
-    return Result.merge(all, (stopAtNanos - measureFromNanos) / 1e9);
+    Result r = Result.merge(all, (stopAtNanos - measureFromNanos) / 1e9);
+    r.serverCpuNanos = server0 < 0 || server1 < 0 ? -1 : server1 - server0;
+    r.clientCpuNanos = client0 < 0 || client1 < 0 ? -1 : client1 - client0;
+    return r;
+  }
+
+  /** The server's user + system time, its reaped children's included; -1 when not known. */
+  private long serverCpuNanos() {
+    if (serverPid <= 0) return -1;
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
+      // Fields after the parenthesised command name: state is field 3; utime..cstime are 14..17.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = 0;
+      for (int i = 14; i <= 17; i++) ticks += Long.parseLong(f[i - 3]);
+      return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static long clientCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+  }
+
+  private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+    long left;
+    while ((left = deadlineNanos - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(left);
   }
 
   /** One client thread: iterations back to back until the stop time. */
@@ -201,6 +244,8 @@ public final class ConnectLoad {
     long[] sorted;
     TreeMap<String, Long> errors = new TreeMap<>();
     long nulSkipped;
+    long serverCpuNanos = -1;
+    long clientCpuNanos = -1;
 
     static Result merge(List<Client> clients, double seconds) {
       Result r = new Result();
@@ -233,12 +278,31 @@ public final class ConnectLoad {
       System.out.println(String.format(Locale.ROOT,
           "%-16s clients=%-4d %9.0f conn/s  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  errors %d%s",
           label, clients, cps, p50, p99, max, errorCount, errors.isEmpty() ? "" : " " + errors));
+      double serverUs = perConnectionMicros(serverCpuNanos), clientUs = perConnectionMicros(clientCpuNanos);
+      if (serverUs >= 0 || clientUs >= 0) {
+        System.out.println(String.format(Locale.ROOT, "  cpu per connection: server %s, client %s (cores: server %s, client %s)",
+            micros(serverUs), micros(clientUs), cores(serverCpuNanos), cores(clientCpuNanos)));
+      }
       if (nulSkipped > 0) {
         System.out.println("  note: skipped a NUL after the '+' reply on " + nulSkipped + " connections (xinetd)");
       }
       System.out.println(String.format(Locale.ROOT,
-          "RESULT label=%s clients=%d seconds=%.2f conns=%d cps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d",
-          label, clients, seconds, connections, cps, p50, p99, max, errorCount));
+          "RESULT label=%s clients=%d seconds=%.2f conns=%d cps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d"
+              + " server_cpu_us=%.1f client_cpu_us=%.1f",
+          label, clients, seconds, connections, cps, p50, p99, max, errorCount, serverUs, clientUs));
+    }
+
+    /** CPU microseconds per measured connection, or -1 when unknown. */
+    private double perConnectionMicros(long cpuNanos) {
+      return cpuNanos < 0 || connections == 0 ? -1 : cpuNanos / 1e3 / connections;
+    }
+
+    private String cores(long cpuNanos) {
+      return cpuNanos < 0 ? "?" : String.format(Locale.ROOT, "%.2f", cpuNanos / 1e9 / seconds);
+    }
+
+    private static String micros(double us) {
+      return us < 0 ? "?" : String.format(Locale.ROOT, "%.1f us", us);
     }
   }
 
