@@ -20,7 +20,7 @@
 #   PORT_BASE=27000 ports PORT_BASE+1, +7 (porter), +101, +107 (xinetd), +207 (INFO_TOO)
 #   PORTER_LOG=WARN porter's log level         INFO_TOO=0  1 adds "porter-echo-info": a second porter
 #                                                          logging every connection (the logging cost)
-#   OUT=            also copy the raw RESULT lines there
+#   OUT=FILE        also copy the driver output (with its RESULT lines) there
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
