@@ -42,6 +42,9 @@ public final class EventLoop implements Executor {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
   private long timerSequence;
+  private int cancelledTimers;
+  /** Below this many cancelled timers a sweep is not worth its O(n). */
+  private static final int TIMER_SWEEP_MIN = 1024;
   private volatile boolean running = true;
 
   public EventLoop(String name) {
@@ -73,9 +76,21 @@ public final class EventLoop implements Executor {
   /** Schedules a task after a delay; call on the loop. */
   public Timer schedule(long delayNanos, Runnable task) {
     assertInLoop();
-    Timer t = new Timer(System.nanoTime() + delayNanos, timerSequence++, task);
+    Timer t = new Timer(this, System.nanoTime() + delayNanos, timerSequence++, task);
     timers.add(t);
     return t;
+  }
+
+  /**
+   * Cancelled timers leave the queue when they reach its head; when they are most of it (many
+   * connections closing before their name timeout), sweep them out so the queue stays small.
+   */
+  void timerCancelled() {
+    cancelledTimers++;
+    if (cancelledTimers > TIMER_SWEEP_MIN && cancelledTimers > timers.size() / 2) {
+      timers.removeIf(x -> x.cancelled);
+      cancelledTimers = 0;
+    }
   }
 
   /**
@@ -91,6 +106,11 @@ public final class EventLoop implements Executor {
   SelectionKey register(SelectableChannel ch, int ops, IoReady attachment) throws ClosedChannelException {
     assertInLoop();
     return ch.register(selector, ops, attachment);
+  }
+
+  /** Timers in the queue, cancelled ones not yet swept included (for tests). */
+  int pendingTimers() {
+    return timers.size();
   }
 
   ByteBuffer readBuffer() {
@@ -177,6 +197,7 @@ public final class EventLoop implements Executor {
       Timer t = timers.peek();
       if (t.cancelled) {
         timers.poll();
+        if (cancelledTimers > 0) cancelledTimers--;
         continue;
       }
       long wait = t.deadlineNanos - System.nanoTime();

@@ -4,18 +4,24 @@ package dev.porter.net;
 public final class Timer implements Comparable<Timer> {
   final long deadlineNanos;
   final long sequence;
-  final Runnable task;
+  private final EventLoop loop;
+  /** Dropped at cancel: a cancelled timer must not keep what its task refers to alive. */
+  Runnable task;
   boolean cancelled;
 
-  Timer(long deadlineNanos, long sequence, Runnable task) {
+  Timer(EventLoop loop, long deadlineNanos, long sequence, Runnable task) {
+    this.loop = loop;
     this.deadlineNanos = deadlineNanos;
     this.sequence = sequence;
     this.task = task;
   }
 
-  /** Stops the task from running; harmless if it already ran. */
+  /** Stops the task from running; harmless if it already ran. Call on the timer's loop. */
   public void cancel() {
+    if (cancelled) return;
     cancelled = true;
+    task = null;
+    loop.timerCancelled();
   }
 
   @Override

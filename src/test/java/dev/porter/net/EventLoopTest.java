@@ -1,0 +1,49 @@
+package dev.porter.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+  @Test
+  void timersRunInDeadlineOrderAndCancelledOnesNever() throws Exception {
+    EventLoop loop = new EventLoop("test-loop");
+    loop.start();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(30), () -> ran.add("late"));
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(10), () -> ran.add("early"));
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(20), () -> ran.add("cancelled")).cancel();
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(40), () -> done.complete(null));
+    });
+    done.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of("early", "late"), ran);
+    loop.stop(1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCancelledTimerLetsGoOfItsTaskAndManyAreSweptFromTheQueue() throws Exception {
+    EventLoop loop = new EventLoop("test-loop");
+    loop.start();
+    CompletableFuture<Integer> left = new CompletableFuture<>();
+    CompletableFuture<Timer> one = new CompletableFuture<>();
+    loop.execute(() -> {
+      List<Timer> ts = new ArrayList<>();
+      for (int i = 0; i < 5000; i++) ts.add(loop.schedule(TimeUnit.HOURS.toNanos(1), () -> { }));
+      for (Timer t : ts) t.cancel();
+      one.complete(ts.get(0));
+      left.complete(loop.pendingTimers());
+    });
+    assertNull(one.get(5, TimeUnit.SECONDS).task);
+    assertTrue(left.get(5, TimeUnit.SECONDS) < 2600, "cancelled timers were not swept: " + left.get());
+    loop.stop(1, TimeUnit.SECONDS);
+  }
+}
