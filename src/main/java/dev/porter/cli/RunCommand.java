@@ -1,6 +1,9 @@
 package dev.porter.cli;
 
 import dev.porter.config.ConfigException;
+import dev.porter.control.ControlException;
+import dev.porter.control.ControlPlane;
+import dev.porter.control.ReloadOutcome;
 import dev.porter.config.ConfigLoader;
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
@@ -54,13 +57,24 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("porter: " + e.getMessage());
       return Main.RUNTIME;
     }
+    // control socket, metrics, systemd notification (dev.porter.control): begin
+    ControlPlane plane;
+    try {
+      plane = ControlPlane.start(cfg, porter, () -> reload(porter), stop::countDown, System.getenv());
+    } catch (ControlException e) {
+      System.err.println("porter: " + e.getMessage());
+      porter.shutdown();
+      return Main.RUNTIME;
+    }
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
-      reloads.execute(() -> reload(porter));
+      reloads.execute(plane::reload);
     });
+    // control: end
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
+    plane.stopping();
     porter.shutdown();
     cfg.pidfile().ifPresent(p -> p.toFile().delete());
     log.info("porter: stopped");
@@ -74,20 +88,24 @@ final class RunCommand implements Callable<Integer> {
     return t;
   });
 
-  /** Reads the file again; a file that fails validation changes nothing and every problem is logged. */
-  private void reload(Porter porter) {
+  /**
+   * Reads the file again; a file that fails validation changes nothing and every problem is logged.
+   * Returns the changes, or the problems (for the control socket's reply).
+   */
+  private ReloadOutcome reload(Porter porter) {
     PorterConfig next;
     try {
       next = file.isPresent() ? ConfigLoader.load(file.get()) : ConfigLoader.loadDefault();
     } catch (ConfigException e) {
       log.error("reload: refused, the running configuration stays; {} problem(s):", e.problems().size());
       e.problems().forEach(p -> log.error("reload: {}", p));
-      return;
+      return ReloadOutcome.refused(e.problems());
     }
     try {
-      porter.reload(next);
+      return ReloadOutcome.applied(porter.reload(next));
     } catch (StartException e) {
       log.error("reload: {}", e.getMessage());
+      return ReloadOutcome.refused(java.util.List.of(e.getMessage()));
     }
   }
 
