@@ -66,7 +66,12 @@ public final class ControlClient {
         }
       }, REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       ByteBuffer out = ByteBuffer.wrap(request.line().getBytes(StandardCharsets.UTF_8));
-      while (out.hasRemaining()) ch.write(out);
+      try {
+        while (out.hasRemaining()) ch.write(out);
+      } catch (IOException refusedEarly) {
+        // porter answers a refused peer before reading its request and closes: the reply is
+        // still there to read, and tells more than EPIPE.
+      }
       ByteArrayOutputStream reply = new ByteArrayOutputStream();
       ByteBuffer in = ByteBuffer.allocate(8192);
       while (ch.read(in) >= 0) {

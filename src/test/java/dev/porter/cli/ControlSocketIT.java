@@ -34,8 +34,7 @@ import picocli.CommandLine;
 class ControlSocketIT {
   private static final Pattern METRICS = Pattern.compile("metrics: serving http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
-  @TempDir
-  Path shared;
+  private Path shared;
   private PorterProcess porter;
   private Path sock;
   private int echoPort;
@@ -44,6 +43,7 @@ class ControlSocketIT {
 
   @BeforeAll
   void startPorter() throws Exception {
+    shared = Files.createTempDirectory("porter-ctl-it");
     sock = shared.resolve("ctl.sock");
     Path conf = shared.resolve("p.conf");
     Files.writeString(conf, String.join("\n",
@@ -66,6 +66,9 @@ class ControlSocketIT {
     if (porter != null) {
       assertEquals(0, porter.terminate());
       assertFalse(Files.exists(sock), "the control socket is removed on shutdown");
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(shared)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 
@@ -229,7 +232,7 @@ class ControlSocketIT {
           "}"));
       Ctl added = ctl(own, "reload");
       assertEquals(0, added.code, added.err);
-      assertEquals("reload: added d\n", added.out);
+      assertTrue(added.out.contains("reload: added d\n"), added.out);
 
       Files.writeString(conf, String.join("\n", control, "components {",
           "  e { socket = \"inet://127.0.0.1:" + port + "\", builtin = echo, bogus = 1 }",

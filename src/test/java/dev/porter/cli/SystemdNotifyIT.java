@@ -91,7 +91,8 @@ class SystemdNotifyIT {
           b.clear();
         }
       } catch (IOException e) {
-        throw new AssertionError(e);
+        // jnr-unixsocket reports EAGAIN on an empty non-blocking socket as an exception, not null.
+        if (!"Resource temporarily unavailable".equals(e.getMessage())) throw new IllegalStateException(e);
       }
     }
 
