@@ -51,31 +51,35 @@ final class RunCommand implements Callable<Integer> {
       });
     }
     Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
-    try {
-      porter.start();
-    } catch (StartException e) {
-      System.err.println("porter: " + e.getMessage());
-      return Main.RUNTIME;
-    }
     // control socket, metrics, systemd notification (dev.porter.control): begin
-    ControlPlane plane;
-    try {
-      plane = ControlPlane.start(cfg, porter, () -> reload(porter), stop::countDown, System.getenv());
-    } catch (ControlException e) {
-      System.err.println("porter: " + e.getMessage());
-      porter.shutdown();
-      return Main.RUNTIME;
-    }
+    // Like TERM, SIGHUP and the control socket are ready before porter binds; a reload waits
+    // until porter serves.
+    ControlPlane plane = new ControlPlane(System.getenv(), () -> reload(porter));
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
       reloads.execute(plane::reload);
     });
+    try {
+      plane.open(cfg, porter, stop::countDown, System.getenv());
+    } catch (ControlException e) {
+      System.err.println("porter: " + e.getMessage());
+      return Main.RUNTIME;
+    }
+    try {
+      porter.start();
+    } catch (StartException e) {
+      plane.close();
+      System.err.println("porter: " + e.getMessage());
+      return Main.RUNTIME;
+    }
+    plane.serving(cfg);
     // control: end
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
     plane.stopping();
     porter.shutdown();
+    plane.close();
     cfg.pidfile().ifPresent(p -> p.toFile().delete());
     log.info("porter: stopped");
     return Main.OK;

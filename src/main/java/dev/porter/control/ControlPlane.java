@@ -6,6 +6,7 @@ import dev.porter.supervisor.Porter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,9 @@ public final class ControlPlane implements AutoCloseable {
   private final Supplier<ReloadOutcome> reloadFromFile;
   private Optional<ControlServer> control = Optional.empty();
   private Optional<MetricsServer> metrics = Optional.empty();
+  private final Object reloading = new Object();
+  /** Opened once porter serves: a reload before that could race its start. */
+  private final CountDownLatch serving = new CountDownLatch(1);
   private boolean closed;
 
   private ControlPlane(SystemdNotify systemd, Supplier<ReloadOutcome> reloadFromFile) {
@@ -31,42 +35,54 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Opens the control socket ({@code control.socket}, else the default of {@link ControlSocketPath})
-   * and the metrics endpoint ({@code metrics.socket}), then tells systemd porter is ready. A
-   * configured socket that cannot be opened is an error; the default one only a warning, so that
-   * a second porter (a test, a user's own) still runs.
+   * A plane that serves nothing yet; SIGHUP may call {@link #reload} at once (it waits).
    *
    * @param reloadFromFile reads the configuration file again and reconciles, as SIGHUP does
+   */
+  public ControlPlane(Map<String, String> env, Supplier<ReloadOutcome> reloadFromFile) {
+    this(SystemdNotify.fromEnvironment(env), reloadFromFile);
+  }
+
+  /**
+   * Opens the control socket ({@code control.socket}, else the default of {@link ControlSocketPath})
+   * and the metrics endpoint ({@code metrics.socket}). Called before porter starts, so that no
+   * signal or command finds it half open; requests wait for the supervisor. A configured socket
+   * that cannot be opened is an error; the default one only a warning, so that a second porter
+   * (a test, a user's own) still runs.
+   *
    * @param shutdown starts porter's shutdown
    */
-  public static ControlPlane start(PorterConfig cfg, Porter porter, Supplier<ReloadOutcome> reloadFromFile,
-      Runnable shutdown, Map<String, String> env) throws ControlException {
-    ControlPlane plane = new ControlPlane(SystemdNotify.fromEnvironment(env), reloadFromFile);
+  public void open(PorterConfig cfg, Porter porter, Runnable shutdown, Map<String, String> env)
+      throws ControlException {
     try {
       if (cfg.controlSocket().isPresent()) {
         Endpoint ep = cfg.controlSocket().get();
-        plane.control = Optional.of(ControlServer.start(ep.path(), ep.mode().orElse(ControlServer.DEFAULT_MODE),
-            ep.owner(), ep.group(), porter, plane::reload, shutdown));
+        control = Optional.of(ControlServer.start(ep.path(), ep.mode().orElse(ControlServer.DEFAULT_MODE),
+            ep.owner(), ep.group(), porter, this::reload, shutdown));
       } else {
         Optional<Path> p = ControlSocketPath.forServer(env, ControlSocketPath.runningAsRoot());
         if (p.isEmpty()) {
           log.info("control: no control socket (not root and XDG_RUNTIME_DIR is unset; set control.socket)");
         } else {
           try {
-            plane.control = Optional.of(ControlServer.start(p.get(), ControlServer.DEFAULT_MODE, Optional.empty(),
-                Optional.empty(), porter, plane::reload, shutdown));
+            control = Optional.of(ControlServer.start(p.get(), ControlServer.DEFAULT_MODE, Optional.empty(),
+                Optional.empty(), porter, this::reload, shutdown));
           } catch (ControlException e) {
             log.warn("control: {}; running without a control socket", e.getMessage());
           }
         }
       }
-      if (cfg.metricsSocket().isPresent()) plane.metrics = Optional.of(MetricsServer.start(cfg.metricsSocket().get(), porter));
+      if (cfg.metricsSocket().isPresent()) metrics = Optional.of(MetricsServer.start(cfg.metricsSocket().get(), porter));
     } catch (ControlException e) {
-      plane.close();
+      close();
       throw e;
     }
-    plane.systemd.ready("serving " + cfg.components().size() + " component(s)");
-    return plane;
+  }
+
+  /** Porter serves: reloads may go ahead, and systemd hears READY=1. */
+  public void serving(PorterConfig cfg) {
+    serving.countDown();
+    systemd.ready("serving " + cfg.components().size() + " component(s)");
   }
 
   /** Where the control socket listens, if it does. */
@@ -75,21 +91,29 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** Reloads from the file, one reload at a time, telling systemd before and after. */
-  public synchronized ReloadOutcome reload() {
-    systemd.reloading();
+  public ReloadOutcome reload() {
     try {
-      return reloadFromFile.get();
-    } finally {
-      systemd.ready("reloaded");
+      serving.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ReloadOutcome.refused(java.util.List.of("interrupted before porter started"));
+    }
+    synchronized (reloading) {
+      systemd.reloading();
+      try {
+        return reloadFromFile.get();
+      } finally {
+        systemd.ready("reloaded");
+      }
     }
   }
 
-  /** Shutdown begins: tells systemd, stops answering on the control socket and the metrics endpoint. */
+  /** Shutdown begins: tells systemd. The control socket answers until {@link #close}. */
   public void stopping() {
     systemd.stopping();
-    close();
   }
 
+  /** Stops answering on the control socket and the metrics endpoint; removes the socket file. */
   @Override
   public synchronized void close() {
     if (closed) return;

@@ -150,14 +150,16 @@ public final class ControlServer implements AutoCloseable {
   private void answer(SocketChannel ch) {
     boolean stopPorter = false;
     try (ch) {
+      // The request is read even from a peer about to be refused: closing a unix socket with
+      // unread data resets the connection (unix(7)), and the peer would lose the refusal.
+      Optional<String> line = readLine(ch);
+      if (line.isEmpty()) return;
       Optional<String> refusal = peers.refusal(ch);
       if (refusal.isPresent()) {
         log.warn("control: refused a peer: {}", refusal.get());
         send(ch, Reply.error(Reply.DENIED, "permission denied: " + refusal.get()));
         return;
       }
-      Optional<String> line = readLine(ch);
-      if (line.isEmpty()) return;
       ControlRequest request;
       try {
         request = ControlRequest.parse(line.get());

@@ -21,14 +21,16 @@ import jnr.posix.Passwd;
  * out; this check holds even when the mode was loosened.
  */
 final class PeerCheck {
-  private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
-
   private final Path socket;
-  private final long ownUid;
 
   PeerCheck(Path socket) {
     this.socket = socket;
-    this.ownUid = POSIX.geteuid();
+  }
+
+  /** Loaded on first use, on a control thread: jnr-posix takes a while to start on a busy host. */
+  private static final class Native {
+    static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+    static final long OWN_UID = POSIX.geteuid();
   }
 
   /** Empty when the peer may go on, else why not (for the reply and the log). */
@@ -36,10 +38,10 @@ final class PeerCheck {
     UnixDomainPrincipal p = peer.getOption(ExtendedSocketOptions.SO_PEERCRED);
     String user = p.user().getName();
     long uid = uidOf(user);
-    if (uid == 0 || uid == ownUid) return Optional.empty();
+    if (uid == 0 || uid == Native.OWN_UID) return Optional.empty();
     long socketGid = ((Number) Files.getAttribute(socket, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
     if (gidOf(p.group().getName()) == socketGid) return Optional.empty();
-    Group g = POSIX.getgrgid((int) socketGid);
+    Group g = Native.POSIX.getgrgid((int) socketGid);
     if (g != null && g.getMembers() != null && Arrays.asList(g.getMembers()).contains(user)) {
       return Optional.empty();
     }
@@ -50,13 +52,13 @@ final class PeerCheck {
   // The JDK names a principal by its uid in decimal when the user database has no entry for it.
   private static long uidOf(String user) {
     if (user.chars().allMatch(Character::isDigit)) return Long.parseLong(user);
-    Passwd pw = POSIX.getpwnam(user);
+    Passwd pw = Native.POSIX.getpwnam(user);
     return pw == null ? -1 : pw.getUID();
   }
 
   private static long gidOf(String group) {
     if (group.chars().allMatch(Character::isDigit)) return Long.parseLong(group);
-    Group g = POSIX.getgrnam(group);
+    Group g = Native.POSIX.getgrnam(group);
     return g == null ? -1 : g.getGID();
   }
 }
