@@ -1,6 +1,9 @@
 package dev.porter.cli;
 
 import dev.porter.config.ConfigException;
+import dev.porter.control.ControlException;
+import dev.porter.control.ControlPlane;
+import dev.porter.control.ReloadOutcome;
 import dev.porter.config.ConfigLoader;
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
@@ -51,20 +54,35 @@ final class RunCommand implements Callable<Integer> {
       });
     }
     Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
+    // control socket, metrics, systemd notification (dev.porter.control): begin
+    // Like TERM, SIGHUP and the control socket are ready before porter binds; a reload waits
+    // until porter serves.
+    ControlPlane plane = new ControlPlane(System.getenv(), () -> reload(porter));
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
-      reloads.execute(() -> reload(porter));
+      reloads.execute(plane::reload);
     });
     try {
-      porter.start();
-    } catch (StartException e) {
+      plane.open(cfg, porter, stop::countDown, System.getenv());
+    } catch (ControlException e) {
       System.err.println("porter: " + e.getMessage());
       return Main.RUNTIME;
     }
+    try {
+      porter.start();
+    } catch (StartException e) {
+      plane.close();
+      System.err.println("porter: " + e.getMessage());
+      return Main.RUNTIME;
+    }
+    plane.serving(cfg);
+    // control: end
     writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
+    plane.stopping();
     porter.shutdown();
+    plane.close();
     cfg.pidfile().ifPresent(p -> p.toFile().delete());
     log.info("porter: stopped");
     return Main.OK;
@@ -77,20 +95,24 @@ final class RunCommand implements Callable<Integer> {
     return t;
   });
 
-  /** Reads the file again; a file that fails validation changes nothing and every problem is logged. */
-  private void reload(Porter porter) {
+  /**
+   * Reads the file again; a file that fails validation changes nothing and every problem is logged.
+   * Returns the changes, or the problems (for the control socket's reply).
+   */
+  private ReloadOutcome reload(Porter porter) {
     PorterConfig next;
     try {
       next = load();
     } catch (ConfigException e) {
       log.error("reload: refused, the running configuration stays; {} problem(s):", e.problems().size());
       e.problems().forEach(p -> log.error("reload: {}", p));
-      return;
+      return ReloadOutcome.refused(e.problems());
     }
     try {
-      porter.reload(next);
+      return ReloadOutcome.applied(porter.reload(next));
     } catch (StartException e) {
       log.error("reload: {}", e.getMessage());
+      return ReloadOutcome.refused(java.util.List.of(e.getMessage()));
     }
   }
 

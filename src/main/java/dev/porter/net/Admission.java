@@ -13,7 +13,9 @@ public final class Admission {
   private final Optional<RateLimit> rate;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong total = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong refusedAcl = new AtomicLong();
+  private final AtomicLong refusedMaxInstances = new AtomicLong();
+  private final AtomicLong refusedMaxRate = new AtomicLong();
 
   /** {@code maxInstances} and {@code maxRate} of 0 mean unlimited. */
   public Admission(int maxInstances, int maxRate) {
@@ -28,7 +30,7 @@ public final class Admission {
       do {
         now = active.get();
         if (now >= maxInstances) {
-          refused.incrementAndGet();
+          refusedMaxInstances.incrementAndGet();
           return Optional.of("max-instances");
         }
       } while (!active.compareAndSet(now, now + 1));
@@ -37,7 +39,7 @@ public final class Admission {
     }
     if (rate.isPresent() && !rate.get().tryAcquire(nowNanos)) {
       active.decrementAndGet();
-      refused.incrementAndGet();
+      refusedMaxRate.incrementAndGet();
       return Optional.of("max-rate");
     }
     total.incrementAndGet();
@@ -65,7 +67,25 @@ public final class Admission {
     return total.get();
   }
 
+  /** Connections refused for any reason: ACL, max-instances, max-rate. */
   public long refused() {
-    return refused.get();
+    return refusedAcl.get() + refusedMaxInstances.get() + refusedMaxRate.get();
+  }
+
+  /** Counts a connection an ACL refused (the check happens before the limits, elsewhere). */
+  public void refusedByAcl() {
+    refusedAcl.incrementAndGet();
+  }
+
+  public long refusedAcl() {
+    return refusedAcl.get();
+  }
+
+  public long refusedMaxInstances() {
+    return refusedMaxInstances.get();
+  }
+
+  public long refusedMaxRate() {
+    return refusedMaxRate.get();
   }
 }

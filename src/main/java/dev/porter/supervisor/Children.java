@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every child porter has running, whatever started it: one spawning thread (posix_spawn blocks
@@ -27,6 +28,7 @@ final class Children {
     return t;
   });
   private final Map<Integer, Child> running = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> spawns = new ConcurrentHashMap<>();
 
   /** Runs blocking spawn work off the event loops. */
   void onSpawnThread(Runnable task) {
@@ -41,10 +43,17 @@ final class Children {
       running.remove(p);
       onExit.exited(p, status);
     });
+    spawns.computeIfAbsent(component, k -> new LongAdder()).increment();
     // The exit may already have been delivered (a child that dies at once): only track a live one.
     running.putIfAbsent(pid[0], new Child(pid[0], component, started));
     if (!Processes.kill(pid[0], 0)) running.remove(pid[0]);
     return pid[0];
+  }
+
+  /** Programs started so far under {@code component}'s name. */
+  long spawns(String component) {
+    LongAdder n = spawns.get(component);
+    return n == null ? 0 : n.sum();
   }
 
   int count() {

@@ -44,6 +44,7 @@ final class Pipeline {
       Optional<String> layer = rt.acls.refusingLayer(c.remoteAddress());
       if (layer.isPresent()) {
         log.info("component {}: refused {} (acl {})", rt.name(), c.client(), layer.get());
+        rt.admission.refusedByAcl();
         if (rt.spec.isTcpmuxMaster()) TcpmuxMaster.refuse(c, "access denied");
         else c.close();
         return;
@@ -82,6 +83,7 @@ final class Pipeline {
       Session s = new Session(c, rt.name());
       porter.addSession(s);
       c.onClose(x -> {
+        porter.traffic(s.component).add(c.bytesIn(), c.bytesOut());
         porter.removeSession(s);
         logClose(s);
       });

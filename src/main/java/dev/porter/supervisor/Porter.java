@@ -53,6 +53,7 @@ public final class Porter {
   /** Replaced as a whole on reload, so other threads always see one consistent table. */
   private volatile Map<String, ComponentRuntime> components = Map.of();
   private final Map<String, Directory> directories = new ConcurrentHashMap<>();
+  private final Map<String, Traffic> traffic = new ConcurrentHashMap<>();
   private volatile PorterConfig config;
   private volatile Qotd qotd = Qotd.builtIn();
   private volatile boolean stopping;
@@ -291,6 +292,35 @@ public final class Porter {
     return onSupervisor(() -> {
       List<ComponentStatus> out = new ArrayList<>();
       for (ComponentRuntime rt : components.values()) out.add(ComponentStatus.of(rt));
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------- counters (metrics)
+
+  /** Byte totals of {@code component}'s closed connections, kept across reloads. */
+  Traffic traffic(String component) {
+    return traffic.computeIfAbsent(component, k -> new Traffic());
+  }
+
+  /** Every component's counters, for the metrics endpoint; open connections' bytes included. */
+  public List<ComponentCounters> counters() throws StartException {
+    Map<String, long[]> open = new LinkedHashMap<>();
+    for (Session s : sessions) {
+      long[] b = open.computeIfAbsent(s.component, k -> new long[2]);
+      b[0] += s.connection.bytesIn();
+      b[1] += s.connection.bytesOut();
+    }
+    return onSupervisor(() -> {
+      List<ComponentCounters> out = new ArrayList<>();
+      for (ComponentRuntime rt : components.values()) {
+        Traffic t = traffic(rt.name());
+        long[] b = open.getOrDefault(rt.name(), new long[2]);
+        out.add(new ComponentCounters(rt.name(), rt.admission.total(), rt.admission.refusedAcl(),
+            rt.admission.refusedMaxInstances(), rt.admission.refusedMaxRate(), rt.admission.active(),
+            t.in() + b[0], t.out() + b[1], children.spawns(rt.name()),
+            rt.daemon.map(Daemon::restarts).orElse(0)));
+      }
       return out;
     });
   }

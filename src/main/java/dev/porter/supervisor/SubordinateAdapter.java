@@ -39,6 +39,11 @@ final class SubordinateAdapter implements Subordinate {
   }
 
   @Override
+  public void refusedByAcl() {
+    rt.admission.refusedByAcl();
+  }
+
+  @Override
   public void serve(Connection c, ByteBuffer leftover) {
     server.serve(c, leftover, true);
   }

@@ -22,6 +22,9 @@ public interface Subordinate {
    */
   boolean admit(Connection c);
 
+  /** Counts a connection the subordinate's ACL refused (for metrics). */
+  void refusedByAcl();
+
   /**
    * Serves an admitted connection. {@code leftover} holds what the client sent after the name
    * line. The subordinate sends {@code +} itself (tcpmuxplus) or lets its server do it (tcpmux).

@@ -125,6 +125,7 @@ public final class TcpmuxMaster implements ConnectionHandler {
     Subordinate s = found.get();
     if (!s.acl().allows(c.remoteAddress())) {
       log.info("component {}: refused {} (acl subordinate)", s.component(), c.client());
+      s.refusedByAcl();
       refuse(c, "access denied");
       return;
     }

@@ -104,8 +104,9 @@ class CommandLineIT {
         // The open connection keeps working during the grace period ...
         c.send("during");
         assertEquals("during", c.readN("during"));
-        // ... while new connections are no longer accepted.
-        assertTrue(refused(port));
+        // ... while new connections are no longer accepted (the log line comes from the signal
+        // handler, a moment before the main thread closes the listeners).
+        Await.until("new connections to be refused", Duration.ofSeconds(10), () -> refused(port));
         // ... and is closed by porter when shutdown-timeout ends.
         assertTrue(c.closedByServer());
       }

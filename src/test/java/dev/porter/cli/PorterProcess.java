@@ -30,10 +30,17 @@ final class PorterProcess implements AutoCloseable {
   }
 
   static PorterProcess start(String... args) throws IOException {
+    return start(java.util.Map.of(), args);
+  }
+
+  /** Starts porter with {@code env} added to the test's environment. */
+  static PorterProcess start(java.util.Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("JOURNAL_STREAM");
+    pb.environment().remove("NOTIFY_SOCKET");
+    pb.environment().putAll(env);
     return new PorterProcess(pb.start());
   }
 

@@ -1,0 +1,126 @@
+package dev.porter.control;
+
+import dev.porter.supervisor.ComponentStatus;
+import dev.porter.supervisor.ConnectionInfo;
+import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.StartException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Carries out control requests against a running porter and builds their replies. Runs on the
+ * control server's worker threads: the calls into {@link Porter} wait for its supervisor thread.
+ */
+final class Commands {
+  private final Porter porter;
+  private final Supplier<ReloadOutcome> reload;
+
+  Commands(Porter porter, Supplier<ReloadOutcome> reload) {
+    this.porter = porter;
+    this.reload = reload;
+  }
+
+  /** The reply to {@code r}; {@code shutdown} only answers, the server triggers it after replying. */
+  Map<String, Object> execute(ControlRequest r) {
+    try {
+      switch (r.command()) {
+        case LIST: return list();
+        case STATUS: return status(r.name().orElseThrow());
+        case START:
+        case STOP:
+        case RESTART: return steer(r);
+        case RELOAD: return reload();
+        case SHUTDOWN: {
+          Map<String, Object> m = Reply.ok();
+          m.put("message", "porter is shutting down");
+          return m;
+        }
+        case CONNECTIONS: return connections();
+        default: throw new IllegalStateException("unhandled command " + r.command());
+      }
+    } catch (StartException e) {
+      return Reply.error(Reply.FAILED, e.getMessage());
+    }
+  }
+
+  private Map<String, Object> list() throws StartException {
+    List<Object> rows = new ArrayList<>();
+    for (ComponentStatus s : porter.status()) rows.add(component(s));
+    Map<String, Object> m = Reply.ok();
+    m.put("components", rows);
+    return m;
+  }
+
+  private Map<String, Object> status(String name) throws StartException {
+    Optional<ComponentStatus> s = find(name);
+    if (s.isEmpty()) return unknown(name);
+    Map<String, Object> m = Reply.ok();
+    m.put("component", component(s.get()));
+    return m;
+  }
+
+  private Map<String, Object> steer(ControlRequest r) throws StartException {
+    String name = r.name().orElseThrow();
+    if (find(name).isEmpty()) return unknown(name);
+    switch (r.command()) {
+      case START: porter.startComponent(name); break;
+      case STOP: porter.stopComponent(name); break;
+      default: porter.restartComponent(name); break;
+    }
+    return status(name);
+  }
+
+  private Map<String, Object> reload() {
+    ReloadOutcome o = reload.get();
+    if (!o.applied()) {
+      return Reply.error(Reply.INVALID_CONFIG, "reload refused, the running configuration stays; "
+          + o.lines().size() + " problem(s)", o.lines());
+    }
+    Map<String, Object> m = Reply.ok();
+    m.put("changes", o.lines());
+    return m;
+  }
+
+  private Map<String, Object> connections() {
+    List<Object> rows = new ArrayList<>();
+    for (ConnectionInfo c : porter.connections()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("client", c.client());
+      row.put("component", c.component());
+      row.put("age_ms", c.ageMillis());
+      row.put("bytes_in", c.bytesIn());
+      row.put("bytes_out", c.bytesOut());
+      rows.add(row);
+    }
+    Map<String, Object> m = Reply.ok();
+    m.put("connections", rows);
+    return m;
+  }
+
+  private Optional<ComponentStatus> find(String name) throws StartException {
+    return porter.status().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  private static Map<String, Object> unknown(String name) {
+    return Reply.error(Reply.UNKNOWN_COMPONENT, "no component named \"" + name + "\"");
+  }
+
+  private static Map<String, Object> component(ComponentStatus s) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("name", s.name());
+    row.put("mode", s.mode());
+    row.put("state", s.state());
+    row.put("pid", s.pid());
+    row.put("socket", s.socket());
+    row.put("connections", s.connections());
+    row.put("total", s.total());
+    row.put("refused", s.refused());
+    row.put("restarts", s.restarts());
+    row.put("last_exit", s.lastExit().orElse("-"));
+    return row;
+  }
+}

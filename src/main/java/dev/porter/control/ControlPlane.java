@@ -1,0 +1,125 @@
+package dev.porter.control;
+
+import dev.porter.config.Endpoint;
+import dev.porter.config.PorterConfig;
+import dev.porter.supervisor.Porter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code porter run} offers the world besides its services: the control socket, the metrics
+ * endpoint and systemd notification, started together once porter serves and stopped together
+ * when it shuts down. Reloads from SIGHUP and from the control socket both come through
+ * {@link #reload}, one at a time, wrapped in {@code RELOADING=1} and {@code READY=1}.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
+
+  private final SystemdNotify systemd;
+  private final Supplier<ReloadOutcome> reloadFromFile;
+  private Optional<ControlServer> control = Optional.empty();
+  private Optional<MetricsServer> metrics = Optional.empty();
+  private final Object reloading = new Object();
+  /** Opened once porter serves: a reload before that could race its start. */
+  private final CountDownLatch serving = new CountDownLatch(1);
+  private boolean closed;
+
+  private ControlPlane(SystemdNotify systemd, Supplier<ReloadOutcome> reloadFromFile) {
+    this.systemd = systemd;
+    this.reloadFromFile = reloadFromFile;
+  }
+
+  /**
+   * A plane that serves nothing yet; SIGHUP may call {@link #reload} at once (it waits).
+   *
+   * @param reloadFromFile reads the configuration file again and reconciles, as SIGHUP does
+   */
+  public ControlPlane(Map<String, String> env, Supplier<ReloadOutcome> reloadFromFile) {
+    this(SystemdNotify.fromEnvironment(env), reloadFromFile);
+  }
+
+  /**
+   * Opens the control socket ({@code control.socket}, else the default of {@link ControlSocketPath})
+   * and the metrics endpoint ({@code metrics.socket}). Called before porter starts, so that no
+   * signal or command finds it half open; requests wait for the supervisor. A configured socket
+   * that cannot be opened is an error; the default one only a warning, so that a second porter
+   * (a test, a user's own) still runs.
+   *
+   * @param shutdown starts porter's shutdown
+   */
+  public void open(PorterConfig cfg, Porter porter, Runnable shutdown, Map<String, String> env)
+      throws ControlException {
+    try {
+      if (cfg.controlSocket().isPresent()) {
+        Endpoint ep = cfg.controlSocket().get();
+        control = Optional.of(ControlServer.start(ep.path(), ep.mode().orElse(ControlServer.DEFAULT_MODE),
+            ep.owner(), ep.group(), porter, this::reload, shutdown));
+      } else {
+        Optional<Path> p = ControlSocketPath.forServer(env, ControlSocketPath.runningAsRoot());
+        if (p.isEmpty()) {
+          log.info("control: no control socket (not root and XDG_RUNTIME_DIR is unset; set control.socket)");
+        } else {
+          try {
+            control = Optional.of(ControlServer.start(p.get(), ControlServer.DEFAULT_MODE, Optional.empty(),
+                Optional.empty(), porter, this::reload, shutdown));
+          } catch (ControlException e) {
+            log.warn("control: {}; running without a control socket", e.getMessage());
+          }
+        }
+      }
+      if (cfg.metricsSocket().isPresent()) metrics = Optional.of(MetricsServer.start(cfg.metricsSocket().get(), porter));
+    } catch (ControlException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Porter serves: reloads may go ahead, and systemd hears READY=1. */
+  public void serving(PorterConfig cfg) {
+    serving.countDown();
+    systemd.ready("serving " + cfg.components().size() + " component(s)");
+  }
+
+  /** Where the control socket listens, if it does. */
+  public Optional<Path> controlSocket() {
+    return control.map(ControlServer::path);
+  }
+
+  /** Reloads from the file, one reload at a time, telling systemd before and after. */
+  public ReloadOutcome reload() {
+    try {
+      serving.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ReloadOutcome.refused(java.util.List.of("interrupted before porter started"));
+    }
+    synchronized (reloading) {
+      systemd.reloading();
+      try {
+        return reloadFromFile.get();
+      } finally {
+        systemd.ready("reloaded");
+      }
+    }
+  }
+
+  /** Shutdown begins: tells systemd. The control socket answers until {@link #close}. */
+  public void stopping() {
+    systemd.stopping();
+  }
+
+  /** Stops answering on the control socket and the metrics endpoint; removes the socket file. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    control.ifPresent(ControlServer::close);
+    metrics.ifPresent(MetricsServer::close);
+    systemd.close();
+  }
+}
