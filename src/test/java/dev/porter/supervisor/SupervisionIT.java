@@ -42,7 +42,10 @@ class SupervisionIT {
       Await.until("the daemon to run", () -> pid(p, "d") > 0);
       int first = pid(p, "d");
       Processes.kill(first, Processes.SIGKILL);
-      Await.until("a new daemon", () -> pid(p, "d") > 0 && pid(p, "d") != first);
+      Await.until("a new daemon", () -> {
+        int now = pid(p, "d");
+        return now > 0 && now != first;
+      });
       ComponentStatus s = status(p, "d");
       assertEquals("running", s.state(), s.toString());
       assertEquals(1, s.restarts());
