@@ -34,6 +34,8 @@ class SpawnIT {
         "  fds { tcpmux-master = mux, command = [ /bin/sh, -c, \"ls /proc/$$/fd\" ] }",
         "  env { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus, sockenv ],",
         "        env { clear = true, set { GREETING = hello } } }",
+        "  resolved { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus, sockenv, resolve ],",
+        "             env { clear = true } }",
         "  id { tcpmux-master = mux, command = \"/usr/bin/id -u\", user = nobody }",
         "  expand { tcpmux-master = mux, command = \"/bin/echo ${GREETING:-none} $WHO\", flags = [ expandenv ],",
         "           env { set { WHO = world } } }",
@@ -105,6 +107,16 @@ class SpawnIT {
         assertTrue(out.contains(kv + "\n"), kv + " in " + out);
       }
       assertTrue(!out.contains("HOME="), "clear = true drops porter's environment: " + out);
+    }
+  }
+
+  @Test
+  void resolveAddsTheHostNamesOfBothEnds() throws Exception {
+    try (Client c = Client.to(mux())) {
+      c.send("resolved\r\n");
+      String out = c.readAll();
+      String name = java.net.InetAddress.getByName("127.0.0.1").getCanonicalHostName();
+      assertTrue(out.contains("REMOTEHOST=" + name + "\n") && out.contains("LOCALHOST=" + name + "\n"), out);
     }
   }
 

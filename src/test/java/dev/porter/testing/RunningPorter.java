@@ -29,7 +29,12 @@ public final class RunningPorter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    porter.shutdown();
+  public void close() {
+    try {
+      porter.shutdown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while porter shut down", e);
+    }
   }
 }
