@@ -41,6 +41,7 @@ public final class Connection implements IoReady {
   private boolean closed;
   private boolean detached;
   private Optional<SocketAddress> clientOverride = Optional.empty();
+  private Optional<SocketAddress> localOverride = Optional.empty();
   private Object attachment;
   private String clientText;
 
@@ -57,19 +58,27 @@ public final class Connection implements IoReady {
    * The returned future-less style is deliberate: failures are logged and the channel closed.
    */
   public static void open(EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
-    loop.execute(() -> {
-      Connection c;
-      try {
-        channel.configureBlocking(false);
-        c = new Connection(loop, channel, handler);
-        c.key = loop.register(channel, SelectionKey.OP_READ, c);
-      } catch (IOException e) {
-        log.debug("connection: cannot register: {}", e.toString());
-        closeQuietly(channel);
-        return;
-      }
-      c.handler.onOpen(c);
-    });
+    loop.execute(() -> adopt(loop, channel, handler));
+  }
+
+  /**
+   * Opens a connection on a connected channel now; call on {@code loop}. Returns it, or empty when
+   * the channel could not be registered (it is closed then and the handler never hears of it).
+   */
+  static Optional<Connection> adopt(EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
+    Connection c;
+    try {
+      channel.configureBlocking(false);
+      c = new Connection(loop, channel, handler);
+      // An outbound channel is registered already (for OP_CONNECT): this takes its key over.
+      c.key = loop.register(channel, SelectionKey.OP_READ, c);
+    } catch (IOException e) {
+      log.debug("connection: cannot register: {}", e.toString());
+      closeQuietly(channel);
+      return Optional.empty();
+    }
+    c.handler.onOpen(c);
+    return Optional.of(c);
   }
 
   public EventLoop loop() {
@@ -92,14 +101,20 @@ public final class Connection implements IoReady {
     return remote;
   }
 
+  /** The address the client connected to: the socket's own, or the one a PROXY header gave. */
   public SocketAddress localAddress() {
-    return local;
+    return localOverride.orElse(local);
   }
 
   /** Records the real client learned from a PROXY protocol header. */
   public void overrideClient(SocketAddress client) {
     clientOverride = Optional.of(client);
     clientText = null;
+  }
+
+  /** Records the address the real client connected to, learned from a PROXY protocol header. */
+  public void overrideLocal(SocketAddress address) {
+    localOverride = Optional.of(address);
   }
 
   public long bytesIn() {
@@ -125,6 +140,24 @@ public final class Connection implements IoReady {
 
   public boolean isInputClosed() {
     return inputClosed;
+  }
+
+  /** True once FIN went out: everything queued was written and the output shut down. */
+  public boolean isOutputShut() {
+    return outputShut;
+  }
+
+  /**
+   * Turns off Nagle's algorithm on a TCP connection (a no-op on a Unix socket): a relay writes
+   * what it has read at once, and must not hold a small tail back for an ACK.
+   */
+  public void noDelay() {
+    if (!(remote instanceof java.net.InetSocketAddress)) return;
+    try {
+      channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+    } catch (IOException e) {
+      log.debug("connection {}: cannot set TCP_NODELAY: {}", client(), e.toString());
+    }
   }
 
   /** A slot for the owner of the connection (e.g. the supervisor's record of it). */
@@ -172,6 +205,7 @@ public final class Connection implements IoReady {
     copy.put(src).flip();
     out.add(copy);
     pending += copy.remaining();
+    loop.queued(copy.remaining());
     interest(SelectionKey.OP_WRITE, true);
     return false;
   }
@@ -281,6 +315,7 @@ public final class Connection implements IoReady {
         int n = channel.write(head);
         bytesOut += n;
         pending -= n;
+        loop.queued(-n);
         if (head.hasRemaining()) return;
         out.poll();
       }
@@ -302,13 +337,13 @@ public final class Connection implements IoReady {
 
   private void doShutdownOutput() {
     if (outputShut || closed) return;
-    outputShut = true;
     try {
       channel.shutdownOutput();
     } catch (IOException e) {
       fail(e);
       return;
     }
+    outputShut = true;
     // Both directions finished: nothing more can happen on this connection.
     if (inputClosed) close();
   }
@@ -328,6 +363,7 @@ public final class Connection implements IoReady {
 
   private void finished() {
     out.clear();
+    loop.queued(-pending);
     pending = 0;
     handler.onClosed(this);
     for (Consumer<Connection> l : closeListeners) {

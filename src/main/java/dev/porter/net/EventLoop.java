@@ -42,6 +42,8 @@ public final class EventLoop implements Executor {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
   private long timerSequence;
+  /** Written on the loop only; volatile so that monitoring and tests may read it anywhere. */
+  private volatile long queuedBytes;
   private volatile boolean running = true;
 
   public EventLoop(String name) {
@@ -95,6 +97,15 @@ public final class EventLoop implements Executor {
 
   ByteBuffer readBuffer() {
     return readBuffer;
+  }
+
+  /** Bytes its connections hold queued for writing: what porter buffers in memory right now. */
+  public long queuedBytes() {
+    return queuedBytes;
+  }
+
+  void queued(long delta) {
+    queuedBytes += delta;
   }
 
   void assertInLoop() {

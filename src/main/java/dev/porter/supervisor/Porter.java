@@ -129,6 +129,7 @@ public final class Porter {
           return new BuiltinServer(Builtins.handler(b, qotd, clock));
       }
     }
+    if (RouteServer.serves(spec)) return new RouteServer(spec);
     String what = !spec.command().isEmpty() ? "command" : spec.route().isPresent() ? "route"
         : spec.passFdSocket().isPresent() ? "pass-fd-socket" : "mode " + spec.mode().configName();
     throw new StartException(spec.origin() + ": components." + spec.name() + ": " + what
@@ -167,6 +168,11 @@ public final class Porter {
   /** Connections open now. */
   public int activeConnections() {
     return sessions.size();
+  }
+
+  /** Bytes porter holds queued for slow readers now, over all event loops (relay backpressure). */
+  public long queuedBytes() {
+    return loops.loops().stream().mapToLong(dev.porter.net.EventLoop::queuedBytes).sum();
   }
 
   /**
