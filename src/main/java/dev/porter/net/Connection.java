@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements IoReady {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
+  /**
+   * Reads one readiness event may do before other channels get their turn; netty's default
+   * (maxMessagesPerRead) is also 16: 1 MiB per wake-up with 64 KiB reads.
+   */
+  static final int READS_PER_WAKEUP = 16;
+
   private final EventLoop loop;
   private final SocketChannel channel;
   private final SocketAddress remote;
@@ -201,7 +207,7 @@ public final class Connection implements IoReady {
       }
       if (!src.hasRemaining()) return true;
     }
-    ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+    ByteBuffer copy = loop.buffers().take(src.remaining());
     copy.put(src).flip();
     out.add(copy);
     pending += copy.remaining();
@@ -223,6 +229,15 @@ public final class Connection implements IoReady {
   public void resumeReads() {
     readsSuspended = false;
     if (!inputClosed) interest(SelectionKey.OP_READ, true);
+  }
+
+  /**
+   * Resumes reading and reads what the kernel already holds at once, saving a trip through the
+   * selector; the handler's {@code onData} may run before this returns.
+   */
+  public void resumeReadsNow() {
+    resumeReads();
+    if (!closed && !inputClosed) read();
   }
 
   /** Sends FIN once everything queued is written; reading goes on. */
@@ -287,24 +302,35 @@ public final class Connection implements IoReady {
     close();
   }
 
+  /**
+   * Reads until the kernel has no more, the handler holds reads back, or {@link #READS_PER_WAKEUP}
+   * reads: a fast sender costs one select per burst instead of one per buffer.
+   */
   private void read() {
     ByteBuffer buf = loop.readBuffer();
-    buf.clear();
-    int n;
-    try {
-      n = channel.read(buf);
-    } catch (IOException e) {
-      fail(e);
-      return;
-    }
-    if (n > 0) {
-      bytesIn += n;
-      buf.flip();
-      handler.onData(this, buf);
-    } else if (n < 0) {
-      inputClosed = true;
-      interest(SelectionKey.OP_READ, false);
-      handler.onInputClosed(this);
+    for (int i = 0; i < READS_PER_WAKEUP; i++) {
+      buf.clear();
+      int n;
+      try {
+        n = channel.read(buf);
+      } catch (IOException e) {
+        fail(e);
+        return;
+      }
+      if (n > 0) {
+        bytesIn += n;
+        buf.flip();
+        handler.onData(this, buf);
+        // A short read means the socket is drained; another would only return 0.
+        if (n < buf.capacity() || closed || readsSuspended || inputClosed) return;
+      } else {
+        if (n < 0) {
+          inputClosed = true;
+          interest(SelectionKey.OP_READ, false);
+          handler.onInputClosed(this);
+        }
+        return;
+      }
     }
   }
 
@@ -317,7 +343,7 @@ public final class Connection implements IoReady {
         pending -= n;
         loop.queued(-n);
         if (head.hasRemaining()) return;
-        out.poll();
+        loop.buffers().give(out.poll());
       }
     } catch (IOException e) {
       fail(e);
@@ -362,6 +388,7 @@ public final class Connection implements IoReady {
   }
 
   private void finished() {
+    for (ByteBuffer b : out) loop.buffers().give(b);
     out.clear();
     loop.queued(-pending);
     pending = 0;

@@ -41,6 +41,7 @@ public final class EventLoop implements Executor {
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+  private final BufferPool buffers = new BufferPool(READ_BUFFER_SIZE);
   private long timerSequence;
   /** Written on the loop only; volatile so that monitoring and tests may read it anywhere. */
   private volatile long queuedBytes;
@@ -97,6 +98,10 @@ public final class EventLoop implements Executor {
 
   ByteBuffer readBuffer() {
     return readBuffer;
+  }
+
+  BufferPool buffers() {
+    return buffers;
   }
 
   /** Bytes its connections hold queued for writing: what porter buffers in memory right now. */

@@ -77,7 +77,7 @@ public final class Relay implements ConnectionHandler {
   @Override
   public void onWritable(Connection to) {
     Connection from = peer(to);
-    if (from.isOpen()) from.resumeReads();
+    if (from.isOpen()) from.resumeReadsNow();
   }
 
   @Override
