@@ -32,8 +32,9 @@ public final class Connection implements IoReady {
   private final SocketAddress remote;
   private final SocketAddress local;
   private final long openedNanos = System.nanoTime();
-  private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);
-  private final List<Consumer<Connection>> closeListeners = new ArrayList<>(2);
+  /** Bytes the kernel has not taken yet; null while there are none, so an idle connection holds nothing. */
+  private ArrayDeque<ByteBuffer> out;
+  private List<Consumer<Connection>> closeListeners = List.of();
   private SelectionKey key;
   private ConnectionHandler handler;
   private long pending;
@@ -177,6 +178,7 @@ public final class Connection implements IoReady {
 
   /** Runs when the connection closes (or is handed to a child); listeners run in order. */
   public void onClose(Consumer<Connection> listener) {
+    if (closeListeners.isEmpty()) closeListeners = new ArrayList<>(2);
     closeListeners.add(listener);
   }
 
@@ -198,7 +200,7 @@ public final class Connection implements IoReady {
    */
   public boolean write(ByteBuffer src) {
     if (closed || shutdownRequested) return false;
-    if (out.isEmpty()) {
+    if (out == null) {
       try {
         bytesOut += channel.write(src);
       } catch (IOException e) {
@@ -209,6 +211,7 @@ public final class Connection implements IoReady {
     }
     ByteBuffer copy = loop.buffers().take(src.remaining());
     copy.put(src).flip();
+    if (out == null) out = new ArrayDeque<>(2);
     out.add(copy);
     pending += copy.remaining();
     loop.queued(copy.remaining());
@@ -243,14 +246,14 @@ public final class Connection implements IoReady {
   /** Sends FIN once everything queued is written; reading goes on. */
   public void shutdownOutput() {
     shutdownRequested = true;
-    if (out.isEmpty()) doShutdownOutput();
+    if (out == null) doShutdownOutput();
   }
 
   /** Closes once everything queued is written. */
   public void closeWhenFlushed() {
     closeWhenFlushed = true;
     shutdownRequested = true;
-    if (out.isEmpty()) close();
+    if (out == null) close();
   }
 
   /** Closes now, dropping anything queued. */
@@ -336,7 +339,7 @@ public final class Connection implements IoReady {
 
   private void flush() {
     try {
-      while (!out.isEmpty()) {
+      while (out != null) {
         ByteBuffer head = out.peek();
         int n = channel.write(head);
         bytesOut += n;
@@ -344,6 +347,7 @@ public final class Connection implements IoReady {
         loop.queued(-n);
         if (head.hasRemaining()) return;
         loop.buffers().give(out.poll());
+        if (out.isEmpty()) out = null;
       }
     } catch (IOException e) {
       fail(e);
@@ -388,8 +392,10 @@ public final class Connection implements IoReady {
   }
 
   private void finished() {
-    for (ByteBuffer b : out) loop.buffers().give(b);
-    out.clear();
+    if (out != null) {
+      for (ByteBuffer b : out) loop.buffers().give(b);
+      out = null;
+    }
     loop.queued(-pending);
     pending = 0;
     handler.onClosed(this);

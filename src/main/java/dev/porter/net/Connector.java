@@ -23,7 +23,8 @@ public final class Connector implements IoReady {
 
   private final EventLoop loop;
   private final Endpoint target;
-  private final ConnectListener listener;
+  // Dropped once the attempt ends: a caller may keep this connector for the life of a connection.
+  private ConnectListener listener;
   private Timer deadline;
   private SocketChannel channel;
   private SelectionKey key;
@@ -57,6 +58,7 @@ public final class Connector implements IoReady {
     if (done) return;
     done = true;
     release();
+    forget();
   }
 
   private void resolve() {
@@ -102,12 +104,14 @@ public final class Connector implements IoReady {
 
   private void succeed() {
     done = true;
-    deadline.cancel();
+    ConnectListener l = forget();
     Optional<Connection> c = Connection.adopt(loop, channel, PLACEHOLDER);
+    channel = null;
+    key = null;
     if (c.isPresent()) {
-      listener.connected(c.get());
+      l.connected(c.get());
     } else {
-      listener.failed("cannot register the socket");
+      l.failed("cannot register the socket");
     }
   }
 
@@ -115,13 +119,22 @@ public final class Connector implements IoReady {
     if (done) return;
     done = true;
     release();
-    listener.failed(reason);
+    forget().failed(reason);
   }
 
   private void release() {
-    deadline.cancel();
     if (key != null) key.cancel();
     if (channel != null) Connection.closeQuietly(channel);
+    channel = null;
+    key = null;
+  }
+
+  private ConnectListener forget() {
+    deadline.cancel();
+    deadline = null;
+    ConnectListener l = listener;
+    listener = null;
+    return l;
   }
 
   // "Connection refused" -> "connection refused"; the JDK's messages are strerror(3) texts.

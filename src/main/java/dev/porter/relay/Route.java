@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Route {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
+  private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
   private Route() {}
 
@@ -29,7 +30,7 @@ public final class Route {
    */
   public static void open(ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener) {
     Endpoint target = spec.route().orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no route"));
-    ByteBuffer first = ByteBuffer.allocate(early.remaining()).put(early).flip();
+    ByteBuffer first = early.hasRemaining() ? ByteBuffer.allocate(early.remaining()).put(early).flip() : NOTHING;
     client.suspendReads();
     Connector connector = Connector.connect(client.loop(), target, spec.connectTimeout().toNanos(),
         new ConnectListener() {
