@@ -8,13 +8,18 @@ import signal
 import socket
 import sys
 
+# A proxy that fails this many connections in a row has reached its limit.
+MAX_FAILURES_IN_A_ROW = 20
+
 
 def main():
     port, count = int(sys.argv[1]), int(sys.argv[2])
-    held, failed = [], 0
+    held, failed, failed_in_a_row = [], 0, 0
     for i in range(count):
+        if failed_in_a_row == MAX_FAILURES_IN_A_ROW:
+            break  # the proxy has stopped taking connections: report what it holds
         try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
             msg = b"%016d" % i
             s.sendall(msg)
             got = b""
@@ -26,8 +31,10 @@ def main():
             if got != msg:
                 raise OSError("echo differs")
             held.append(s)
+            failed_in_a_row = 0
         except OSError:
             failed += 1
+            failed_in_a_row += 1
     print(f"READY {len(held)} failed={failed}", flush=True)
     signal.pause()
 

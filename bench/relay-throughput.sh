@@ -9,13 +9,15 @@
 #    (utime+stime from /proc, children included), which stays meaningful on a busy machine where
 #    Gbit/s swing with the load.
 # 2. Memory: IDLE_CONNS idle relayed connections (each checked with a 16-byte echo) through a
-#    fresh porter, haproxy and rinetd in front of an echo backend (porter's builtin echo, another
-#    process); reported as the proxy's RSS growth per connection, after a warm-up of 200
+#    fresh porter and haproxy in front of an echo backend (porter's builtin echo, another process;
+#    rinetd is left out: it multiplexes with select(2), which stops at 1024 descriptors); reported
+#    as the proxy's RSS growth per connection, and porter's live Java heap growth (after a full
+#    GC) per connection, after a warm-up of 200
 #    connections opened and closed so one-time costs (class loading, JIT, pools) are not counted.
 #    A relayed connection takes two descriptors in the proxy: IDLE_CONNS is capped to what the
 #    hard RLIMIT_NOFILE allows.
 #
-# Environment: BASE_PORT (27300: uses BASE..BASE+12 on 127.0.0.1), REPS (3), DUR (4),
+# Environment: PARTS ("tput idle": either or both), BASE_PORT (27300: uses BASE..BASE+12 on 127.0.0.1), REPS (3), DUR (4),
 # IDLE_CONNS (10000), PORTER_JAVA_OPTS (JVM options for the porter under test, default
 # -XX:+UseSerialGC; set it empty for the JVM's defaults),
 # OUT (a directory for the raw results; default a new one under /tmp).
@@ -52,10 +54,16 @@ stop() { # pid -> stops it and waits (bounded) until it is gone, so its port is 
 }
 cleanup() { while read -r pid _; do kill "$pid" 2>/dev/null || true; done <"$OUT/pids"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 await_port() { # port -> waits up to 15 s for a listener
   for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; return 1
+}
+
+await_ready() { # file -> waits (bounded: 10 minutes) for idle-clients.py to say READY
+  for _ in $(seq 1200); do grep -q READY "$1" 2>/dev/null && return 0; sleep 0.5; done
+  echo "idle clients never got ready: $(cat "$1")" >&2; return 1
 }
 
 porter_conf() { # file component listen-port backend-port
@@ -107,11 +115,16 @@ live_heap_kib() { # label pid -> a JVM's live heap in KiB (the histogram forces 
   fi
 }
 
+PARTS=${PARTS:-tput idle}
+: >"$OUT/tput.txt"
+: >"$OUT/idle.txt"
+declare -A PID
+
 # ---------------------------------------------------------------- throughput
+if [[ " $PARTS " == *" tput "* ]]; then
 iperf3 -s -B 127.0.0.1 -p "$BASE" >"$OUT/iperf3-server.log" 2>&1 &
 started $! iperf3-server
 porter_conf "$OUT/porter-tput.conf" tput $((BASE + 1)) "$BASE"
-declare -A PID
 PID[porter]=$(start_porter porter-tput "$OUT/porter-tput.conf")
 haproxy_conf "$OUT/haproxy-tput.cfg" $((BASE + 2)) "$BASE" 1000
 PID[haproxy]=$(start_haproxy haproxy-tput "$OUT/haproxy-tput.cfg")
@@ -126,7 +139,6 @@ TARGETS="direct porter haproxy socat rinetd"
 # One unmeasured round: the JVM compiles porter's hot path, the others get their caches warm.
 for t in $TARGETS; do iperf3 -c 127.0.0.1 -p "${PORT[$t]}" -t 2 >/dev/null 2>&1 || true; sleep 0.5; done
 
-: >"$OUT/tput.txt"
 echo "## iperf3, 1 stream, ${DUR}s x $REPS rounds, load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for r in $(seq "$REPS"); do
   for t in $TARGETS; do
@@ -152,8 +164,11 @@ PY
   done
 done
 
-# ---------------------------------------------------------------- idle memory
 for t in porter haproxy rinetd socat; do stop "${PID[$t]}"; done
+fi
+
+# ---------------------------------------------------------------- idle memory
+if [[ " $PARTS " == *" idle "* ]]; then
 hard=$(ulimit -Hn)
 CONNS=$IDLE_CONNS
 if ((2 * CONNS + 300 > hard)); then CONNS=$(((hard - 300) / 2)); fi
@@ -164,26 +179,24 @@ echo_pid=$(java -jar "$JAR" run -c "$OUT/echo.conf" >"$OUT/echo.log" 2>&1 & echo
 started "$echo_pid" echo-backend
 await_port "$ECHO"
 
-: >"$OUT/idle.txt"
 for r in $(seq "$REPS"); do
-  for t in porter haproxy rinetd; do
+  for t in porter haproxy; do
     port=$((BASE + 11))
     case $t in
       porter) porter_conf "$OUT/porter-idle.conf" idle "$port" "$ECHO"; pid=$(start_porter porter-idle "$OUT/porter-idle.conf") ;;
       haproxy) haproxy_conf "$OUT/haproxy-idle.cfg" "$port" "$ECHO" $((CONNS + 10)); pid=$(start_haproxy haproxy-idle "$OUT/haproxy-idle.cfg") ;;
-      rinetd) pid=$(start_rinetd rinetd-idle "$port" "$ECHO") ;;
     esac
     await_port "$port"
     rm -f "$OUT/warm.out" "$OUT/idle.out" # a stale READY line must not end the waits below
     python3 "$ROOT/bench/idle-clients.py" "$port" 200 >"$OUT/warm.out" 2>&1 &
     w=$!; started "$w" warm-up
-    until grep -q READY "$OUT/warm.out" 2>/dev/null; do sleep 0.2; done
+    await_ready "$OUT/warm.out"
     stop "$w"; sleep 2
     heap0=$(live_heap_kib "$t" "$pid")
     rss0=$(rss_kib "$pid")
     python3 "$ROOT/bench/idle-clients.py" "$port" "$CONNS" >"$OUT/idle.out" 2>&1 &
     c=$!; started "$c" idle-clients
-    until grep -q READY "$OUT/idle.out" 2>/dev/null; do sleep 0.5; done
+    await_ready "$OUT/idle.out"
     sleep 2
     rss1=$(rss_kib "$pid")
     heap1=$(live_heap_kib "$t" "$pid")
@@ -199,6 +212,8 @@ PY
     sleep 1
   done
 done
+
+fi
 
 # ---------------------------------------------------------------- summary
 python3 - "$OUT/tput.txt" "$OUT/idle.txt" <<'PY'
@@ -216,8 +231,9 @@ def med(rs, key):
 tput = rows(sys.argv[1])
 hap = med(tput["haproxy"], "gbps")[0] if "haproxy" in tput else None
 hap_cpu = med(tput["haproxy"], "cpu_s_per_gb")[0] if "haproxy" in tput else None
-print("| target | Gbit/s median (min-max) | vs haproxy | proxy CPU s/GB median | vs haproxy |")
-print("|---|---|---|---|---|")
+if tput:
+    print("| target | Gbit/s median (min-max) | vs haproxy | proxy CPU s/GB median | vs haproxy |")
+    print("|---|---|---|---|---|")
 for label, rs in tput.items():
     g, lo, hi = med(rs, "gbps")
     c = med(rs, "cpu_s_per_gb")[0]
@@ -226,10 +242,11 @@ for label, rs in tput.items():
     cpu = f"{c:.3f}" if label != "direct" else "-"
     print(f"| {label} | {g:.2f} ({lo:.2f}-{hi:.2f}) | {ratio} | {cpu} | {cratio} |")
 idle = rows(sys.argv[2])
-print()
 hk = med(idle["haproxy"], "kib_per_conn")[0] if "haproxy" in idle else None
-print("| proxy | connections | RSS KiB per idle connection, median (min-max) | vs haproxy | live Java heap KiB per connection |")
-print("|---|---|---|---|---|")
+if idle:
+    print()
+    print("| proxy | connections | RSS KiB per idle connection, median (min-max) | vs haproxy | live Java heap KiB per connection |")
+    print("|---|---|---|---|---|")
 for label, rs in idle.items():
     k, lo, hi = med(rs, "kib_per_conn")
     heap = f"{med(rs, 'live_heap_kib_per_conn')[0]:.2f}" if label == "porter" else "-"

@@ -1,7 +1,9 @@
 package dev.porter.net;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -159,9 +161,9 @@ public final class Connection implements IoReady {
    * what it has read at once, and must not hold a small tail back for an ACK.
    */
   public void noDelay() {
-    if (!(remote instanceof java.net.InetSocketAddress)) return;
+    if (!(remote instanceof InetSocketAddress)) return;
     try {
-      channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     } catch (IOException e) {
       log.debug("connection {}: cannot set TCP_NODELAY: {}", client(), e.toString());
     }

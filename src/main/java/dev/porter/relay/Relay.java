@@ -5,6 +5,7 @@ import dev.porter.net.ConnectionHandler;
 import dev.porter.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,7 @@ public final class Relay implements ConnectionHandler {
       return;
     }
     log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.client(),
-        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
     client.close();
     backend.close();
   }
