@@ -22,13 +22,15 @@ public final class ProxyHeaderReader implements ConnectionHandler {
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String component;
+  private final long timeoutNanos;
   private final BiConsumer<Connection, ByteBuffer> next;
   private final ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
   private Timer deadline;
   private boolean decided;
 
-  private ProxyHeaderReader(String component, BiConsumer<Connection, ByteBuffer> next) {
+  private ProxyHeaderReader(String component, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
     this.component = component;
+    this.timeoutNanos = timeoutNanos;
     this.next = next;
   }
 
@@ -39,12 +41,16 @@ public final class ProxyHeaderReader implements ConnectionHandler {
    * @param component the component's name, for logs
    */
   public static void read(Connection c, String component, BiConsumer<Connection, ByteBuffer> next) {
-    c.setHandler(new ProxyHeaderReader(component, next));
+    read(c, component, TIMEOUT_NANOS, next);
+  }
+
+  static void read(Connection c, String component, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
+    c.setHandler(new ProxyHeaderReader(component, timeoutNanos, next));
   }
 
   @Override
   public void onOpen(Connection c) {
-    deadline = c.loop().schedule(TIMEOUT_NANOS, () -> refuse(c, "no PROXY header in time"));
+    deadline = c.loop().schedule(timeoutNanos, () -> refuse(c, "no PROXY header in time"));
   }
 
   @Override
