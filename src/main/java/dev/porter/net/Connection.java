@@ -1,7 +1,9 @@
 package dev.porter.net;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -23,14 +25,20 @@ public final class Connection implements IoReady {
 
   /** Limited reads per wake-up: one TCPMUX name line (256 bytes) and its CRLF, with room to spare. */
   private static final int MAX_LIMITED_READS = 512;
+  /**
+   * Reads one readiness event may do before other channels get their turn; netty's default
+   * (maxMessagesPerRead) is also 16: 1 MiB per wake-up with 64 KiB reads.
+   */
+  static final int READS_PER_WAKEUP = 16;
 
   private final EventLoop loop;
   private final SocketChannel channel;
   private final SocketAddress remote;
   private final SocketAddress local;
   private final long openedNanos = System.nanoTime();
-  private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);
-  private final List<Consumer<Connection>> closeListeners = new ArrayList<>(2);
+  /** Bytes the kernel has not taken yet; null while there are none, so an idle connection holds nothing. */
+  private ArrayDeque<ByteBuffer> out;
+  private List<Consumer<Connection>> closeListeners = List.of();
   private SelectionKey key;
   private ConnectionHandler handler;
   private long pending;
@@ -44,6 +52,7 @@ public final class Connection implements IoReady {
   private boolean closed;
   private boolean detached;
   private Optional<SocketAddress> clientOverride = Optional.empty();
+  private Optional<SocketAddress> localOverride = Optional.empty();
   private Object attachment;
   private int readLimit;
   private String clientText;
@@ -61,19 +70,27 @@ public final class Connection implements IoReady {
    * The returned future-less style is deliberate: failures are logged and the channel closed.
    */
   public static void open(EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
-    loop.execute(() -> {
-      Connection c;
-      try {
-        channel.configureBlocking(false);
-        c = new Connection(loop, channel, handler);
-        c.key = loop.register(channel, SelectionKey.OP_READ, c);
-      } catch (IOException e) {
-        log.debug("connection: cannot register: {}", e.toString());
-        closeQuietly(channel);
-        return;
-      }
-      c.handler.onOpen(c);
-    });
+    loop.execute(() -> adopt(loop, channel, handler));
+  }
+
+  /**
+   * Opens a connection on a connected channel now; call on {@code loop}. Returns it, or empty when
+   * the channel could not be registered (it is closed then and the handler never hears of it).
+   */
+  static Optional<Connection> adopt(EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
+    Connection c;
+    try {
+      channel.configureBlocking(false);
+      c = new Connection(loop, channel, handler);
+      // An outbound channel is registered already (for OP_CONNECT): this takes its key over.
+      c.key = loop.register(channel, SelectionKey.OP_READ, c);
+    } catch (IOException e) {
+      log.debug("connection: cannot register: {}", e.toString());
+      closeQuietly(channel);
+      return Optional.empty();
+    }
+    c.handler.onOpen(c);
+    return Optional.of(c);
   }
 
   public EventLoop loop() {
@@ -96,14 +113,20 @@ public final class Connection implements IoReady {
     return remote;
   }
 
+  /** The address the client connected to: the socket's own, or the one a PROXY header gave. */
   public SocketAddress localAddress() {
-    return local;
+    return localOverride.orElse(local);
   }
 
   /** Records the real client learned from a PROXY protocol header. */
   public void overrideClient(SocketAddress client) {
     clientOverride = Optional.of(client);
     clientText = null;
+  }
+
+  /** Records the address the real client connected to, learned from a PROXY protocol header. */
+  public void overrideLocal(SocketAddress address) {
+    localOverride = Optional.of(address);
   }
 
   public long bytesIn() {
@@ -131,6 +154,24 @@ public final class Connection implements IoReady {
     return inputClosed;
   }
 
+  /** True once FIN went out: everything queued was written and the output shut down. */
+  public boolean isOutputShut() {
+    return outputShut;
+  }
+
+  /**
+   * Turns off Nagle's algorithm on a TCP connection (a no-op on a Unix socket): a relay writes
+   * what it has read at once, and must not hold a small tail back for an ACK.
+   */
+  public void noDelay() {
+    if (!(remote instanceof InetSocketAddress)) return;
+    try {
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    } catch (IOException e) {
+      log.debug("connection {}: cannot set TCP_NODELAY: {}", client(), e.toString());
+    }
+  }
+
   /** A slot for the owner of the connection (e.g. the supervisor's record of it). */
   public Object attachment() {
     return attachment;
@@ -142,6 +183,7 @@ public final class Connection implements IoReady {
 
   /** Runs when the connection closes (or is handed to a child); listeners run in order. */
   public void onClose(Consumer<Connection> listener) {
+    if (closeListeners.isEmpty()) closeListeners = new ArrayList<>(2);
     closeListeners.add(listener);
   }
 
@@ -163,7 +205,7 @@ public final class Connection implements IoReady {
    */
   public boolean write(ByteBuffer src) {
     if (closed || shutdownRequested) return false;
-    if (out.isEmpty()) {
+    if (out == null) {
       try {
         bytesOut += channel.write(src);
       } catch (IOException e) {
@@ -172,10 +214,12 @@ public final class Connection implements IoReady {
       }
       if (!src.hasRemaining()) return true;
     }
-    ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+    ByteBuffer copy = loop.buffers().take(src.remaining());
     copy.put(src).flip();
+    if (out == null) out = new ArrayDeque<>(2);
     out.add(copy);
     pending += copy.remaining();
+    loop.queued(copy.remaining());
     interest(SelectionKey.OP_WRITE, true);
     return false;
   }
@@ -205,17 +249,26 @@ public final class Connection implements IoReady {
     if (!inputClosed) interest(SelectionKey.OP_READ, true);
   }
 
+  /**
+   * Resumes reading and reads what the kernel already holds at once, saving a trip through the
+   * selector; the handler's {@code onData} may run before this returns.
+   */
+  public void resumeReadsNow() {
+    resumeReads();
+    if (!closed && !inputClosed) read();
+  }
+
   /** Sends FIN once everything queued is written; reading goes on. */
   public void shutdownOutput() {
     shutdownRequested = true;
-    if (out.isEmpty()) doShutdownOutput();
+    if (out == null) doShutdownOutput();
   }
 
   /** Closes once everything queued is written. */
   public void closeWhenFlushed() {
     closeWhenFlushed = true;
     shutdownRequested = true;
-    if (out.isEmpty()) close();
+    if (out == null) close();
   }
 
   /** Closes now, dropping anything queued. */
@@ -267,10 +320,16 @@ public final class Connection implements IoReady {
     close();
   }
 
+  /**
+   * Reads until the kernel has no more, the handler holds reads back, or {@link #READS_PER_WAKEUP}
+   * reads: a fast sender costs one select per burst instead of one per buffer.
+   */
   private void read() {
     ByteBuffer buf = loop.readBuffer();
-    // Limited reads go on within one wake-up (bounded) so that a short line costs no extra selects.
-    for (int round = 0; round < MAX_LIMITED_READS; round++) {
+    // A TCPMUX name line is read one byte per call, going on (bounded) within one wake-up so a
+    // short line costs no extra selects; otherwise up to READS_PER_WAKEUP full buffers.
+    int rounds = readLimit > 0 ? MAX_LIMITED_READS : READS_PER_WAKEUP;
+    for (int i = 0; i < rounds; i++) {
       buf.clear();
       if (readLimit > 0) buf.limit(readLimit);
       int n;
@@ -284,25 +343,31 @@ public final class Connection implements IoReady {
         bytesIn += n;
         buf.flip();
         handler.onData(this, buf);
-      } else if (n < 0) {
-        inputClosed = true;
-        interest(SelectionKey.OP_READ, false);
-        handler.onInputClosed(this);
+        if (closed || readsSuspended || inputClosed) return;
+        // A short read means the socket is drained; another would only return 0.
+        if (readLimit == 0 && n < buf.capacity()) return;
+      } else {
+        if (n < 0) {
+          inputClosed = true;
+          interest(SelectionKey.OP_READ, false);
+          handler.onInputClosed(this);
+        }
         return;
       }
-      if (n == 0 || readLimit == 0 || closed || readsSuspended) return;
     }
   }
 
   private void flush() {
     try {
-      while (!out.isEmpty()) {
+      while (out != null) {
         ByteBuffer head = out.peek();
         int n = channel.write(head);
         bytesOut += n;
         pending -= n;
+        loop.queued(-n);
         if (head.hasRemaining()) return;
-        out.poll();
+        loop.buffers().give(out.poll());
+        if (out.isEmpty()) out = null;
       }
     } catch (IOException e) {
       fail(e);
@@ -350,7 +415,11 @@ public final class Connection implements IoReady {
   }
 
   private void finished() {
-    out.clear();
+    if (out != null) {
+      for (ByteBuffer b : out) loop.buffers().give(b);
+      out = null;
+    }
+    loop.queued(-pending);
     pending = 0;
     handler.onClosed(this);
     for (Consumer<Connection> l : closeListeners) {

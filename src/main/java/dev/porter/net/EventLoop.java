@@ -41,10 +41,13 @@ public final class EventLoop implements Executor {
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+  private final BufferPool buffers = new BufferPool(READ_BUFFER_SIZE);
   private long timerSequence;
   private int cancelledTimers;
   /** Below this many cancelled timers a sweep is not worth its O(n). */
   private static final int TIMER_SWEEP_MIN = 1024;
+  /** Written on the loop only; volatile so that monitoring and tests may read it anywhere. */
+  private volatile long queuedBytes;
   private volatile boolean running = true;
 
   public EventLoop(String name) {
@@ -115,6 +118,19 @@ public final class EventLoop implements Executor {
 
   ByteBuffer readBuffer() {
     return readBuffer;
+  }
+
+  BufferPool buffers() {
+    return buffers;
+  }
+
+  /** Bytes its connections hold queued for writing: what porter buffers in memory right now. */
+  public long queuedBytes() {
+    return queuedBytes;
+  }
+
+  void queued(long delta) {
+    queuedBytes += delta;
   }
 
   void assertInLoop() {

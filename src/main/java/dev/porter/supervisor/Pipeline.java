@@ -1,8 +1,10 @@
 package dev.porter.supervisor;
 
+import dev.porter.config.ProxyProtocol;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.LingeringClose;
+import dev.porter.net.ProxyHeaderReader;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -41,6 +43,12 @@ final class Pipeline {
 
     @Override
     public void onOpen(Connection c) {
+      // PROXY protocol: the balancer's header names the real client, which the checks must see.
+      if (rt.spec.proxyProtocol() == ProxyProtocol.ACCEPT) ProxyHeaderReader.read(c, rt.name(), this::checked);
+      else checked(c, ByteBuffer.allocate(0));
+    }
+
+    private void checked(Connection c, ByteBuffer early) {
       Optional<String> layer = rt.acls.refusingLayer(c.remoteAddress());
       if (layer.isPresent()) {
         log.info("component {}: refused {} (acl {})", rt.name(), c.client(), layer.get());
@@ -50,7 +58,7 @@ final class Pipeline {
         return;
       }
       if (!admit(rt, c, Optional.empty())) return;
-      server.serve(c, ByteBuffer.allocate(0), false);
+      server.serve(c, early, false);
     }
 
     @Override

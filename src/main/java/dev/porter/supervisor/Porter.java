@@ -183,7 +183,8 @@ public final class Porter {
       return new SpawnServer(rt, children);
     }
     if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
-    if (spec.route().isPresent()) return unavailable(spec, "route");
+    if (RouteServer.serves(spec)) return new RouteServer(spec);
+    if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
     return unavailable(spec, "mode " + spec.mode().configName());
   }
 
@@ -265,6 +266,11 @@ public final class Porter {
   /** Connections open now. */
   public int activeConnections() {
     return sessions.size();
+  }
+
+  /** Bytes porter holds queued for slow readers now, over all event loops (relay backpressure). */
+  public long queuedBytes() {
+    return loops.loops().stream().mapToLong(dev.porter.net.EventLoop::queuedBytes).sum();
   }
 
   /**

@@ -1,0 +1,126 @@
+package dev.porter.relay;
+
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Timer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves bytes both ways between a client and a backend connection on one event loop. Each read
+ * lands in the loop's shared buffer and is written straight to the other side; only what the
+ * kernel does not take is queued, and while anything is queued for a side, porter stops reading
+ * from the side that feeds it (backpressure), so a relay holds at most one read buffer per
+ * direction, and an idle one holds none. EOF travels on as a half-close once the queue is flushed;
+ * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence.
+ */
+public final class Relay implements ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
+
+  private final String component;
+  private final Connection client;
+  private final Connection backend;
+  private final long idleNanos;
+  private long lastActivityNanos;
+  private Timer idleTimer;
+
+  private Relay(String component, Connection client, Connection backend, long idleNanos) {
+    this.component = component;
+    this.client = client;
+    this.backend = backend;
+    this.idleNanos = idleNanos;
+  }
+
+  /**
+   * Relays between two open connections of the same loop from now on; call on that loop. Bytes
+   * already queued on either side go first, and hold back the other side's reads until written.
+   *
+   * @param component the component's name, for logs
+   * @param idleTimeout zero for none
+   */
+  public static void start(String component, Connection client, Connection backend, Duration idleTimeout) {
+    if (client.loop() != backend.loop()) throw new IllegalArgumentException("a relay's two connections share one loop");
+    Relay r = new Relay(component, client, backend, idleTimeout.toNanos());
+    client.noDelay();
+    client.setHandler(r);
+    backend.setHandler(r);
+    if (!client.isOpen() || !backend.isOpen()) {
+      client.close();
+      backend.close();
+      return;
+    }
+    r.lastActivityNanos = System.nanoTime();
+    if (r.idleNanos > 0) r.idleTimer = client.loop().schedule(r.idleNanos, r::checkIdle);
+    r.flowControl(client, backend);
+    r.flowControl(backend, client);
+  }
+
+  /**
+   * The delay until the next idle check: zero or less means the relay has been silent for
+   * {@code idleNanos} at {@code nowNanos} and must close.
+   */
+  static long idleDelay(long lastActivityNanos, long idleNanos, long nowNanos) {
+    return lastActivityNanos + idleNanos - nowNanos;
+  }
+
+  @Override
+  public void onData(Connection from, ByteBuffer data) {
+    Connection to = peer(from);
+    if (idleNanos > 0) lastActivityNanos = System.nanoTime();
+    to.write(data);
+    data.position(data.limit()); // written or queued; on a closed side, dropped with the relay
+    if (to.pendingBytes() > 0) from.suspendReads();
+  }
+
+  @Override
+  public void onWritable(Connection to) {
+    Connection from = peer(to);
+    if (from.isOpen()) from.resumeReadsNow();
+  }
+
+  @Override
+  public void onInputClosed(Connection from) {
+    // Half-close: the other side gets FIN after what is queued; the opposite direction flows on.
+    peer(from).shutdownOutput();
+    if (from.isOutputShut()) from.close();
+  }
+
+  @Override
+  public void onClosed(Connection c) {
+    Connection other = peer(c);
+    // A side that ended cleanly (EOF read, FIN sent) leaves the other to finish flushing and close
+    // by itself; a reset or an error ends both at once.
+    boolean clean = c.isInputClosed() && c.isOutputShut();
+    if (!clean) other.close();
+    if (!other.isOpen()) {
+      if (idleTimer != null) idleTimer.cancel();
+      log.debug("component {}: relay {} ended: backend in={} out={}", component, client.client(),
+          backend.bytesIn(), backend.bytesOut());
+    }
+  }
+
+  private void flowControl(Connection from, Connection to) {
+    if (to.pendingBytes() > 0) from.suspendReads();
+    else from.resumeReads();
+  }
+
+  private void checkIdle() {
+    if (!client.isOpen() && !backend.isOpen()) return;
+    long delay = idleDelay(lastActivityNanos, idleNanos, System.nanoTime());
+    if (delay > 0) {
+      idleTimer = client.loop().schedule(delay, this::checkIdle);
+      return;
+    }
+    log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.client(),
+        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
+    client.close();
+    backend.close();
+  }
+
+  private Connection peer(Connection c) {
+    return c == client ? backend : client;
+  }
+}
