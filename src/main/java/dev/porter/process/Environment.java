@@ -33,7 +33,7 @@ public final class Environment {
     } else {
       env.putAll(porterEnv);
     }
-    spec.set().forEach((k, v) -> env.put(k, CommandLine.expand(v, env)));
+    spec.set().forEach((k, v) -> env.put(k, Expansion.expand(v, env)));
     List<Pattern> unset = patterns(spec.unset());
     env.keySet().removeIf(k -> matchesAny(k, unset));
     env.putAll(extra);

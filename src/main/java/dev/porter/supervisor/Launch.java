@@ -3,7 +3,7 @@ package dev.porter.supervisor;
 import dev.porter.config.ComponentSpec;
 import dev.porter.config.Flag;
 import dev.porter.config.OutputSpec;
-import dev.porter.process.CommandLine;
+import dev.porter.process.Expansion;
 import dev.porter.process.Credentials;
 import dev.porter.process.Environment;
 import dev.porter.process.OutputPipe;
@@ -36,7 +36,7 @@ final class Launch {
         int eq = kv.indexOf('=');
         vars.put(kv.substring(0, eq), kv.substring(eq + 1));
       }
-      argv = argv.stream().map(w -> CommandLine.expand(w, vars)).toList();
+      argv = argv.stream().map(w -> Expansion.expand(w, vars)).toList();
     }
     Optional<OutputPipe> outPipe = logPipe(spec.stdout());
     Optional<OutputPipe> errPipe = logPipe(spec.stderr());
