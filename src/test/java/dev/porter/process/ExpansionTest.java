@@ -3,7 +3,6 @@ package dev.porter.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
