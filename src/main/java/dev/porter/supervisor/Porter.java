@@ -477,7 +477,7 @@ public final class Porter {
       onSupervisor(() -> {
         for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
         log.info("shutdown: stopped accepting; {} connection(s) and {} child(ren) have up to {} to finish",
-            sessions.size(), children.count(), cfg.shutdownTimeout());
+            sessions.size(), children.count(), human(cfg.shutdownTimeout()));
         List<ComponentSpec> order = StartOrder.of(cfg.components());
         Collections.reverse(order);
         for (ComponentSpec s : order) {
@@ -498,7 +498,7 @@ public final class Porter {
       }
     }
     if (!sessions.isEmpty()) {
-      log.info("shutdown: closing {} connection(s) still open after {}", sessions.size(), cfg.shutdownTimeout());
+      log.info("shutdown: closing {} connection(s) still open after {}", sessions.size(), human(cfg.shutdownTimeout()));
       for (Session s : sessions) s.connection.loop().execute(s.connection::close);
     }
     // Per-connection children: SIGTERM now, SIGKILL for what is left when the time is up.
@@ -516,7 +516,7 @@ public final class Porter {
           Optional<ExitStatus> st = supervisor.await(d.runOnce(), timeout);
           if (st.isEmpty()) {
             log.warn("component {}: shutdown program still running after {}; killing it", s.name(),
-                cfg.shutdownTimeout());
+                human(cfg.shutdownTimeout()));
             supervisor.await(d.stop(0));
           }
         }
@@ -528,6 +528,14 @@ public final class Porter {
     stopLoops();
     supervisor.stop();
     children.stop();
+  }
+
+  /** A duration as written in the configuration: {@code 5s}, {@code 1500ms}, {@code 2m}. */
+  static String human(java.time.Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0 && ms > 0) return (ms / 60_000) + "m";
+    if (ms % 1000 == 0) return (ms / 1000) + "s";
+    return ms + "ms";
   }
 
   private void stopLoops() {
