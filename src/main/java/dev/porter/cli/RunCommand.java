@@ -8,6 +8,8 @@ import dev.porter.config.ConfigLoader;
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
 import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.Privileges;
+import java.util.List;
 import dev.porter.supervisor.StartException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +119,13 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private PorterConfig load() throws ConfigException {
+    PorterConfig cfg = loadFile();
+    List<String> privileges = Privileges.problems(cfg);
+    if (!privileges.isEmpty()) throw new ConfigException(privileges);
+    return cfg;
+  }
+
+  private PorterConfig loadFile() throws ConfigException {
     if (file.isEmpty()) {
       if (syntax == ConvertCommand.Syntax.inetd) throw new ConfigException("porter: --syntax inetd needs -c FILE");
       return ConfigLoader.loadDefault();

@@ -14,6 +14,11 @@ public final class Processes {
    * exited and was reaped); throws when porter may not signal it, which never happens for its
    * own children.
    */
+  /** porter's effective user id. */
+  public static int effectiveUid() {
+    return Libc.C.geteuid();
+  }
+
   public static boolean kill(int pid, int signal) {
     if (pid <= 0) throw new IllegalArgumentException("pid must be > 0, got " + pid);
     return send(pid, signal, "pid " + pid);
