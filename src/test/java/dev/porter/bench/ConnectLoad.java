@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code --server-pid}, the server's CPU time (its own plus that of children it has reaped,
  * from {@code /proc/PID/stat}) over the measured window is reported per connection, next to this
  * driver's own: on a small machine the client's share of the CPU caps what any server can show.
+ * The server's figure is also split into its own CPU and its reaped children's (for a spawning
+ * server: the per-connection programs), so a spawn benchmark shows where the time goes.
  */
 public final class ConnectLoad {
   /** Longest TCPMUX reply line read; RFC 1078 replies are one short line. */
@@ -104,32 +106,42 @@ public final class ConnectLoad {
       t.start();
     }
     sleepUntil(measureFromNanos);
-    long server0 = serverCpuNanos(), client0 = clientCpuNanos();
+    long[] server0 = serverCpuNanos();
+    long client0 = clientCpuNanos();
     sleepUntil(stopAtNanos);
-    long server1 = serverCpuNanos(), client1 = clientCpuNanos();
+    long[] server1 = serverCpuNanos();
+    long client1 = clientCpuNanos();
     // Every iteration is bounded by the socket timeouts, so this wait is too; the margin covers one.
     long graceMillis = 2L * timeoutMillis + 1000;
     if (!done.await(graceMillis, TimeUnit.MILLISECONDS)) {
       System.err.println("note: some clients did not finish in time; their last iteration is not counted");
     }
     Result r = Result.merge(all, (stopAtNanos - measureFromNanos) / 1e9);
-    r.serverCpuNanos = server0 < 0 || server1 < 0 ? -1 : server1 - server0;
+    boolean known = server0 != null && server1 != null;
+    r.serverSelfCpuNanos = known ? server1[0] - server0[0] : -1;
+    r.serverChildCpuNanos = known ? server1[1] - server0[1] : -1;
+    r.serverCpuNanos = known ? r.serverSelfCpuNanos + r.serverChildCpuNanos : -1;
     r.clientCpuNanos = client0 < 0 || client1 < 0 ? -1 : client1 - client0;
     return r;
   }
 
-  /** The server's user + system time, its reaped children's included; -1 when not known. */
-  private long serverCpuNanos() {
-    if (serverPid <= 0) return -1;
+  /**
+   * The server's own user + system time and that of the children it has reaped (a spawning
+   * server's per-connection programs), in that order; null when not known.
+   */
+  private long[] serverCpuNanos() {
+    if (serverPid <= 0) return null;
     try {
       String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
-      // Fields after the parenthesised command name: state is field 3; utime..cstime are 14..17.
+      // Fields after the parenthesised command name: state is field 3; utime, stime are 14, 15;
+      // cutime, cstime (reaped children) are 16, 17.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = 0;
-      for (int i = 14; i <= 17; i++) ticks += Long.parseLong(f[i - 3]);
-      return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+      long self = Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+      long children = Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
+      long tick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+      return new long[] {self * tick, children * tick};
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return null;
     }
   }
 
@@ -245,6 +257,8 @@ public final class ConnectLoad {
     TreeMap<String, Long> errors = new TreeMap<>();
     long nulSkipped;
     long serverCpuNanos = -1;
+    long serverSelfCpuNanos = -1;
+    long serverChildCpuNanos = -1;
     long clientCpuNanos = -1;
 
     static Result merge(List<Client> clients, double seconds) {
@@ -282,14 +296,19 @@ public final class ConnectLoad {
       if (serverUs >= 0 || clientUs >= 0) {
         System.out.println(String.format(Locale.ROOT, "  cpu per connection: server %s, client %s (cores: server %s, client %s)",
             micros(serverUs), micros(clientUs), cores(serverCpuNanos), cores(clientCpuNanos)));
+        if (serverChildCpuNanos > 0) {
+          System.out.println(String.format(Locale.ROOT, "  server cpu per connection: itself %s, its reaped children %s",
+              micros(perConnectionMicros(serverSelfCpuNanos)), micros(perConnectionMicros(serverChildCpuNanos))));
+        }
       }
       if (nulSkipped > 0) {
         System.out.println("  note: skipped a NUL after the '+' reply on " + nulSkipped + " connections (xinetd)");
       }
       System.out.println(String.format(Locale.ROOT,
           "RESULT label=%s clients=%d seconds=%.2f conns=%d cps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d"
-              + " server_cpu_us=%.1f client_cpu_us=%.1f",
-          label, clients, seconds, connections, cps, p50, p99, max, errorCount, serverUs, clientUs));
+              + " server_cpu_us=%.1f client_cpu_us=%.1f server_self_cpu_us=%.1f server_child_cpu_us=%.1f",
+          label, clients, seconds, connections, cps, p50, p99, max, errorCount, serverUs, clientUs,
+          perConnectionMicros(serverSelfCpuNanos), perConnectionMicros(serverChildCpuNanos)));
     }
 
     /** CPU microseconds per measured connection, or -1 when unknown. */
