@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
  * The process's one reaper: a daemon thread blocking in {@code waitpid(-1)} that hands each child's
  * exit to the listener registered for that pid.
  *
- * <p>No exit is lost: {@link Spawner} registers a child's listener while holding {@link #lock},
- * around the spawn itself, and the reaper looks the listener up under the same lock, so a child that
- * exits at once is found even if waitpid returns before {@code spawn} does. When there are no
- * children (ECHILD) the thread sleeps on a condition that each spawn signals: no polling.
+ * <p>No exit is lost: {@link Spawner} announces each spawn ({@link #spawning}) before it calls
+ * posix_spawnp and registers the child's listener after; an exit the reaper collects in between,
+ * for a pid nobody registered yet, is kept and handed over at registration. Spawns themselves run
+ * outside the lock, several at once (posix_spawnp waits for the child to exec, and a single spawning
+ * thread would wait for every child in turn). When there are no children (ECHILD) the thread sleeps
+ * on a condition that each registration signals: no polling.
  *
  * <p>There can be only one per process (a second {@code waitpid(-1)} would steal exits), hence
  * {@link #instance()}. For the same reason nothing in porter may use {@code ProcessBuilder}.
@@ -24,11 +26,15 @@ public final class Reaper {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
   private static Reaper instance;
 
-  /** Held by {@link Spawner} across spawn + register, and by the reaper across lookup. */
+  /** Guards the listener table and the in-flight count; never held across a system call. */
   final ReentrantLock lock = new ReentrantLock();
 
   private final Condition spawnedOne = lock.newCondition();
   private final Map<Integer, ExitListener> listeners = new HashMap<>(); // guarded by lock
+  /** Exits reaped while their spawn had not registered yet; guarded by lock. */
+  private final Map<Integer, ExitStatus> early = new HashMap<>();
+  /** Spawns between {@link #spawning} and {@link #register}; guarded by lock. */
+  private int inFlight;
   private long spawns; // guarded by lock
   private volatile ExitListener unclaimed =
       (pid, status) -> log.info("pid {}: reaped an unknown child status=\"{}\"", pid, status);
@@ -64,12 +70,53 @@ public final class Reaper {
     }
   }
 
-  /** Must be called with {@link #lock} held, right after the child started. */
+  /**
+   * Announces a spawn about to happen: until its {@link #register} (or {@link #spawnFailed}), an
+   * exit of a pid nobody registered is kept for it instead of going to the unclaimed listener.
+   * posix_spawnp itself runs outside the lock, so several threads can spawn at once.
+   */
+  void spawning() {
+    lock.lock();
+    try {
+      inFlight++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void spawnFailed() {
+    lock.lock();
+    try {
+      inFlight--;
+      if (inFlight == 0) flushEarly();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Registers the listener of a child that {@link #spawning} announced; an exit already reaped is delivered now. */
   void register(int pid, ExitListener listener) {
-    if (!lock.isHeldByCurrentThread()) throw new IllegalStateException("register needs the lock");
-    listeners.put(pid, listener);
-    spawns++;
-    spawnedOne.signal();
+    ExitStatus already;
+    lock.lock();
+    try {
+      inFlight--;
+      already = early.remove(pid);
+      if (already == null) listeners.put(pid, listener);
+      spawns++;
+      spawnedOne.signal();
+      if (inFlight == 0) flushEarly();
+    } finally {
+      lock.unlock();
+    }
+    if (already != null) deliver(listener, pid, already);
+  }
+
+  // No spawn is in flight: what is left early belongs to nobody porter started.
+  private void flushEarly() {
+    if (early.isEmpty()) return;
+    Map<Integer, ExitStatus> orphans = new HashMap<>(early);
+    early.clear();
+    orphans.forEach((pid, status) -> deliver(unclaimed, pid, status));
   }
 
   private void run() {
@@ -114,10 +161,19 @@ public final class Reaper {
     lock.lock();
     try {
       listener = listeners.remove(pid);
+      if (listener == null && inFlight > 0) {
+        // Its spawn has not registered yet: keep the exit for register().
+        early.put(pid, status);
+        return;
+      }
     } finally {
       lock.unlock();
     }
     if (listener == null) listener = unclaimed;
+    deliver(listener, pid, status);
+  }
+
+  private void deliver(ExitListener listener, int pid, ExitStatus status) {
     try {
       listener.exited(pid, status);
     } catch (RuntimeException e) {

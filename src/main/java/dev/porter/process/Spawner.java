@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.byref.IntByReference;
@@ -15,10 +18,10 @@ import jnr.ffi.byref.IntByReference;
  * fds 0, 1, 2 (and the request's extra fds as 3, 4, ...) and nothing else, an empty signal mask,
  * default signal dispositions, and its own session (so its pid is its process group).
  *
- * <p>Thread-safe: any thread may call {@link #spawn}; spawns are serialized on the reaper's lock
- * because umask is process-wide and the exit listener must be registered atomically with the spawn.
- * It blocks for the time of one vfork+exec (well under a millisecond), so call it from a worker
- * thread, not an event loop.
+ * <p>Thread-safe: any thread may call {@link #spawn}, and several may spawn at once (only a spawn
+ * that sets a umask excludes the others, umask being process-wide); the reaper keeps an exit that
+ * arrives before the listener is registered. It blocks until the child has exec'd (glibc's
+ * posix_spawn uses CLONE_VFORK), so call it from a worker thread, not an event loop.
  */
 public final class Spawner {
   /** Generous sizes for glibc's opaque structs: 80 and 336 bytes on x86_64, 128 for sigset_t. */
@@ -27,6 +30,8 @@ public final class Spawner {
   private static final int SIGSET_SIZE = 256;
 
   private static final int FILE_MODE = 0644;
+
+  private static final ReadWriteLock UMASK = new ReentrantReadWriteLock();
 
   private final Reaper reaper;
 
@@ -100,7 +105,6 @@ public final class Spawner {
     Pointer envP = stringArray(req.env(), keepAlive);
     check(Libc.C.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
     check(Libc.C.posix_spawnattr_init(attr), "posix_spawnattr_init");
-    reaper.lock.lock();
     try {
       addFileActions(actions, req, stdFds);
       Libc.C.sigemptyset(empty);
@@ -118,13 +122,23 @@ public final class Spawner {
                   | Libc.POSIX_SPAWN_SETSID)),
           "posix_spawnattr_setflags");
       IntByReference pid = new IntByReference();
-      int oldMask = req.umask().map(Libc.C::umask).orElse(-1);
+      // umask is process-wide and a child takes the value current when it is created: a spawn
+      // that sets one excludes every other spawn; the others run side by side.
+      Lock umaskLock = req.umask().isPresent() ? UMASK.writeLock() : UMASK.readLock();
       int rc;
+      umaskLock.lock();
+      reaper.spawning();
       try {
-        rc = Libc.C.posix_spawnp(pid, file, actions, attr, argvP, envP);
+        int oldMask = req.umask().map(Libc.C::umask).orElse(-1);
+        try {
+          rc = Libc.C.posix_spawnp(pid, file, actions, attr, argvP, envP);
+        } finally {
+          if (oldMask >= 0) Libc.C.umask(oldMask);
+        }
       } finally {
-        if (oldMask >= 0) Libc.C.umask(oldMask);
+        umaskLock.unlock();
       }
+      if (rc != 0) reaper.spawnFailed();
       if (rc == Libc.EBADF) {
         throw new SpawnException(
             "cannot start " + program + ": a descriptor to hand over is not open (stdio="
@@ -135,7 +149,6 @@ public final class Spawner {
       reaper.register(pid.getValue(), onExit);
       return pid.getValue();
     } finally {
-      reaper.lock.unlock();
       Libc.C.posix_spawn_file_actions_destroy(actions);
       Libc.C.posix_spawnattr_destroy(attr);
       Reference.reachabilityFence(keepAlive);

@@ -110,8 +110,10 @@ final class SpawnServer implements Server {
 
   private void exited(int pid, ExitStatus status, String client, long startNanos) {
     rt.admission.release();
+    if (!log.isInfoEnabled()) return;
     long micros = (System.nanoTime() - startNanos) / 1000;
-    log.info("component {}: {} served by pid {} ({}) duration={}.{}ms", spec.name(), client, pid, status,
-        micros / 1000, String.format("%03d", micros % 1000));
+    log.info("component {}: {} served by pid {} ({}) duration={}ms", spec.name(), client, pid, status,
+        Pipeline.millis(micros));
   }
+
 }
