@@ -121,15 +121,14 @@ public final class Telnet implements AutoCloseable {
     COMPRESS1_DISCARD
   }
 
-  /** RFC 1143 option states, one per side per option. */
-  private enum Q {
-    NO,
-    YES,
-    WANTNO,
-    WANTNO_OPPOSITE,
-    WANTYES,
-    WANTYES_OPPOSITE
-  }
+  // RFC 1143 option states, one per side per option, kept as bytes in two 256-entry tables
+  // (switching on a byte avoids a pointer load per received negotiation).
+  private static final byte Q_NO = 0;
+  private static final byte Q_YES = 1;
+  private static final byte Q_WANTNO = 2;
+  private static final byte Q_WANTNO_OPPOSITE = 3;
+  private static final byte Q_WANTYES = 4;
+  private static final byte Q_WANTYES_OPPOSITE = 5;
 
   private final TeloptTable table;
   private final TelnetHandler handler;
@@ -137,8 +136,10 @@ public final class Telnet implements AutoCloseable {
   private final boolean nvtEol;
 
   private State state = State.DATA;
-  private final Q[] us = new Q[256];
-  private final Q[] him = new Q[256];
+  /** RFC 1143 "us" state per option: whether this side has it enabled. */
+  private final byte[] us = new byte[256];
+  /** RFC 1143 "him" state per option: whether the peer has it enabled. */
+  private final byte[] him = new byte[256];
 
   private int sbOption;
   private byte[] sbBuf = new byte[0];
@@ -172,8 +173,6 @@ public final class Telnet implements AutoCloseable {
     }
     this.proxy = (flags & FLAG_PROXY) != 0;
     this.nvtEol = (flags & FLAG_NVT_EOL) != 0;
-    Arrays.fill(us, Q.NO);
-    Arrays.fill(him, Q.NO);
   }
 
   // ------------------------------------------------------------------------------------ receive
@@ -203,11 +202,14 @@ public final class Telnet implements AutoCloseable {
    * inflates from there), or -1 when the whole range was consumed as plain TELNET.
    */
   private int process(byte[] buf, int from, int end) {
+    // The state lives in a local while the loop runs (stored back on every exit): a field store
+    // per transition costs a GC write barrier on the negotiation-heavy path.
+    State st = state;
     int start = from;
     int i = from;
     while (i < end) {
       int b = buf[i] & 0xff;
-      switch (state) {
+      switch (st) {
         case DATA: {
           // Hot path: scan to the next IAC (or CR when translating) and emit the run in one event.
           int j = i;
@@ -227,7 +229,7 @@ public final class Telnet implements AutoCloseable {
           if (j != start) {
             handler.onData(buf, start, j - start);
           }
-          state = buf[j] == (byte) IAC ? State.IAC : State.EOL;
+          st = buf[j] == (byte) IAC ? State.IAC : State.EOL;
           i = j + 1;
           break;
         }
@@ -239,37 +241,37 @@ public final class Telnet implements AutoCloseable {
             handler.onData(one, 0, 1);
           }
           start = b == 0 ? i + 1 : i;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case IAC:
           switch (b) {
             case SB:
-              state = State.SB;
+              st = State.SB;
               break;
             case WILL:
-              state = State.WILL;
+              st = State.WILL;
               break;
             case WONT:
-              state = State.WONT;
+              st = State.WONT;
               break;
             case DO:
-              state = State.DO;
+              st = State.DO;
               break;
             case DONT:
-              state = State.DONT;
+              st = State.DONT;
               break;
             case IAC:
               // IAC IAC: one DATA event for the escaped byte, as libtelnet does.
               one[0] = (byte) IAC;
               handler.onData(one, 0, 1);
               start = i + 1;
-              state = State.DATA;
+              st = State.DATA;
               break;
             default:
               handler.onIac(b);
               start = i + 1;
-              state = State.DATA;
+              st = State.DATA;
               break;
           }
           i++;
@@ -277,66 +279,67 @@ public final class Telnet implements AutoCloseable {
         case WILL:
           received(WILL, b);
           start = i + 1;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case WONT:
           received(WONT, b);
           start = i + 1;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case DO:
           received(DO, b);
           start = i + 1;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case DONT:
           received(DONT, b);
           start = i + 1;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case SB:
           sbOption = b;
           sbLen = 0;
-          state = State.SB_DATA;
+          st = State.SB_DATA;
           i++;
           break;
         case SB_DATA:
           if (b == IAC) {
-            state = State.SB_DATA_IAC;
+            st = State.SB_DATA_IAC;
           } else if (sbOption == TELOPT_COMPRESS && b == WILL) {
             // MCCPv1 (1998) starts with the invalid IAC SB 85 WILL SE; libtelnet discards it.
-            state = State.COMPRESS1_DISCARD;
+            st = State.COMPRESS1_DISCARD;
           } else if (!sbAppend(b)) {
             start = i + 1;
-            state = State.DATA;
+            st = State.DATA;
           }
           i++;
           break;
         case COMPRESS1_DISCARD:
           start = i + 1;
-          state = State.DATA;
+          st = State.DATA;
           i++;
           break;
         case SB_DATA_IAC:
           switch (b) {
             case SE:
               start = i + 1;
-              state = State.DATA;
+              st = State.DATA;
               if (subnegotiate()) {
+                state = st;
                 return i + 1;
               }
               i++;
               break;
             case IAC:
               if (sbAppend(IAC)) {
-                state = State.SB_DATA;
+                st = State.SB_DATA;
               } else {
                 start = i + 1;
-                state = State.DATA;
+                st = State.DATA;
               }
               i++;
               break;
@@ -346,18 +349,20 @@ public final class Telnet implements AutoCloseable {
               // compression, the byte is lost and the rest is inflated, as in libtelnet.
               handler.onWarning("unexpected byte after IAC inside SB: " + b);
               start = i + 1;
-              state = State.IAC;
+              st = State.IAC;
               if (subnegotiate()) {
+                state = st;
                 return i + 1;
               }
               break; // no i++: the IAC state sees this byte next
           }
           break;
         default:
-          throw new AssertionError(state);
+          throw new AssertionError(st);
       }
     }
-    if (state == State.DATA && end != start) {
+    state = st;
+    if (st == State.DATA && end != start) {
       handler.onData(buf, start, end - start);
     }
     return -1;
@@ -369,7 +374,7 @@ public final class Telnet implements AutoCloseable {
   }
 
   private boolean peerBinary() {
-    return !proxy && him[TELOPT_BINARY] == Q.YES;
+    return !proxy && him[TELOPT_BINARY] == Q_YES;
   }
 
   /** Appends to the SB buffer; false (after a warning) when the SB is over {@link #SB_LIMIT}. */
@@ -648,30 +653,30 @@ public final class Telnet implements AutoCloseable {
     switch (cmd) {
       case WILL:
         switch (him[opt]) {
-          case NO:
+          case Q_NO:
             if (table.acceptsHim(opt)) {
-              him[opt] = Q.YES;
+              him[opt] = Q_YES;
               sendNegotiation(DO, opt);
               handler.onNegotiate(WILL, opt);
             } else {
               sendNegotiation(DONT, opt);
             }
             break;
-          case WANTNO:
-            him[opt] = Q.NO;
+          case Q_WANTNO:
+            him[opt] = Q_NO;
             handler.onNegotiate(WONT, opt);
             handler.onWarning("DONT answered by WILL");
             break;
-          case WANTNO_OPPOSITE:
-            him[opt] = Q.YES;
+          case Q_WANTNO_OPPOSITE:
+            him[opt] = Q_YES;
             handler.onWarning("DONT answered by WILL");
             break;
-          case WANTYES:
-            him[opt] = Q.YES;
+          case Q_WANTYES:
+            him[opt] = Q_YES;
             handler.onNegotiate(WILL, opt);
             break;
-          case WANTYES_OPPOSITE:
-            him[opt] = Q.WANTNO;
+          case Q_WANTYES_OPPOSITE:
+            him[opt] = Q_WANTNO;
             sendNegotiation(DONT, opt);
             handler.onNegotiate(WILL, opt);
             break;
@@ -681,23 +686,23 @@ public final class Telnet implements AutoCloseable {
         break;
       case WONT:
         switch (him[opt]) {
-          case YES:
-            him[opt] = Q.NO;
+          case Q_YES:
+            him[opt] = Q_NO;
             sendNegotiation(DONT, opt);
             handler.onNegotiate(WONT, opt);
             break;
-          case WANTNO:
-            him[opt] = Q.NO;
+          case Q_WANTNO:
+            him[opt] = Q_NO;
             handler.onNegotiate(WONT, opt);
             break;
-          case WANTNO_OPPOSITE:
-            him[opt] = Q.WANTYES;
+          case Q_WANTNO_OPPOSITE:
+            him[opt] = Q_WANTYES;
             sendNegotiation(DO, opt);
             handler.onNegotiate(WONT, opt);
             break;
-          case WANTYES:
-          case WANTYES_OPPOSITE:
-            him[opt] = Q.NO;
+          case Q_WANTYES:
+          case Q_WANTYES_OPPOSITE:
+            him[opt] = Q_NO;
             break;
           default: // NO
             break;
@@ -705,30 +710,30 @@ public final class Telnet implements AutoCloseable {
         break;
       case DO:
         switch (us[opt]) {
-          case NO:
+          case Q_NO:
             if (table.acceptsUs(opt)) {
-              us[opt] = Q.YES;
+              us[opt] = Q_YES;
               sendNegotiation(WILL, opt);
               handler.onNegotiate(DO, opt);
             } else {
               sendNegotiation(WONT, opt);
             }
             break;
-          case WANTNO:
-            us[opt] = Q.NO;
+          case Q_WANTNO:
+            us[opt] = Q_NO;
             handler.onNegotiate(DONT, opt);
             handler.onWarning("WONT answered by DO");
             break;
-          case WANTNO_OPPOSITE:
-            us[opt] = Q.YES;
+          case Q_WANTNO_OPPOSITE:
+            us[opt] = Q_YES;
             handler.onWarning("WONT answered by DO");
             break;
-          case WANTYES:
-            us[opt] = Q.YES;
+          case Q_WANTYES:
+            us[opt] = Q_YES;
             handler.onNegotiate(DO, opt);
             break;
-          case WANTYES_OPPOSITE:
-            us[opt] = Q.WANTNO;
+          case Q_WANTYES_OPPOSITE:
+            us[opt] = Q_WANTNO;
             sendNegotiation(WONT, opt);
             handler.onNegotiate(DO, opt);
             break;
@@ -738,23 +743,23 @@ public final class Telnet implements AutoCloseable {
         break;
       default: // DONT
         switch (us[opt]) {
-          case YES:
-            us[opt] = Q.NO;
+          case Q_YES:
+            us[opt] = Q_NO;
             sendNegotiation(WONT, opt);
             handler.onNegotiate(DONT, opt);
             break;
-          case WANTNO:
-            us[opt] = Q.NO;
+          case Q_WANTNO:
+            us[opt] = Q_NO;
             handler.onNegotiate(DONT, opt);
             break;
-          case WANTNO_OPPOSITE:
-            us[opt] = Q.WANTYES;
+          case Q_WANTNO_OPPOSITE:
+            us[opt] = Q_WANTYES;
             sendNegotiation(WILL, opt);
             handler.onNegotiate(DONT, opt);
             break;
-          case WANTYES:
-          case WANTYES_OPPOSITE:
-            us[opt] = Q.NO;
+          case Q_WANTYES:
+          case Q_WANTYES_OPPOSITE:
+            us[opt] = Q_NO;
             break;
           default: // NO
             break;
@@ -778,15 +783,15 @@ public final class Telnet implements AutoCloseable {
     switch (command) {
       case WILL:
         switch (us[option]) {
-          case NO:
-            us[option] = Q.WANTYES;
+          case Q_NO:
+            us[option] = Q_WANTYES;
             sendNegotiation(WILL, option);
             break;
-          case WANTNO:
-            us[option] = Q.WANTNO_OPPOSITE;
+          case Q_WANTNO:
+            us[option] = Q_WANTNO_OPPOSITE;
             break;
-          case WANTYES_OPPOSITE:
-            us[option] = Q.WANTYES;
+          case Q_WANTYES_OPPOSITE:
+            us[option] = Q_WANTYES;
             break;
           default:
             break;
@@ -794,15 +799,15 @@ public final class Telnet implements AutoCloseable {
         break;
       case WONT:
         switch (us[option]) {
-          case YES:
-            us[option] = Q.WANTNO;
+          case Q_YES:
+            us[option] = Q_WANTNO;
             sendNegotiation(WONT, option);
             break;
-          case WANTYES:
-            us[option] = Q.WANTYES_OPPOSITE;
+          case Q_WANTYES:
+            us[option] = Q_WANTYES_OPPOSITE;
             break;
-          case WANTNO_OPPOSITE:
-            us[option] = Q.WANTNO;
+          case Q_WANTNO_OPPOSITE:
+            us[option] = Q_WANTNO;
             break;
           default:
             break;
@@ -810,15 +815,15 @@ public final class Telnet implements AutoCloseable {
         break;
       case DO:
         switch (him[option]) {
-          case NO:
-            him[option] = Q.WANTYES;
+          case Q_NO:
+            him[option] = Q_WANTYES;
             sendNegotiation(DO, option);
             break;
-          case WANTNO:
-            him[option] = Q.WANTNO_OPPOSITE;
+          case Q_WANTNO:
+            him[option] = Q_WANTNO_OPPOSITE;
             break;
-          case WANTYES_OPPOSITE:
-            him[option] = Q.WANTYES;
+          case Q_WANTYES_OPPOSITE:
+            him[option] = Q_WANTYES;
             break;
           default:
             break;
@@ -826,15 +831,15 @@ public final class Telnet implements AutoCloseable {
         break;
       case DONT:
         switch (him[option]) {
-          case YES:
-            him[option] = Q.WANTNO;
+          case Q_YES:
+            him[option] = Q_WANTNO;
             sendNegotiation(DONT, option);
             break;
-          case WANTYES:
-            him[option] = Q.WANTYES_OPPOSITE;
+          case Q_WANTYES:
+            him[option] = Q_WANTYES_OPPOSITE;
             break;
-          case WANTNO_OPPOSITE:
-            him[option] = Q.WANTNO;
+          case Q_WANTNO_OPPOSITE:
+            him[option] = Q_WANTNO;
             break;
           default:
             break;
@@ -848,13 +853,13 @@ public final class Telnet implements AutoCloseable {
   /** Whether this side has the option enabled (RFC 1143 "us" is YES). Always false in proxy mode. */
   public boolean isLocallyEnabled(int option) {
     checkByte("option", option);
-    return us[option] == Q.YES;
+    return us[option] == Q_YES;
   }
 
   /** Whether the peer has the option enabled (RFC 1143 "him" is YES). Always false in proxy mode. */
   public boolean isRemotelyEnabled(int option) {
     checkByte("option", option);
-    return him[option] == Q.YES;
+    return him[option] == Q_YES;
   }
 
   private void sendNegotiation(int cmd, int opt) {
