@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A super-server and supervisor: TCPMUX, built-in services, spawned programs, routes.%n"
         + "Without a subcommand, porter runs on its embedded default configuration.",
-    subcommands = {RunCommand.class, CheckCommand.class, TelnetCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, TelnetCommand.class, MuxCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit codes (DESIGN.md §3). */
   static final int OK = 0;

@@ -108,6 +108,8 @@ final class MuxStream implements ConnectionHandler {
     local = client;
     reply = new byte[MAX_REPLY_LINE];
     yamux.send(id, ByteBuffer.wrap((e.service() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+    // RFC 1078: the answer to "help" is the list itself, with no + or - before it.
+    if (e.service().equalsIgnoreCase("help")) phase = Phase.RELAY;
     idle(e.idleTimeout());
     client.setHandler(this, leftover);
   }
