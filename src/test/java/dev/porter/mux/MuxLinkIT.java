@@ -273,6 +273,26 @@ class MuxLinkIT {
   }
 
   @Test
+  void aReloadThatAddsExitsAndEntrancesKeepsTheLinkUp() throws Exception {
+    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
+        "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }");
+    receptor.porter().reload(dev.porter.config.ConfigLoader.parse("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
+        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+        + "  day { mux-link = link, service = daytime, builtin = daytime }\n}\n", "test.conf"));
+    connector.porter().reload(dev.porter.config.ConfigLoader.parse("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
+        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n"
+        + "  to-day { socket = \"inet://127.0.0.1:0\", route = \"mux://link/daytime\" }\n}\n", "test.conf"));
+    try (Client c = Client.to(connector.port("to-day"))) {
+      assertTrue(c.readLine().length() > 10, "daytime answers over the same link");
+    }
+    LinkStatus status = connector.porter().links().get(0);
+    assertEquals(1, status.sessions(), "the link was not re-established");
+    assertEquals("up", status.state());
+  }
+
+  @Test
   void theLinkRefusesAPeerItsAclDenies() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       receptor = RunningPorter.start("components {\n"
