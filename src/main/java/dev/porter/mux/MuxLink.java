@@ -7,10 +7,12 @@ import dev.porter.net.EventLoop;
 import dev.porter.net.Timer;
 import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.TcpmuxMaster;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -107,15 +109,20 @@ public final class MuxLink {
     c.moveTo(loop, moved -> attachHere(moved, role));
   }
 
-  /** Carries the link on an already connected socket (a program's stdin/stdout, a socket pair). */
-  public void attach(SocketChannel channel, Yamux.Role role) {
-    Connection.open(loop, channel, opener(role));
+  /**
+   * Carries the link on an already connected socket (a program's stdin/stdout through a socket
+   * pair); {@code label} names the peer in logs and status, e.g. {@code stdio}.
+   */
+  public void attach(SocketChannel channel, Yamux.Role role, String label) {
+    Connection.open(loop, channel, opener(role, Optional.of(label)));
   }
 
-  private ConnectionHandler opener(Yamux.Role role) {
+  private ConnectionHandler opener(Yamux.Role role, Optional<String> label) {
     return new ConnectionHandler() {
       @Override
       public void onOpen(Connection c) {
+        // A socket pair's addresses are a removed temporary path: say what is at the other end.
+        label.ifPresent(l -> c.overrideClient(UnixDomainSocketAddress.of(l)));
         attachHere(c, role);
       }
 
@@ -163,7 +170,7 @@ public final class MuxLink {
         closeQuietly(ch);
         return;
       }
-      Connection.open(loop, ch, opener(Yamux.Role.CLIENT));
+      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty()));
     }, e -> {
       failures++;
       long delay = Backoff.delayNanos(failures);

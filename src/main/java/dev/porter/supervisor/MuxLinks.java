@@ -126,7 +126,7 @@ final class MuxLinks {
     if (link == null) return;
     SocketChannel channel = carried.get(rt.name());
     if (channel != null) {
-      link.attach(channel, Yamux.Role.SERVER);
+      link.attach(channel, Yamux.Role.SERVER, "stdio");
     } else if (rt.spec.muxConnect().isPresent()) {
       link.connect(rt.spec.muxConnect().get(), rt.spec.connectTimeout());
     } else if (!rt.spec.muxCommand().isEmpty()) {
@@ -199,7 +199,7 @@ final class MuxLinks {
         }
         launch.started(pid);
         log.info("component {}: link program started, pid {}", spec.name(), pid);
-        link.attach(pair[0], Yamux.Role.CLIENT);
+        link.attach(pair[0], Yamux.Role.CLIENT, "mux.command pid " + pid);
       } catch (SpawnException | RuntimeException e) {
         log.error("component {}: cannot start the link program: {}", spec.name(), e.getMessage());
         closeQuietly(pair[0]);

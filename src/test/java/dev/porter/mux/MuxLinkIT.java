@@ -293,6 +293,33 @@ class MuxLinkIT {
   }
 
   @Test
+  void anExitsLimitsAndAclAnswerWithMinusAcrossTheLink() throws Exception {
+    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo, max-instances = 1 }\n"
+            + "  cat { mux-link = link, command = \"/bin/cat\", max-instances = 1 }\n"
+            + "  secret { mux-link = link, builtin = echo, acl = [ \"deny any\" ] }",
+        "  master { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n"
+            + "  e { tcpmux-master = master, route = \"mux://link/echo\" }\n"
+            + "  c { tcpmux-master = master, route = \"mux://link/cat\" }\n"
+            + "  s { tcpmux-master = master, route = \"mux://link/secret\" }");
+    int port = connector.port("master");
+    for (String name : new String[] {"e", "c"}) {
+      try (Client first = Client.to(port)) {
+        first.send(name + "\r\nx\n");
+        assertEquals("+\r\n", first.readLine());
+        assertEquals("x\n", first.readLine());
+        try (Client second = Client.to(port)) {
+          second.send(name + "\r\n");
+          assertEquals("-service busy\r\n", second.readLine());
+        }
+      }
+    }
+    try (Client c = Client.to(port)) {
+      c.send("s\r\n");
+      assertEquals("-access denied\r\n", c.readLine());
+    }
+  }
+
+  @Test
   void theLinkRefusesAPeerItsAclDenies() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       receptor = RunningPorter.start("components {\n"
