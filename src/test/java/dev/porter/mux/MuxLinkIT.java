@@ -260,6 +260,37 @@ class MuxLinkIT {
   }
 
   @Test
+  void aClientThatResetsItsConnectionResetsTheStreamAndTheBackendSeesItEnd() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0)) {
+      java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CountDownLatch firstByte = new java.util.concurrent.CountDownLatch(1);
+      Thread t = new Thread(() -> {
+        try (Socket s = backend.accept()) {
+          s.setSoTimeout(10_000);
+          InputStream in = s.getInputStream();
+          int first = in.read();
+          firstByte.countDown();
+          int next = in.read();
+          seen.complete("first " + (char) first + ", then " + (next < 0 ? "EOF" : "byte " + next));
+        } catch (IOException e) {
+          seen.complete("first, then " + e.getClass().getSimpleName());
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      startPair("  back { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort() + "\" }",
+          "  to-back { socket = \"inet://127.0.0.1:0\", route = \"mux://link/back\" }");
+      Client c = Client.to(connector.port("to-back"));
+      c.send("x");
+      assertTrue(firstByte.await(10, TimeUnit.SECONDS), "the stream reached the backend");
+      c.socket().setSoLinger(true, 0);
+      c.close(); // RST
+      String what = seen.get(15, TimeUnit.SECONDS);
+      assertTrue(what.startsWith("first x, then "), what);
+    }
+  }
+
+  @Test
   void anIdleStreamIsClosedAfterItsIdleTimeout() throws Exception {
     startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\", idle-timeout = 1s }");
