@@ -31,7 +31,7 @@ public final class Connection implements IoReady {
    */
   static final int READS_PER_WAKEUP = 16;
 
-  private final EventLoop loop;
+  private volatile EventLoop loop;
   private final SocketChannel channel;
   private final SocketAddress remote;
   private final SocketAddress local;
@@ -303,6 +303,37 @@ public final class Connection implements IoReady {
       taker.accept(channel);
     });
   }
+
+  // ---- mux links (issue 7): a link's streams all live on the link's loop
+  /**
+   * Moves this connection to {@code target}'s selector, keeping its handler, queued output and
+   * half-close state; {@code then} runs on {@code target} once the move is done (at once when it
+   * is already there). Call on the current loop. Timers already scheduled stay on the old loop.
+   */
+  public void moveTo(EventLoop target, Consumer<Connection> then) {
+    loop.assertInLoop();
+    if (closed) return;
+    if (target == loop) {
+      then.accept(this);
+      return;
+    }
+    // A channel may be registered with several selectors; the old key goes at that loop's next select.
+    key.cancel();
+    key = null;
+    loop = target;
+    target.execute(() -> {
+      if (closed) return;
+      int ops = (readsSuspended || inputClosed ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+      try {
+        key = target.register(channel, ops, this);
+      } catch (IOException e) {
+        fail(e);
+        return;
+      }
+      then.accept(this);
+    });
+  }
+  // ---- end mux links
 
   /** True when the socket went to a child rather than being closed here. */
   public boolean isDetached() {

@@ -28,8 +28,14 @@ final class Launch {
    */
   static Prepared prepare(ComponentSpec spec, Stdio stdin, Stdio stdout, Stdio stderr,
       Map<String, String> socketEnv) {
+    return prepare(spec, spec.command(), stdin, stdout, stderr, socketEnv);
+  }
+
+  /** As above, running {@code command} (a mux link's {@code mux.command}) instead of {@code command}. */
+  static Prepared prepare(ComponentSpec spec, List<String> command, Stdio stdin, Stdio stdout, Stdio stderr,
+      Map<String, String> socketEnv) {
     List<String> env = Environment.build(spec.env(), socketEnv);
-    List<String> argv = spec.command();
+    List<String> argv = command;
     if (spec.has(Flag.EXPANDENV)) {
       Map<String, String> vars = new HashMap<>();
       for (String kv : env) {

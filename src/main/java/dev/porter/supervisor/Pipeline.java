@@ -89,15 +89,20 @@ final class Pipeline {
       viaMaster.get().component = rt.name();
     } else {
       Session s = new Session(c, rt.name());
-      porter.addSession(s);
-      c.onClose(x -> {
-        porter.traffic(s.component).add(c.bytesIn(), c.bytesOut());
-        porter.removeSession(s);
-        logClose(s);
-      });
+      track(s);
       c.attach(s);
     }
     return true;
+  }
+
+  /** Lists the session among the open connections until it closes, then logs its close line. */
+  void track(Session s) {
+    porter.addSession(s);
+    s.connection.onClose(x -> {
+      porter.traffic(s.component).add(s.connection.bytesIn(), s.connection.bytesOut());
+      porter.removeSession(s);
+      logClose(s);
+    });
   }
 
   private static String refusalText(String limit) {

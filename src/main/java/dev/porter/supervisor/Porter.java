@@ -3,9 +3,12 @@ package dev.porter.supervisor;
 import dev.porter.acl.AclChain;
 import dev.porter.config.Builtin;
 import dev.porter.config.ComponentSpec;
+import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.config.Mode;
 import dev.porter.config.PorterConfig;
+import dev.porter.mux.LinkStatus;
+import dev.porter.mux.MuxLink;
 import dev.porter.net.Addresses;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
@@ -48,6 +51,8 @@ public final class Porter {
   private final Pipeline pipeline = new Pipeline(this);
   private final Children children = new Children();
   private final SupervisorThread supervisor = new SupervisorThread();
+  /** Mux links (issue 7). */
+  private final MuxLinks muxLinks = new MuxLinks(pipeline, children, supervisor);
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Object drained = new Object();
   /** Replaced as a whole on reload, so other threads always see one consistent table. */
@@ -113,6 +118,7 @@ public final class Porter {
       throw new StartException(String.join("\n", failures));
     }
     components = Collections.unmodifiableMap(table);
+    for (ComponentRuntime rt : table.values()) muxLinks.create(rt, loops);
     for (ComponentRuntime rt : table.values()) rt.server = serverFor(rt);
     rebuildDirectories();
     runStartupComponents(table);
@@ -138,13 +144,15 @@ public final class Porter {
   }
 
   private void bind(ComponentRuntime rt, List<String> failures) {
-    if (rt.spec.socket().isEmpty() || rt.spec.mode() == Mode.MUX) return;
+    // A mux link listens on mux.listen (unless porter mux --stdio carries it).
+    Optional<Endpoint> at = rt.spec.mode() == Mode.MUX ? muxLinks.listenEndpoint(rt.spec) : rt.spec.socket();
+    if (at.isEmpty()) return;
     try {
-      Listener l = Listener.bind(loops.next(), rt.spec.socket().get());
+      Listener l = Listener.bind(loops.next(), at.get());
       rt.listener = Optional.of(l);
       log.info("component {}: listening on {}", rt.name(), Addresses.format(l.localAddress()));
     } catch (IOException e) {
-      failures.add("component " + rt.name() + ": cannot listen on " + rt.spec.socket().get() + ": "
+      failures.add("component " + rt.name() + ": cannot listen on " + at.get() + ": "
           + e.getMessage());
     }
   }
@@ -154,7 +162,8 @@ public final class Porter {
     ComponentSpec spec = rt.spec;
     boolean takesConnections = spec.socket().isPresent() || spec.tcpmuxMaster().isPresent()
         || spec.muxLink().isPresent();
-    if (!takesConnections || spec.mode() == Mode.MUX) return Optional.empty();
+    if (spec.mode() == Mode.MUX) return muxLinks.receptor(rt);
+    if (!takesConnections) return Optional.empty();
     return Optional.of(connectionServer(rt));
   }
 
@@ -183,6 +192,10 @@ public final class Porter {
       return new SpawnServer(rt, children);
     }
     if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
+    // ---- mux links (issue 7): an entrance; a route exit, whose streams its link relays itself
+    if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
+    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (c, leftover, viaTcpmux) -> c.close();
+    // ---- end mux links
     if (RouteServer.serves(spec)) return new RouteServer(spec);
     if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
     return unavailable(spec, "mode " + spec.mode().configName());
@@ -213,6 +226,7 @@ public final class Porter {
       directories.put(m.name(), new Directory(subs));
     }
     directories.keySet().retainAll(masters);
+    muxLinks.rebuildExits(table);
   }
 
   private void runStartupComponents(Map<String, ComponentRuntime> table) {
@@ -243,6 +257,7 @@ public final class Porter {
       rt.daemon = Optional.of(d);
       d.start();
     }
+    if (spec.mode() == Mode.MUX) muxLinks.start(rt);
     rt.listener.ifPresent(l -> {
       if (spec.has(Flag.WAIT)) {
         l.startWaitMode(new WaitServer(rt, children));
@@ -262,6 +277,26 @@ public final class Porter {
     int p = rt.listener.get().port();
     return p < 0 ? Optional.empty() : Optional.of(p);
   }
+
+  // ---- mux links (issue 7)
+  /** The mux links and their state, streams and bytes. */
+  public List<LinkStatus> links() {
+    return muxLinks.status();
+  }
+
+  /** One mux link, by component name. */
+  public Optional<MuxLink> link(String name) {
+    return muxLinks.link(name);
+  }
+
+  /**
+   * Carries mux link {@code name} on {@code channel} (porter mux --stdio) instead of its own
+   * mux.listen, mux.connect or mux.command; call before {@link #start}.
+   */
+  public void carryLink(String name, java.nio.channels.SocketChannel channel) {
+    muxLinks.carry(name, channel);
+  }
+  // ---- end mux links
 
   /** Connections open now. */
   public int activeConnections() {
@@ -369,6 +404,7 @@ public final class Porter {
         rt.listener.ifPresent(Listener::close);
       }
       rt.daemon.ifPresent(d -> stops.add(d.stop(timeout)));
+      muxLinks.stop(rt.name());
       changes.add((w == null ? "removed " : "changed ") + rt.name());
     }
     for (CompletableFuture<Void> f : stops) awaitOnSupervisor(f);
@@ -394,6 +430,7 @@ public final class Porter {
     List<String> failures = new ArrayList<>();
     for (ComponentRuntime rt : fresh) {
       if (rt.listener.isEmpty()) bind(rt, failures);
+      muxLinks.create(rt, loops);
       rt.server = serverFor(rt);
     }
     components = Collections.unmodifiableMap(table);
@@ -478,6 +515,7 @@ public final class Porter {
         for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
         log.info("shutdown: stopped accepting; {} connection(s) and {} child(ren) have up to {} to finish",
             sessions.size(), children.count(), human(cfg.shutdownTimeout()));
+        muxLinks.closeAll();
         List<ComponentSpec> order = StartOrder.of(cfg.components());
         Collections.reverse(order);
         for (ComponentSpec s : order) {

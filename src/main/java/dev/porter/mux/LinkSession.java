@@ -1,0 +1,244 @@
+package dev.porter.mux;
+
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.EventLoop;
+import dev.porter.net.Timer;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One established connection of a link: the yamux session over it and the streams it carries.
+ * Everything runs on the link's event loop. Frames produced while the loop handles one batch of
+ * events go out in one write; when the kernel stops taking the link's output, streams stop reading
+ * their local connections until it drains (their windows bound the other direction).
+ */
+final class LinkSession implements YamuxHandler, ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
+
+  /** Frames gathered before one write to the link: four full data frames. */
+  static final int OUT_BUFFER = 4 * Yamux.MAX_DATA_FRAME;
+  /**
+   * Link output queued in porter beyond what the kernel took, above which streams stop reading
+   * their clients until it drains. Each stream adds at most one read (64 KiB) past it.
+   */
+  static final long HIGH_WATER = 1024 * 1024;
+  /** A link silent this long is pinged (yamux keepalive, HashiCorp's default interval is 30 s). */
+  static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+  /** A link that has sent nothing, not even a pong, this long is dead: it is dropped and reset. */
+  static final long DEAD_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  final MuxLink link;
+  final Connection conn;
+  final Yamux yamux;
+  final EventLoop loop;
+  final long startedNanos = System.nanoTime();
+  private final Map<Integer, MuxStream> streams = new HashMap<>();
+  private final Set<MuxStream> waitingForLink = new LinkedHashSet<>();
+  private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BUFFER);
+  private boolean flushScheduled;
+  private boolean ended;
+  private long lastHeardNanos = System.nanoTime();
+  private Timer keepalive;
+  private int pings;
+
+  LinkSession(MuxLink link, Connection conn, Yamux.Role role, long receiveWindow) {
+    this.link = link;
+    this.conn = conn;
+    this.loop = conn.loop();
+    this.yamux = new Yamux(role, this, receiveWindow);
+  }
+
+  SocketAddress peer() {
+    return conn.remoteAddress();
+  }
+
+  String peerText() {
+    return conn.client();
+  }
+
+  int streamCount() {
+    return streams.size();
+  }
+
+  boolean canOpen() {
+    return !ended && yamux.canOpen();
+  }
+
+  boolean isEnded() {
+    return ended;
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** Opens a stream for an entrance's client connection (already on this loop). */
+  void openEntrance(Connection client, Entrance e, ByteBuffer leftover) {
+    int id = yamux.open();
+    MuxStream s = MuxStream.entrance(this, id, e);
+    streams.put(id, s);
+    s.start(client, leftover);
+  }
+
+  void forget(MuxStream s) {
+    streams.remove(s.id, s);
+    waitingForLink.remove(s);
+  }
+
+  /** The link's output is over {@link #HIGH_WATER}: a stream that just sent should wait for it. */
+  boolean congested() {
+    return conn.pendingBytes() > HIGH_WATER;
+  }
+
+  void waitForLink(MuxStream s) {
+    waitingForLink.add(s);
+  }
+
+  // ---------------------------------------------------------------- the link connection
+
+  @Override
+  public void onOpen(Connection c) {
+    keepalive = loop.schedule(KEEPALIVE_NANOS, this::keepalive);
+  }
+
+  @Override
+  public void onData(Connection c, ByteBuffer data) {
+    lastHeardNanos = System.nanoTime();
+    yamux.receive(data);
+  }
+
+  @Override
+  public void onWritable(Connection c) {
+    if (waitingForLink.isEmpty()) return;
+    List<MuxStream> ready = new ArrayList<>(waitingForLink);
+    waitingForLink.clear();
+    for (MuxStream s : ready) s.linkWritable();
+  }
+
+  @Override
+  public void onInputClosed(Connection c) {
+    end("the peer closed the link");
+  }
+
+  @Override
+  public void onClosed(Connection c) {
+    end("the link connection closed");
+  }
+
+  private void keepalive() {
+    if (ended) return;
+    long silent = System.nanoTime() - lastHeardNanos;
+    if (silent >= DEAD_NANOS) {
+      end("the peer sent nothing for " + TimeUnit.NANOSECONDS.toSeconds(silent) + "s");
+      return;
+    }
+    if (silent >= KEEPALIVE_NANOS) yamux.ping(++pings);
+    keepalive = loop.schedule(KEEPALIVE_NANOS, this::keepalive);
+  }
+
+  /** Says goodbye (Go Away, normal) and closes once that is written. */
+  void goAway() {
+    if (ended) return;
+    yamux.goAway(Yamux.GO_AWAY_NORMAL);
+    flush();
+    conn.closeWhenFlushed();
+  }
+
+  /** Ends the session: every stream is reset (local connections closed), the link is told. */
+  void end(String reason) {
+    if (ended) return;
+    ended = true;
+    if (keepalive != null) keepalive.cancel();
+    List<MuxStream> all = new ArrayList<>(streams.values());
+    streams.clear();
+    waitingForLink.clear();
+    for (MuxStream s : all) s.linkDown();
+    conn.close();
+    link.sessionEnded(this, reason);
+  }
+
+  // ---------------------------------------------------------------- yamux events
+
+  @Override
+  public void onSend(ByteBuffer bytes) {
+    if (ended) return;
+    if (bytes.remaining() > out.remaining()) flush();
+    if (bytes.remaining() > out.remaining()) {
+      conn.write(bytes);
+      return;
+    }
+    out.put(bytes);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // Runs after the loop has handled the current batch of events: their frames share one write.
+      loop.execute(this::flush);
+    }
+  }
+
+  void flush() {
+    flushScheduled = false;
+    if (ended || out.position() == 0) return;
+    out.flip();
+    conn.write(out);
+    out.clear();
+  }
+
+  @Override
+  public void onStreamOpened(int id) {
+    if (link.isClosing()) {
+      yamux.reset(id);
+      return;
+    }
+    MuxStream s = MuxStream.exit(this, id);
+    streams.put(id, s);
+    s.startExit();
+  }
+
+  @Override
+  public void onData(int id, ByteBuffer data) {
+    MuxStream s = streams.get(id);
+    if (s == null) {
+      yamux.reset(id);
+      return;
+    }
+    s.fromStream(data);
+  }
+
+  @Override
+  public void onWindowOpened(int id, long window) {
+    MuxStream s = streams.get(id);
+    if (s != null) s.windowOpened();
+  }
+
+  @Override
+  public void onRemoteClose(int id) {
+    MuxStream s = streams.get(id);
+    if (s != null) s.remoteClosed();
+  }
+
+  @Override
+  public void onReset(int id) {
+    MuxStream s = streams.get(id);
+    if (s != null) s.remoteReset();
+  }
+
+  @Override
+  public void onGoAway(int code) {
+    log.info("component {}: the peer {} is going away (code {})", link.name(), peerText(), code);
+  }
+
+  @Override
+  public void onProtocolError(String message) {
+    log.warn("component {}: protocol error from {}: {}; dropping the link", link.name(), peerText(), message);
+    flush();
+    conn.closeWhenFlushed();
+  }
+}

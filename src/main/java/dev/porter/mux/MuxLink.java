@@ -1,0 +1,278 @@
+package dev.porter.mux;
+
+import dev.porter.config.Endpoint;
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.EventLoop;
+import dev.porter.net.Timer;
+import dev.porter.tcpmux.Directory;
+import dev.porter.tcpmux.TcpmuxMaster;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mux link component: a persistent yamux session with another porter (or any yamux peer) that
+ * carries many connections. The link lives on one event loop, and so do all its streams; a
+ * connection that enters the link moves there. Only one session is up at a time: a new connection
+ * for the link replaces the one before (the old one's streams are reset).
+ *
+ * <p>How the link comes up is the owner's choice: {@link #attach} a connection accepted on
+ * {@code mux.listen} or a socket to a program ({@code mux.command}, {@code porter mux --stdio}), or
+ * let the link {@link #connect} itself ({@code mux.connect}), reconnecting with backoff while down.
+ */
+public final class MuxLink {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
+
+  /** A session shorter than this counts as a failed attempt for the reconnect backoff. */
+  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String name;
+  private final EventLoop loop;
+  private final Supplier<Directory> exits;
+  private final long nameTimeoutNanos;
+  private final long receiveWindow;
+  private final List<Runnable> downListeners = new CopyOnWriteArrayList<>();
+  private volatile LinkSession session;
+  private volatile boolean closing;
+  private volatile String state = "down";
+  private volatile long sessions;
+  private long bytesInBefore;
+  private long bytesOutBefore;
+  private Endpoint connectTo;
+  private Duration connectTimeout;
+  private int failures;
+  private Timer retry;
+
+  /**
+   * @param exits this link's exits, read each time a stream names a service (so reloads apply)
+   * @param nameTimeout how long a stream may take to name a service
+   */
+  public MuxLink(String name, EventLoop loop, Supplier<Directory> exits, Duration nameTimeout) {
+    this(name, loop, exits, nameTimeout, Yamux.INITIAL_WINDOW);
+  }
+
+  /** @param receiveWindow per-stream receive window granted to the peer (at least 256 KiB) */
+  public MuxLink(String name, EventLoop loop, Supplier<Directory> exits, Duration nameTimeout, long receiveWindow) {
+    this.name = name;
+    this.loop = loop;
+    this.exits = exits;
+    this.nameTimeoutNanos = nameTimeout.toNanos();
+    this.receiveWindow = receiveWindow;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  Directory exits() {
+    return exits.get();
+  }
+
+  long nameTimeoutNanos() {
+    return nameTimeoutNanos;
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  public boolean isUp() {
+    LinkSession s = session;
+    return s != null && !s.isEnded();
+  }
+
+  /** Runs (on the link's loop) every time a session of the link ends. */
+  public void onDown(Runnable listener) {
+    downListeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- bringing the link up
+
+  /**
+   * Carries the link on {@code c} from now on; call on {@code c}'s loop. {@code role} says which
+   * stream ids this side opens: the side that connected is the yamux client.
+   */
+  public void attach(Connection c, Yamux.Role role) {
+    c.moveTo(loop, moved -> attachHere(moved, role));
+  }
+
+  /**
+   * Carries the link on an already connected socket (a program's stdin/stdout through a socket
+   * pair); {@code label} names the peer in logs and status, e.g. {@code stdio}.
+   */
+  public void attach(SocketChannel channel, Yamux.Role role, String label) {
+    Connection.open(loop, channel, opener(role, Optional.of(label)));
+  }
+
+  private ConnectionHandler opener(Yamux.Role role, Optional<String> label) {
+    return new ConnectionHandler() {
+      @Override
+      public void onOpen(Connection c) {
+        // A socket pair's addresses are a removed temporary path: say what is at the other end.
+        label.ifPresent(l -> c.overrideClient(UnixDomainSocketAddress.of(l)));
+        attachHere(c, role);
+      }
+
+      @Override
+      public void onData(Connection c, ByteBuffer data) {
+        throw new IllegalStateException("the session replaces this handler in onOpen");
+      }
+    };
+  }
+
+  private void attachHere(Connection c, Yamux.Role role) {
+    if (closing) {
+      c.close();
+      return;
+    }
+    LinkSession old = session;
+    if (old != null && !old.isEnded()) {
+      log.info("component {}: a new connection from {} replaces the link with {}", name, c.client(), old.peerText());
+      old.end("replaced by a new connection");
+    }
+    LinkSession s = new LinkSession(this, c, role, receiveWindow);
+    session = s;
+    sessions++;
+    state = "up";
+    c.setHandler(s);
+    log.info("component {}: link up with {} ({})", name, c.client(),
+        role == Yamux.Role.CLIENT ? "connector" : "receptor");
+  }
+
+  /** Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops. */
+  public void connect(Endpoint ep, Duration timeout) {
+    loop.execute(() -> {
+      connectTo = ep;
+      connectTimeout = timeout;
+      dial();
+    });
+  }
+
+  private void dial() {
+    retry = null;
+    if (closing || isUp()) return;
+    state = "connecting";
+    Dialer.dial(connectTo, connectTimeout, true, loop, ch -> {
+      if (closing) {
+        closeQuietly(ch);
+        return;
+      }
+      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty()));
+    }, e -> {
+      failures++;
+      long delay = Backoff.delayNanos(failures);
+      // The first failure says why at warn; the retries that follow at debug, not to flood the log.
+      if (failures == 1) {
+        log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
+            e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(Backoff.MAX));
+      } else {
+        log.debug("component {}: cannot connect to {}: {}", name, connectTo, e.getMessage());
+      }
+      state = "down";
+      scheduleDial(delay);
+    });
+  }
+
+  private void scheduleDial(long delayNanos) {
+    if (closing || connectTo == null || retry != null) return;
+    retry = loop.schedule(delayNanos, this::dial);
+  }
+
+  /** Called by a session when it ends (on the loop). */
+  void sessionEnded(LinkSession s, String reason) {
+    bytesInBefore += s.yamux.bytesIn();
+    bytesOutBefore += s.yamux.bytesOut();
+    if (session == s) {
+      session = null;
+      state = closing ? "closed" : "down";
+    }
+    log.info("component {}: link with {} down ({}); {} stream(s) reset", name, s.peerText(), reason,
+        s.streamCount());
+    boolean stable = System.nanoTime() - s.startedNanos >= STABLE_NANOS;
+    failures = stable ? 0 : failures + 1;
+    for (Runnable r : downListeners) r.run();
+    if (session == null) scheduleDial(Backoff.delayNanos(failures));
+  }
+
+  // ---------------------------------------------------------------- entrances
+
+  /**
+   * Carries a client connection to the far end's service {@code e.service()}: call on the
+   * connection's loop. {@code leftover} holds bytes the client already sent (after a TCPMUX name
+   * line); they follow the name on the stream. While the link is down the client is closed (or,
+   * through a TCPMUX master, told {@code -link down}).
+   */
+  public void enter(Connection client, ByteBuffer leftover, Entrance e) {
+    ByteBuffer copy = ByteBuffer.allocate(leftover.remaining());
+    copy.put(leftover).flip();
+    client.moveTo(loop, c -> {
+      LinkSession s = session;
+      if (s == null || !s.canOpen()) {
+        log.info("component {}: link {} is down; closing {}", e.component(), name, c.client());
+        if (e.viaTcpmux()) {
+          TcpmuxMaster.refuse(c, "link down");
+        } else {
+          c.close();
+        }
+        return;
+      }
+      s.openEntrance(c, e, copy);
+    });
+  }
+
+  // ---------------------------------------------------------------- status and the end
+
+  public LinkStatus status() {
+    LinkSession s = session;
+    int streams = s == null ? 0 : s.streamCount();
+    long in = bytesInBefore + (s == null ? 0 : s.yamux.bytesIn());
+    long out = bytesOutBefore + (s == null ? 0 : s.yamux.bytesOut());
+    return new LinkStatus(name, state, s == null ? "" : s.peerText(), streams, in, out, sessions);
+  }
+
+  /**
+   * Stops the link for good: no reconnecting; the session says Go Away and closes; its streams
+   * are reset. Safe from any thread.
+   */
+  public void close() {
+    closing = true;
+    loop.execute(() -> {
+      state = "closed";
+      if (retry != null) retry.cancel();
+      LinkSession s = session;
+      if (s != null) {
+        s.goAway();
+        s.end("link closed");
+      }
+    });
+  }
+
+  /** Drops the current session as if the connection broke (its streams are reset); for tests and ctl. */
+  public void drop() {
+    loop.execute(() -> {
+      LinkSession s = session;
+      if (s != null) s.end("dropped");
+    });
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (java.io.IOException ignored) {
+      // an unused connection
+    }
+  }
+}

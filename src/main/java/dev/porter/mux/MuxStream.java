@@ -1,0 +1,546 @@
+package dev.porter.mux;
+
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.LingeringClose;
+import dev.porter.net.Timer;
+import dev.porter.tcpmux.Directory;
+import dev.porter.tcpmux.NameLine;
+import dev.porter.tcpmux.Subordinate;
+import dev.porter.tcpmux.TcpmuxMaster;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream of a link and the local connection it is relayed to, both ways, on the link's loop.
+ * Each stream starts with the TCPMUX exchange (RFC 1078, as over a TCPMUX master): the side that
+ * opened it (an entrance) sends {@code NAME CRLF} and waits for {@code +} or {@code -reason}; the
+ * other side (the exits) reads the name, answers, and serves the stream.
+ *
+ * <p>Flow control: bytes from the stream are written to the local connection and credited back to
+ * the peer only once the kernel has taken them, so a slow local reader closes its own stream's
+ * window and holds at most that window; bytes from the local connection are sent within the
+ * stream's send window, and reading stops (holding at most one read) while the window is shut or
+ * the link's output is congested.
+ */
+final class MuxStream implements ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
+
+  /**
+   * Longest reply line an entrance accepts: {@code -} and a reason. RFC 1078 sets no limit; porter's
+   * own reasons are a few words.
+   */
+  static final int MAX_REPLY_LINE = 512;
+  /** After refusing a stream, how long the peer may keep sending before the stream is reset (as LingeringClose). */
+  static final long REFUSED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static final byte[] PLUS = "+\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** Where the stream is in its life; named after the TCPMUX exchange it starts with. */
+  enum Phase {
+    /** Exit: reading the service name. */
+    NAME,
+    /** Exit: the name is known; connecting to the backend or bridging to a socket. */
+    CONNECTING,
+    /** Entrance: the name is sent; waiting for {@code +} or {@code -}. */
+    REPLY,
+    /** Relaying both ways. */
+    RELAY,
+    /** Refused: the reply and FIN are sent; whatever else arrives is dropped. */
+    REFUSED,
+    DONE
+  }
+
+  final int id;
+  private final LinkSession session;
+  private final Yamux yamux;
+  private final Optional<Entrance> entrance;
+  private Phase phase;
+  private Connection local;
+  private String component;
+  /** Local bytes the stream's window could not take yet: at most one read. */
+  private ByteBuffer held;
+  /** Exit: stream bytes that arrived before the local connection existed; bounded by the window. */
+  private final ArrayDeque<ByteBuffer> early = new ArrayDeque<>();
+  private long delivered;
+  private long credited;
+  private boolean localEof;
+  private boolean finSent;
+  private boolean remoteFin;
+  private NameLine nameLine;
+  private byte[] reply;
+  private int replyLength;
+  private Timer timer;
+  private long idleNanos;
+  private long lastActiveNanos = System.nanoTime();
+  private Optional<MuxExit> admitted = Optional.empty();
+
+  private MuxStream(LinkSession session, int id, Optional<Entrance> entrance, Phase phase) {
+    this.session = session;
+    this.yamux = session.yamux;
+    this.id = id;
+    this.entrance = entrance;
+    this.phase = phase;
+    this.component = entrance.map(Entrance::component).orElse(session.link.name());
+  }
+
+  static MuxStream entrance(LinkSession session, int id, Entrance e) {
+    return new MuxStream(session, id, Optional.of(e), Phase.REPLY);
+  }
+
+  static MuxStream exit(LinkSession session, int id) {
+    return new MuxStream(session, id, Optional.empty(), Phase.NAME);
+  }
+
+  // ---------------------------------------------------------------- entrance
+
+  /** Sends the name line, then relays the client's bytes (pipelined: they go before the reply). */
+  void start(Connection client, ByteBuffer leftover) {
+    Entrance e = entrance.orElseThrow();
+    local = client;
+    reply = new byte[MAX_REPLY_LINE];
+    yamux.send(id, ByteBuffer.wrap((e.service() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+    // RFC 1078: the answer to "help" is the list itself, with no + or - before it.
+    if (e.service().equalsIgnoreCase("help")) phase = Phase.RELAY;
+    idle(e.idleTimeout());
+    client.setHandler(this, leftover);
+  }
+
+  private void replyBytes(ByteBuffer data) {
+    while (data.hasRemaining()) {
+      byte b = data.get();
+      yamux.consumed(id, 1);
+      if (b == '\n') {
+        replied(new String(reply, 0, replyLength, StandardCharsets.US_ASCII).strip());
+        if (phase == Phase.RELAY && data.hasRemaining()) toLocal(data);
+        return;
+      }
+      if (replyLength == reply.length) {
+        refusedByPeer("a reply line over " + MAX_REPLY_LINE + " bytes", "-bad reply from the far end");
+        return;
+      }
+      reply[replyLength++] = b;
+    }
+  }
+
+  private void replied(String line) {
+    Entrance e = entrance.orElseThrow();
+    if (line.startsWith("+")) {
+      phase = Phase.RELAY;
+      // A client that came through a TCPMUX master expects the reply; the far end's goes through.
+      if (e.viaTcpmux()) local.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    if (line.startsWith("-")) {
+      refusedByPeer(line.substring(1).strip(), line);
+    } else {
+      refusedByPeer("a reply that is neither + nor -: \"" + line + "\"", "-bad reply from the far end");
+    }
+  }
+
+  private void refusedByPeer(String reason, String replyLine) {
+    Entrance e = entrance.orElseThrow();
+    log.info("component {}: {} refused by the far end of link {} for service \"{}\": {}", component,
+        local.client(), session.link.name(), e.service(), reason);
+    yamux.reset(id);
+    Connection c = local;
+    end();
+    if (e.viaTcpmux()) {
+      TcpmuxMaster.refuse(c, replyLine.startsWith("-") ? replyLine.substring(1) : replyLine);
+    } else {
+      c.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- exit
+
+  void startExit() {
+    nameLine = new NameLine();
+    timer = session.loop.schedule(session.link.nameTimeoutNanos(), () -> {
+      if (phase != Phase.NAME) return;
+      log.info("component {}: stream {} from {} sent no service name in time", component, id, session.peerText());
+      refuse("timeout");
+    });
+  }
+
+  private void nameBytes(ByteBuffer data) {
+    int before = data.position();
+    NameLine.Result r = nameLine.feed(data);
+    yamux.consumed(id, data.position() - before);
+    switch (r) {
+      case NEED_MORE:
+        return;
+      case TOO_LONG:
+        log.info("component {}: stream {} from {} sent a name line over {} bytes", component, id, session.peerText(),
+            NameLine.MAX_LENGTH);
+        refuse("service name too long");
+        return;
+      case INVALID:
+        log.info("component {}: stream {} from {} sent a malformed name line", component, id, session.peerText());
+        refuse("invalid service name");
+        return;
+      case DONE:
+        timer.cancel();
+        dispatch(nameLine.name(), data);
+        return;
+      default:
+        throw new AssertionError(r);
+    }
+  }
+
+  private void dispatch(String name, ByteBuffer rest) {
+    Directory dir = session.link.exits();
+    if (name.equalsIgnoreCase("help")) {
+      StringBuilder sb = new StringBuilder();
+      for (Subordinate s : dir.all()) {
+        if (s.acl().allows(session.peer())) sb.append(s.service()).append("\r\n");
+      }
+      answerAndClose(sb.toString());
+      return;
+    }
+    Optional<Subordinate> found = dir.find(name);
+    if (found.isEmpty()) {
+      log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
+          session.peerText(), name);
+      refuse("unknown service");
+      return;
+    }
+    Subordinate sub = found.get();
+    component = sub.component();
+    if (!sub.acl().allows(session.peer())) {
+      sub.refusedByAcl();
+      log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
+      refuse("access denied");
+      return;
+    }
+    keepEarly(rest);
+    phase = Phase.CONNECTING;
+    Optional<MuxExit.Route> route = sub instanceof MuxExit ? ((MuxExit) sub).route() : Optional.empty();
+    if (route.isPresent()) {
+      connectRoute((MuxExit) sub, route.get());
+    } else {
+      bridge(sub);
+    }
+  }
+
+  private void connectRoute(MuxExit exit, MuxExit.Route route) {
+    Optional<String> refusal = exit.admitStream(session.peerText());
+    if (refusal.isPresent()) {
+      refuse(refusal.get());
+      return;
+    }
+    admitted = Optional.of(exit);
+    idle(route.idleTimeout());
+    Dialer.dial(route.endpoint(), route.connectTimeout(), false, session.loop, ch -> {
+      if (phase != Phase.CONNECTING) {
+        closeQuietly(ch);
+        return;
+      }
+      Connection.open(session.loop, ch, new ConnectionHandler() {
+        @Override
+        public void onOpen(Connection c) {
+          if (phase != Phase.CONNECTING) {
+            c.close();
+            return;
+          }
+          if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
+          relayTo(c);
+        }
+
+        @Override
+        public void onData(Connection c, ByteBuffer data) {
+          throw new IllegalStateException("replaced in onOpen");
+        }
+      });
+    }, e -> {
+      if (phase != Phase.CONNECTING) return;
+      log.warn("component {}: cannot connect to {} for stream {}: {}", component, route.endpoint(), id, e.getMessage());
+      refuse("service unavailable");
+    });
+  }
+
+  /** Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed. */
+  private void bridge(Subordinate sub) {
+    SocketChannel[] pair;
+    try {
+      pair = SocketPair.open();
+    } catch (IOException e) {
+      log.error("component {}: cannot make a socket pair for stream {}: {}", component, id, e.getMessage());
+      refuse("service unavailable");
+      return;
+    }
+    Connection.open(session.loop, pair[0], new ConnectionHandler() {
+      @Override
+      public void onOpen(Connection c) {
+        if (phase != Phase.CONNECTING) {
+          c.close();
+          return;
+        }
+        relayTo(c);
+      }
+
+      @Override
+      public void onData(Connection c, ByteBuffer data) {
+        throw new IllegalStateException("replaced in onOpen");
+      }
+    });
+    java.net.SocketAddress peer = session.peer();
+    Connection.open(session.loop, pair[1], new ConnectionHandler() {
+      @Override
+      public void onOpen(Connection c) {
+        // The exit's ACL, limits and logs see the link's peer, as a master's see its client.
+        c.overrideClient(peer);
+        if (sub.admit(c)) sub.serve(c, ByteBuffer.allocate(0));
+      }
+
+      @Override
+      public void onData(Connection c, ByteBuffer data) {
+        throw new IllegalStateException("the exit's server replaces this handler");
+      }
+    });
+  }
+
+  private void relayTo(Connection c) {
+    local = c;
+    phase = Phase.RELAY;
+    c.setHandler(this);
+    while (!early.isEmpty() && c.isOpen()) toLocal(early.poll());
+    if (remoteFin) c.shutdownOutput();
+  }
+
+  private void keepEarly(ByteBuffer data) {
+    if (!data.hasRemaining()) return;
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    copy.put(data).flip();
+    early.add(copy);
+  }
+
+  /** Answers {@code -reason} and half-closes; the rest of what the peer sends is dropped. */
+  private void refuse(String reason) {
+    answerAndClose("-" + reason + "\r\n");
+  }
+
+  private void answerAndClose(String text) {
+    phase = Phase.REFUSED;
+    if (timer != null) timer.cancel();
+    early.clear();
+    if (!yamux.isOpen(id)) {
+      end();
+      return;
+    }
+    yamux.send(id, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+    sendFin();
+    if (phase == Phase.DONE) return;
+    timer = session.loop.schedule(REFUSED_GRACE_NANOS, () -> {
+      if (phase != Phase.REFUSED) return;
+      yamux.reset(id);
+      end();
+    });
+  }
+
+  // ---------------------------------------------------------------- stream → local
+
+  /** Payload for this stream from the link. */
+  void fromStream(ByteBuffer data) {
+    lastActiveNanos = System.nanoTime();
+    switch (phase) {
+      case NAME:
+        nameBytes(data);
+        if (phase == Phase.CONNECTING) return;
+        if (phase == Phase.NAME || phase == Phase.DONE) return;
+        // refused while naming: drop the rest below
+        yamux.consumed(id, data.remaining());
+        data.position(data.limit());
+        return;
+      case CONNECTING:
+        keepEarly(data);
+        return;
+      case REPLY:
+        replyBytes(data);
+        return;
+      case RELAY:
+        toLocal(data);
+        return;
+      case REFUSED:
+      case DONE:
+        yamux.consumed(id, data.remaining());
+        data.position(data.limit());
+        return;
+      default:
+        throw new AssertionError(phase);
+    }
+  }
+
+  private void toLocal(ByteBuffer data) {
+    delivered += data.remaining();
+    local.write(data);
+    credit();
+  }
+
+  /** Grants the peer what the kernel has taken from the local connection's queue. */
+  private void credit() {
+    long written = delivered - local.pendingBytes();
+    if (written > credited) {
+      yamux.consumed(id, written - credited);
+      credited = written;
+    }
+  }
+
+  void remoteClosed() {
+    remoteFin = true;
+    switch (phase) {
+      case NAME:
+        // Closed before naming anything: nothing to serve.
+        yamux.reset(id);
+        end();
+        return;
+      case CONNECTING:
+        return; // the local end shuts its output once it exists
+      case REPLY:
+        refusedByPeer("the stream closed before a reply", "-no reply from the far end");
+        return;
+      case RELAY:
+        local.shutdownOutput();
+        return;
+      case REFUSED:
+        end(); // both sides are done
+        return;
+      case DONE:
+        return;
+      default:
+        throw new AssertionError(phase);
+    }
+  }
+
+  void remoteReset() {
+    Connection c = local;
+    end();
+    // Closing (rather than shutting down) tells the local side the stream broke.
+    if (c != null) c.close();
+  }
+
+  /** The link went down: the stream is gone with it. */
+  void linkDown() {
+    Connection c = local;
+    end();
+    if (c != null) c.close();
+  }
+
+  // ---------------------------------------------------------------- local → stream
+
+  @Override
+  public void onData(Connection c, ByteBuffer data) {
+    if ((phase != Phase.RELAY && phase != Phase.REPLY) || finSent || !yamux.isOpen(id)) {
+      data.position(data.limit());
+      return;
+    }
+    lastActiveNanos = System.nanoTime();
+    yamux.send(id, data);
+    if (data.hasRemaining()) {
+      held = ByteBuffer.allocate(data.remaining());
+      held.put(data).flip();
+      c.suspendReads();
+    } else if (session.congested()) {
+      c.suspendReads();
+      session.waitForLink(this);
+    }
+  }
+
+  void windowOpened() {
+    if (held == null || phase == Phase.DONE || !yamux.isOpen(id)) return;
+    yamux.send(id, held);
+    if (held.hasRemaining()) return;
+    held = null;
+    if (localEof) {
+      sendFin();
+    } else if (session.congested()) {
+      session.waitForLink(this);
+    } else {
+      local.resumeReads();
+    }
+  }
+
+  void linkWritable() {
+    if (held == null && !localEof && local != null && local.isOpen() && phase != Phase.DONE) local.resumeReads();
+  }
+
+  @Override
+  public void onInputClosed(Connection c) {
+    localEof = true;
+    if (held == null) sendFin();
+    if (remoteFin) c.closeWhenFlushed();
+  }
+
+  @Override
+  public void onWritable(Connection c) {
+    if (phase != Phase.DONE) credit();
+  }
+
+  @Override
+  public void onClosed(Connection c) {
+    if (phase == Phase.DONE) return;
+    // Closed before both sides finished: the stream is broken, and the peer must know.
+    if (yamux.isOpen(id)) yamux.reset(id);
+    end();
+  }
+
+  private void sendFin() {
+    if (finSent) return;
+    finSent = true;
+    if (yamux.isOpen(id)) yamux.close(id);
+    if (phase == Phase.REFUSED && remoteFin) end();
+  }
+
+  // ---------------------------------------------------------------- timers and the end
+
+  private void idle(Duration timeout) {
+    if (timeout.isZero() || timeout.isNegative()) return;
+    idleNanos = timeout.toNanos();
+    timer = session.loop.schedule(idleNanos, this::checkIdle);
+  }
+
+  private void checkIdle() {
+    if (phase == Phase.DONE) return;
+    long quiet = System.nanoTime() - lastActiveNanos;
+    if (quiet < idleNanos) {
+      timer = session.loop.schedule(idleNanos - quiet, this::checkIdle);
+      return;
+    }
+    log.info("component {}: stream {} idle for {}s; closing", component, id, TimeUnit.NANOSECONDS.toSeconds(quiet));
+    yamux.reset(id);
+    Connection c = local;
+    end();
+    if (c != null) c.close();
+  }
+
+  private void end() {
+    if (phase == Phase.DONE) return;
+    phase = Phase.DONE;
+    if (timer != null) timer.cancel();
+    early.clear();
+    held = null;
+    admitted.ifPresent(MuxExit::releaseStream);
+    admitted = Optional.empty();
+    session.forget(this);
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // a backend connection nobody will use
+    }
+  }
+}
