@@ -323,7 +323,7 @@ public final class Connection implements IoReady {
     loop = target;
     target.execute(() -> {
       if (closed) return;
-      int ops = (readsSuspended || inputClosed ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+      int ops = (readsSuspended || inputClosed ? 0 : SelectionKey.OP_READ) | (out == null || out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
       try {
         key = target.register(channel, ops, this);
       } catch (IOException e) {
