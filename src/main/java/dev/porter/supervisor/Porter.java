@@ -3,6 +3,7 @@ package dev.porter.supervisor;
 import dev.porter.acl.AclChain;
 import dev.porter.config.Builtin;
 import dev.porter.config.ComponentSpec;
+import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.config.Mode;
 import dev.porter.config.PorterConfig;
@@ -170,7 +171,12 @@ public final class Porter {
               c.setHandler(new TcpmuxMaster(name, () -> directories.get(name), timeout), leftover);
         }
         case TELNET_PROXY:
-          return unavailable(spec, "builtin telnet-proxy");
+          // telnet proxy (dev.porter.relay.TelnetProxy): begin
+          if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
+            return unavailable(spec, "builtin telnet-proxy over a mux route");
+          }
+          return new TelnetProxyServer(spec);
+          // telnet proxy: end
         default:
           return new BuiltinServer(Builtins.handler(b, () -> qotd, clock));
       }
