@@ -58,7 +58,10 @@ public final class TelnetProxy implements ConnectionHandler {
 
   private static final class Scratch {
     final byte[] in = new byte[IN_CHUNK];
-    final ByteBuffer out = ByteBuffer.allocateDirect(OUT_STAGE);
+    // A heap buffer: the codec hands output on in many small pieces (one per IAC), and small puts
+    // into a direct buffer cost several times an arraycopy (measured: 1% IAC data relayed at 330
+    // MB/s staged direct, 975 MB/s staged on the heap); the socket write then copies it once, whole.
+    final ByteBuffer out = ByteBuffer.allocate(OUT_STAGE);
   }
 
   private final String component;
