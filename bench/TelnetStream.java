@@ -103,9 +103,10 @@ public final class TelnetStream {
     long t1 = System.nanoTime();
     stop.set(true);
     s.close();
+    rd.join(2000);
     double mbps = (rx1 - rx0) / ((t1 - t0) / 1e9) / 1e6;
-    System.out.printf(Locale.ROOT, "RESULT label=%s iac=%s MBps=%.1f intact=%s%n", label, iacPercent, mbps,
-        !mismatch.get() && rx1 > 0);
+    System.out.printf(Locale.ROOT, "RESULT label=%s iac=%s MBps=%.1f totalMB=%.1f intact=%s%n", label, iacPercent,
+        mbps, rx.get() / 1e6, !mismatch.get() && rx1 > 0);
     System.exit(0);
   }
 

@@ -13,6 +13,9 @@
 #   porter       builtin telnet-proxy (porter run -c), no telnet-log
 #   porter-cli   porter telnet-proxy HOST PORT LISTEN-PORT, events printed to /dev/null
 #                (lines the writer cannot keep up with are dropped and counted, never waited for)
+# Besides MB/s it reports each relay's CPU seconds per GB echoed (utime+stime from /proc, reaped
+# children included: socat's forks), which stays comparable when other work on the machine makes
+# the MB/s swing.
 # Environment: BASE_PORT (27400: uses BASE..BASE+5 on 127.0.0.1), REPS (3), DUR (4),
 # PORTER_JAVA_OPTS (-XX:+UseSerialGC), OUT (raw results; default a new directory under /tmp).
 # Results: a Markdown table (median, min-max MB/s, and the ratio to socat's median) on stdout.
@@ -49,6 +52,10 @@ stop() { # pid -> stops it and waits (bounded) until it is gone, so its port is 
 cleanup() { while read -r pid _; do kill "$pid" 2>/dev/null || true; done <"$OUT/pids"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+cpu() { # pid -> CPU seconds used by it and its reaped children
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15 + $16 + $17) / hz}' "/proc/$1/stat"
+}
+pid_of() { awk -v n="$1" '$2==n{p=$1} END{print p}' "$OUT/pids"; }
 await_port() { # port -> waits up to 15 s for a listener
   for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; return 1
@@ -76,7 +83,10 @@ for r in $(seq "$REPS"); do
         telnet-proxy 127.0.0.1 "$ECHO" "$LIBTELNET" >/dev/null 2>&1 & tp=$!; started "$tp" libtelnet
         sleep 0.5
       fi
-      timeout 60 $T stream "$port" "$DUR" "$iac" "$lab" | tee -a "$OUT/results.txt"
+      pid=$(pid_of "$lab") c0=$(cpu "$pid")
+      res=$(timeout 60 $T stream "$port" "$DUR" "$iac" "$lab")
+      sleep 0.3 # socat reaps its fork
+      echo "$res cpu=$(echo "$(cpu "$pid") - $c0" | bc)" | tee -a "$OUT/results.txt"
       [ -n "$tp" ] && stop "$tp"
       sleep 0.5
     done
@@ -87,17 +97,20 @@ python3 - "$OUT/results.txt" <<'PY'
 import sys, statistics, collections, re
 runs = collections.OrderedDict()
 intact = collections.defaultdict(lambda: True)
+cost = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     m = dict(re.findall(r'(\w+)=(\S+)', line))
     if 'MBps' not in m: continue
     key = (m['label'], 'ascii' if float(m['iac']) == 0 else '1% IAC')
     runs.setdefault(key, []).append(float(m['MBps']))
     intact[key] &= m['intact'] == 'true'
-print('| relay | payload | MB/s median | min-max | vs socat | echo intact |')
-print('|---|---|---|---|---|---|')
+    cost[key].append(float(m['cpu']) / (float(m['totalMB']) / 1000))
+print('| relay | payload | MB/s median | min-max | vs socat | CPU s/GB | echo intact |')
+print('|---|---|---|---|---|---|---|')
 for (lab, pay), v in runs.items():
     ref = statistics.median(runs[('socat', pay)])
     med = statistics.median(v)
-    print(f'| {lab} | {pay} | {med:.0f} | {min(v):.0f}-{max(v):.0f} | {med / ref:.2f} | {intact[(lab, pay)]} |')
+    print(f'| {lab} | {pay} | {med:.0f} | {min(v):.0f}-{max(v):.0f} | {med / ref:.2f} '
+          f'| {statistics.median(cost[(lab, pay)]):.2f} | {intact[(lab, pay)]} |')
 PY
 echo "raw results: $OUT" >&2

@@ -111,6 +111,11 @@ public final class TelnetLog {
       len += n;
     }
 
+    /** The lines gathered and not yet handed on (for tests). */
+    String pending() {
+      return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
     /** Hands the lines gathered so far to the writer, or drops and counts them when it is behind. */
     void flush() {
       if (len == 0) return;
