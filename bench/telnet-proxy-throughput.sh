@@ -80,7 +80,10 @@ for r in $(seq "$REPS"); do
         telnet-proxy 127.0.0.1 "$ECHO" "$LIBTELNET" >/dev/null 2>&1 & tp=$!; started "$tp" libtelnet
         await_port "$LIBTELNET" # this probe is telnet-proxy's one client: start it again for the run
         stop "$tp"
-        telnet-proxy 127.0.0.1 "$ECHO" "$LIBTELNET" >/dev/null 2>&1 & tp=$!; started "$tp" libtelnet
+        # telnet-proxy exits when its client goes: a shell waits for it (so its CPU time lands in
+        # the shell's reaped-children count), then stays as a sleep until stopped.
+        sh -c 'telnet-proxy 127.0.0.1 "$1" "$2" >/dev/null 2>&1 & p=$!; trap "kill $p; exit 0" TERM; wait $p; exec sleep 120' \
+          sh "$ECHO" "$LIBTELNET" & tp=$!; started "$tp" libtelnet
         sleep 0.5
       fi
       pid=$(pid_of "$lab") c0=$(cpu "$pid")

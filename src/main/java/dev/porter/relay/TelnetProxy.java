@@ -53,6 +53,8 @@ public final class TelnetProxy implements ConnectionHandler {
    */
   static final int OUT_STAGE = 2 * IN_CHUNK + 1024;
 
+  private static final byte[] IAC_IAC = {(byte) Telnet.IAC, (byte) Telnet.IAC};
+
   /** The per-thread buffers: a read copied out of the loop's direct buffer, and staged output. */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -270,6 +272,8 @@ public final class TelnetProxy implements ConnectionHandler {
     final Telnet telnet;
     Side other;
     TelnetHandler printer;
+    /** No zlib stream was ever started on this side, so DATA for it may bypass its codec. */
+    boolean plain = true;
 
     Side(Connection conn, String name) {
       this.conn = conn;
@@ -280,6 +284,13 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onData(byte[] buf, int off, int len) {
       if (printer != null) printer.onData(buf, off, len);
+      if (other.plain) {
+        // The fast path, byte for byte what other.telnet.send would emit without scanning again:
+        // in proxy mode a DATA event is a run without IAC, or the one 0xFF of an IAC IAC pair.
+        if (len == 1 && buf[off] == (byte) Telnet.IAC) output(other.conn, IAC_IAC, 0, 2);
+        else output(other.conn, buf, off, len);
+        return;
+      }
       other.telnet.send(buf, off, len);
     }
 
@@ -309,6 +320,7 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onCompress(boolean enabled) {
       if (printer != null) printer.onCompress(enabled);
+      plain = false; // this codec has a zlib stream (either way): its output goes through it from now on
     }
 
     @Override
