@@ -244,4 +244,20 @@ class TelnetProxyIT {
       b.assertNoFailure();
     }
   }
+
+  @Test
+  void aSilentSessionIsClosedAfterTheIdleTimeout() throws Exception {
+    try (Backend b = Backend.tcp(c -> {
+          c.in.transferTo(java.io.OutputStream.nullOutputStream());
+          c.close();
+        });
+        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+            + " route = \"" + b.url() + "\", idle-timeout = 300ms }");
+        dev.porter.testing.LogCapture logs = new dev.porter.testing.LogCapture();
+        Client c = Client.to(p.port("mud"))) {
+      c.send(CLIENT_OPENING);
+      assertTrue(c.closedByServer());
+      logs.awaitLine("component mud: closing 127.0.0.1:", "(idle-timeout)");
+    }
+  }
 }
