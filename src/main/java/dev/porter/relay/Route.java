@@ -14,13 +14,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves a client connection by a component's {@code route}: connects to the backend on the
  * client's loop (client reads held meanwhile, so nothing is lost or piled up), sends a PROXY
- * header when the component says so, then the bytes the client sent early, then relays.
+ * header when the component says so, then the bytes the client sent early, then relays (or
+ * hands the pair to another {@link Joiner}, such as the telnet proxy).
  */
 public final class Route {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
   private Route() {}
+
+  /** What serves a client and its backend once both are connected: a byte relay, the telnet proxy. */
+  @FunctionalInterface
+  public interface Joiner {
+    /**
+     * Takes over both connections, on their loop. {@code early} holds the bytes the client sent
+     * before the route took over (after a TCPMUX name line); the joiner must send them on first.
+     */
+    void join(ComponentSpec spec, Connection client, Connection backend, ByteBuffer early);
+  }
+
+  /** The plain relay: the early bytes go to the backend as they are, then bytes flow both ways. */
+  static void relay(ComponentSpec spec, Connection client, Connection backend, ByteBuffer early) {
+    if (early.hasRemaining()) backend.write(early);
+    Relay.start(spec.name(), client, backend, spec.idleTimeout());
+  }
 
   /**
    * Connects {@code client} to {@code spec}'s route; call on the client's loop.
@@ -29,6 +46,12 @@ public final class Route {
    *     copied here, so valid only during the call
    */
   public static void open(ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener) {
+    open(spec, client, early, listener, Route::relay);
+  }
+
+  /** Connects {@code client} to {@code spec}'s route, then hands both connections to {@code joiner}. */
+  public static void open(ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener,
+      Joiner joiner) {
     Endpoint target = spec.route().orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no route"));
     ByteBuffer first = early.hasRemaining() ? ByteBuffer.allocate(early.remaining()).put(early).flip() : NOTHING;
     client.suspendReads();
@@ -42,8 +65,7 @@ public final class Route {
             }
             listener.connected(client);
             sendProxyHeader(spec.proxyProtocol(), client, backend);
-            if (first.hasRemaining()) backend.write(first);
-            Relay.start(spec.name(), client, backend, spec.idleTimeout());
+            joiner.join(spec, client, backend, first);
           }
 
           @Override

@@ -179,7 +179,12 @@ public final class Porter {
               c.setHandler(new TcpmuxMaster(name, () -> directories.get(name), timeout), leftover);
         }
         case TELNET_PROXY:
-          return unavailable(spec, "builtin telnet-proxy");
+          // telnet proxy (dev.porter.relay.TelnetProxy): begin
+          if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
+            return unavailable(spec, "builtin telnet-proxy over a mux route");
+          }
+          return new TelnetProxyServer(spec);
+          // telnet proxy: end
         default:
           return new BuiltinServer(Builtins.handler(b, () -> qotd, clock));
       }

@@ -1,0 +1,217 @@
+package dev.porter.relay;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the telnet proxy writes decoded events ({@code telnet-log}): a file per connection named
+ * {@code PREFIX.<client>.<n>.log}, or standard output for {@code telnet-log = "-"}. Event loops
+ * only queue finished lines; one writer thread does the I/O, so a slow disk or a stalled terminal
+ * never holds a relay up. The queue is bounded by {@link #QUEUE_LIMIT}: past it, a read's lines
+ * are dropped and counted, and the count goes into the connection's log when it closes.
+ */
+public final class TelnetLog {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
+
+  /**
+   * Bytes of lines waiting for the writer, all connections together: 8 MiB, room for about 64
+   * fully logged 64 KiB reads (hex doubles them), which a disk drains in milliseconds.
+   */
+  static final long QUEUE_LIMIT = 8L << 20;
+  /** The special {@code telnet-log} value for standard output. */
+  public static final String STDOUT = "-";
+
+  private static final Writer WRITER = new Writer();
+
+  private final Path prefix;
+  private final boolean stdout;
+  private final AtomicLong sequence = new AtomicLong();
+
+  private TelnetLog(Path prefix) {
+    this.prefix = prefix;
+    this.stdout = prefix.toString().equals(STDOUT);
+  }
+
+  /** The log for a {@code telnet-log} value: a path prefix, or {@code -} for standard output. */
+  public static TelnetLog of(Path prefix) {
+    return new TelnetLog(prefix);
+  }
+
+  /** True when events go to standard output (in libtelnet's telnet-proxy style). */
+  boolean isStdout() {
+    return stdout;
+  }
+
+  /** Starts the log of one connection; call on its loop. */
+  Session open(String client) {
+    return new Session(this, client, sequence.incrementAndGet());
+  }
+
+  /** The file a connection's log goes to: the prefix, the client (made file-name safe), a number. */
+  static Path fileFor(Path prefix, String client, long n) {
+    String safe = client.replaceAll("[^A-Za-z0-9.-]", "_");
+    return Path.of(prefix + "." + safe + "." + n + ".log");
+  }
+
+  /** One connection's log: lines gathered on the loop during a read, then queued as one record. */
+  static final class Session {
+    private final TelnetLog owner;
+    private final String client;
+    private final long n;
+    private byte[] buf = new byte[256];
+    private int len;
+    private long dropped;
+    // Writer thread only.
+    private OutputStream out;
+    private boolean failed;
+
+    private Session(TelnetLog owner, String client, long n) {
+      this.owner = owner;
+      this.client = client;
+      this.n = n;
+    }
+
+    /** A stream that turns each {@code write} call (one line, e.g. CanonicalPrinter's) into a prefixed line. */
+    OutputStream lines(String prefix) {
+      byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+      return new OutputStream() {
+        @Override
+        public void write(int b) {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) {
+          append(p, 0, p.length);
+          append(b, off, n);
+        }
+      };
+    }
+
+    /** Adds one whole line (its newline included). */
+    void line(String text) {
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      append(b, 0, b.length);
+    }
+
+    void append(byte[] b, int off, int n) {
+      if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+
+    /** The lines gathered and not yet handed on (for tests). */
+    String pending() {
+      return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** Hands the lines gathered so far to the writer, or drops and counts them when it is behind. */
+    void flush() {
+      if (len == 0) return;
+      if (!WRITER.offer(this, Arrays.copyOf(buf, len), false)) dropped += len;
+      len = 0;
+      if (buf.length > 1 << 16) buf = new byte[256]; // an idle connection keeps no large buffer
+    }
+
+    /** Queues the last lines and the end of this log (always accepted: it is small). */
+    void close() {
+      if (dropped > 0) {
+        line("# dropped " + dropped + " bytes of log lines (writer behind)\n");
+        log.warn("telnet-log: dropped {} bytes of {}'s event log: the writer fell behind", dropped, client);
+      }
+      byte[] rest = Arrays.copyOf(buf, len);
+      len = 0;
+      WRITER.offer(this, rest, true);
+    }
+
+    private void write(byte[] b, boolean last) {
+      if (owner.stdout) {
+        System.out.write(b, 0, b.length);
+        return;
+      }
+      if (failed) return;
+      try {
+        if (out == null) {
+          Path file = fileFor(owner.prefix, client, n);
+          out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        }
+        out.write(b);
+        if (last) {
+          out.close();
+          out = null;
+        }
+      } catch (IOException e) {
+        failed = true;
+        log.warn("telnet-log: cannot write {}'s event log: {}", client, e.toString());
+      }
+    }
+
+    private void flushOut() {
+      try {
+        if (owner.stdout) System.out.flush();
+        else if (out != null) out.flush();
+      } catch (IOException e) {
+        failed = true;
+        log.warn("telnet-log: cannot write {}'s event log: {}", client, e.toString());
+      }
+    }
+  }
+
+  /** The one thread that writes every log, and the bounded queue the loops feed it through. */
+  private static final class Writer {
+    private record Entry(Session session, byte[] bytes, boolean last) {}
+
+    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private Thread thread;
+
+    boolean offer(Session s, byte[] bytes, boolean last) {
+      if (!last && queued.get() + bytes.length > QUEUE_LIMIT) return false;
+      queued.addAndGet(bytes.length);
+      start();
+      queue.add(new Entry(s, bytes, last));
+      return true;
+    }
+
+    private synchronized void start() {
+      if (thread != null) return;
+      thread = new Thread(this::run, "porter-telnet-log");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      Set<Session> dirty = new LinkedHashSet<>();
+      while (true) {
+        Entry e;
+        try {
+          e = queue.poll();
+          if (e == null) {
+            // Caught up: push what the buffers hold to the files, then wait for more.
+            for (Session s : dirty) s.flushOut();
+            dirty.clear();
+            e = queue.take();
+          }
+        } catch (InterruptedException ie) {
+          return;
+        }
+        queued.addAndGet(-e.bytes.length);
+        e.session.write(e.bytes, e.last);
+        if (e.last) dirty.remove(e.session);
+        else dirty.add(e.session);
+        if (e.last && e.session.owner.stdout) System.out.flush();
+      }
+    }
+  }
+}

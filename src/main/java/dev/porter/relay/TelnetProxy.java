@@ -1,0 +1,362 @@
+package dev.porter.relay;
+
+import dev.porter.config.ComponentSpec;
+import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Timer;
+import dev.porter.telnet.CanonicalPrinter;
+import dev.porter.telnet.EnvironValue;
+import dev.porter.telnet.MsspVariable;
+import dev.porter.telnet.Telnet;
+import dev.porter.telnet.TelnetHandler;
+import dev.porter.telnet.TeloptTable;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays TELNET between a client and a backend through two codecs in proxy mode, as libtelnet's
+ * {@code telnet-proxy} does: one {@link Telnet} per connection parses what that side sends and
+ * encodes what goes to it. Data is re-sent with {@link Telnet#send} (IAC escaped again), commands
+ * with {@link Telnet#iac}, negotiations raw with {@link Telnet#negotiate}, subnegotiations with
+ * {@link Telnet#subnegotiation}.
+ *
+ * <p>MCCP2, libtelnet's proxy semantics: when the server sends {@code IAC SB COMPRESS2 IAC SE},
+ * the server side starts inflating, and forwarding that subnegotiation makes the client side send
+ * the same marker and compress everything after it (the codec's proxy mode). So the client gets
+ * a compressed stream of its own, re-deflated by porter: every decoded byte arrives intact, the
+ * compressed bytes differ. The same holds in the other direction. Two libtelnet limits remain:
+ * when the server ends its zlib stream, the client's stays open (the client keeps inflating,
+ * which it can), and a second COMPRESS2 from the server is an error that closes the pair.
+ *
+ * <p>Flow and memory as {@link Relay}: reads land in the loop's buffer, are parsed from a
+ * per-thread copy, and the re-encoded output is staged per thread and written at once; only what
+ * the kernel does not take is queued, and while anything is queued for a side, porter stops
+ * reading from the side that feeds it. One read (64 KiB) yields at most twice its size (every
+ * byte an IAC) plus compression overhead, so that bounds what a stalled pair holds. EOF travels
+ * on as a half-close; a reset, an error, or a TELNET ERROR event closes both; idle-timeout as for
+ * routes. With {@code telnet-log}, each side's events are written as lines (see
+ * {@link TelnetLog}).
+ */
+public final class TelnetProxy implements ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
+
+  /** Parse input this long at a time: the event loop's read buffer size, so a read is one recv. */
+  static final int IN_CHUNK = 64 * 1024;
+  /**
+   * Output staged before a write: twice a read, the most a read of all IACs becomes, plus room for
+   * small events; larger output (inflated MCCP2 data) is written in several pieces.
+   */
+  static final int OUT_STAGE = 2 * IN_CHUNK + 1024;
+
+  private static final byte[] IAC_IAC = {(byte) Telnet.IAC, (byte) Telnet.IAC};
+
+  /** The per-thread buffers: a read copied out of the loop's direct buffer, and staged output. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final byte[] in = new byte[IN_CHUNK];
+    // A heap buffer: the codec hands output on in many small pieces (one per IAC), and small puts
+    // into a direct buffer cost several times an arraycopy (measured: 1% IAC data relayed at 330
+    // MB/s staged direct, 975 MB/s staged on the heap); the socket write then copies it once, whole.
+    final ByteBuffer out = ByteBuffer.allocate(OUT_STAGE);
+  }
+
+  private final String component;
+  private final Side client;
+  private final Side backend;
+  private final long idleNanos;
+  private final Optional<TelnetLog.Session> events;
+  private long lastActivityNanos;
+  private Timer idleTimer;
+  /** Set while a codec runs (a read being parsed), so its zlib stream is not released under it. */
+  private boolean dispatching;
+  private boolean released;
+  private ByteBuffer stage;
+  private Connection stageTarget;
+
+  private TelnetProxy(String component, Connection c, Connection b, long idleNanos, Optional<TelnetLog> logs) {
+    this.component = component;
+    this.idleNanos = idleNanos;
+    this.events = logs.map(l -> l.open(c.client()));
+    this.client = new Side(c, "client");
+    this.backend = new Side(b, "server");
+    client.other = backend;
+    backend.other = client;
+    events.ifPresent(s -> {
+      boolean stdout = logs.get().isStdout();
+      client.printer = printer(s, stdout, "client", c.client());
+      backend.printer = printer(s, stdout, "server", c.client());
+    });
+  }
+
+  private static TelnetHandler printer(TelnetLog.Session s, boolean stdout, String side, String tag) {
+    if (stdout) {
+      return new LibtelnetStylePrinter(s, "[" + tag + "]", side.toUpperCase(Locale.ROOT), System.console() != null);
+    }
+    return new CanonicalPrinter(s.lines(side + "> "), true, false);
+  }
+
+  /** The route joiner that runs the telnet proxy, logging events to {@code logs} if present. */
+  public static Route.Joiner joiner(Optional<TelnetLog> logs) {
+    return (spec, c, b, early) -> start(spec, c, b, early, logs);
+  }
+
+  /**
+   * Proxies between two open connections of the same loop from now on; call on that loop.
+   * {@code early} (bytes the client sent after a TCPMUX name line) is parsed as client input first.
+   */
+  static void start(ComponentSpec spec, Connection c, Connection b, ByteBuffer early, Optional<TelnetLog> logs) {
+    if (c.loop() != b.loop()) throw new IllegalArgumentException("a proxy's two connections share one loop");
+    TelnetProxy p = new TelnetProxy(spec.name(), c, b, spec.idleTimeout().toNanos(), logs);
+    c.noDelay();
+    c.setHandler(p);
+    b.setHandler(p);
+    if (!c.isOpen() || !b.isOpen()) {
+      c.close();
+      b.close();
+      return;
+    }
+    p.note("CLIENT CONNECTION RECEIVED");
+    p.note("SERVER CONNECTION ESTABLISHED");
+    p.lastActivityNanos = System.nanoTime();
+    if (p.idleNanos > 0) p.idleTimer = c.loop().schedule(p.idleNanos, p::checkIdle);
+    if (early.hasRemaining()) p.onData(c, early);
+    p.flowControl(c, b);
+    p.flowControl(b, c);
+  }
+
+  @Override
+  public void onData(Connection from, ByteBuffer data) {
+    Side side = side(from);
+    if (idleNanos > 0) lastActivityNanos = System.nanoTime();
+    Scratch s = SCRATCH.get();
+    stage = s.out;
+    dispatching = true;
+    try {
+      while (data.hasRemaining()) {
+        int n = Math.min(data.remaining(), s.in.length);
+        data.get(s.in, 0, n);
+        side.telnet.recv(s.in, 0, n);
+      }
+      flushStage();
+    } finally {
+      dispatching = false;
+      stage = null;
+      stageTarget = null;
+      s.out.clear();
+    }
+    flushLog();
+    if (!client.conn.isOpen() && !backend.conn.isOpen()) release();
+    else if (side.other.conn.pendingBytes() > 0) from.suspendReads();
+  }
+
+  @Override
+  public void onWritable(Connection to) {
+    Connection from = side(to).other.conn;
+    if (from.isOpen()) from.resumeReadsNow();
+  }
+
+  @Override
+  public void onInputClosed(Connection from) {
+    note(from == client.conn ? "CLIENT DISCONNECTED" : "SERVER DISCONNECTED");
+    flushLog();
+    // Half-close: the other side gets FIN after what is queued; the opposite direction flows on.
+    side(from).other.conn.shutdownOutput();
+    if (from.isOutputShut()) from.close();
+  }
+
+  @Override
+  public void onClosed(Connection c) {
+    Connection other = side(c).other.conn;
+    // As in Relay: a side that ended cleanly leaves the other to finish; a reset ends both.
+    boolean clean = c.isInputClosed() && c.isOutputShut();
+    if (!clean) other.close();
+    if (!other.isOpen() && !dispatching) release();
+  }
+
+  /** Both sides are closed: ends the zlib streams and the event log, once. */
+  private void release() {
+    if (released) return;
+    released = true;
+    if (idleTimer != null) idleTimer.cancel();
+    client.telnet.close();
+    backend.telnet.close();
+    finishPrinters();
+    note("BOTH CONNECTIONS CLOSED");
+    events.ifPresent(TelnetLog.Session::close);
+    log.debug("component {}: telnet proxy {} ended: backend in={} out={}", component, client.conn.client(),
+        backend.conn.bytesIn(), backend.conn.bytesOut());
+  }
+
+  /** Hands the lines of this read to the log writer. */
+  private void flushLog() {
+    if (events.isEmpty()) return;
+    finishPrinters();
+    events.get().flush();
+  }
+
+  // The canonical printer merges consecutive DATA events into one line until told the read is over.
+  private void finishPrinters() {
+    if (client.printer instanceof CanonicalPrinter) ((CanonicalPrinter) client.printer).finish();
+    if (backend.printer instanceof CanonicalPrinter) ((CanonicalPrinter) backend.printer).finish();
+  }
+
+  /** A connection-level line, for the libtelnet-style (standard output) log only. */
+  private void note(String what) {
+    if (client.printer instanceof LibtelnetStylePrinter) {
+      events.get().line("[" + client.conn.client() + "] " + what + "\n");
+    }
+  }
+
+  private void flowControl(Connection from, Connection to) {
+    if (to.pendingBytes() > 0) from.suspendReads();
+    else from.resumeReads();
+  }
+
+  private void checkIdle() {
+    if (!client.conn.isOpen() && !backend.conn.isOpen()) return;
+    long delay = Relay.idleDelay(lastActivityNanos, idleNanos, System.nanoTime());
+    if (delay > 0) {
+      idleTimer = client.conn.loop().schedule(delay, this::checkIdle);
+      return;
+    }
+    log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.conn.client(),
+        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
+    client.conn.close();
+    backend.conn.close();
+  }
+
+  private Side side(Connection c) {
+    return c == client.conn ? client : backend;
+  }
+
+  /** Stages bytes for {@code to}; output for another connection, or a full stage, goes out first. */
+  private void output(Connection to, byte[] buf, int off, int len) {
+    ByteBuffer o = stage;
+    if (o == null) { // not inside a read (cannot happen in proxy mode): write at once
+      to.write(ByteBuffer.wrap(buf, off, len));
+      return;
+    }
+    if (to != stageTarget || len > o.remaining()) {
+      flushStage();
+      stageTarget = to;
+    }
+    if (len > o.remaining()) {
+      to.write(ByteBuffer.wrap(buf, off, len));
+      return;
+    }
+    o.put(buf, off, len);
+  }
+
+  private void flushStage() {
+    ByteBuffer o = stage;
+    if (o.position() == 0) return;
+    o.flip();
+    stageTarget.write(o); // what the kernel does not take is copied into the connection's queue
+    o.clear();
+  }
+
+  /**
+   * One connection of the pair with its codec: {@code telnet} parses what {@code conn} sends, and
+   * its SEND events are bytes for {@code conn}. Each event is forwarded through the other side's
+   * codec, as telnet-proxy's event handler does.
+   */
+  private final class Side implements TelnetHandler {
+    final Connection conn;
+    final String name;
+    final Telnet telnet;
+    Side other;
+    TelnetHandler printer;
+    /** No zlib stream was ever started on this side, so DATA for it may bypass its codec. */
+    boolean plain = true;
+
+    Side(Connection conn, String name) {
+      this.conn = conn;
+      this.name = name;
+      this.telnet = new Telnet(TeloptTable.rejectAll(), this, Telnet.FLAG_PROXY);
+    }
+
+    @Override
+    public void onData(byte[] buf, int off, int len) {
+      if (printer != null) printer.onData(buf, off, len);
+      if (other.plain) {
+        // The fast path, byte for byte what other.telnet.send would emit without scanning again:
+        // in proxy mode a DATA event is a run without IAC, or the one 0xFF of an IAC IAC pair.
+        if (len == 1 && buf[off] == (byte) Telnet.IAC) output(other.conn, IAC_IAC, 0, 2);
+        else output(other.conn, buf, off, len);
+        return;
+      }
+      other.telnet.send(buf, off, len);
+    }
+
+    @Override
+    public void onSend(byte[] buf, int off, int len) {
+      output(conn, buf, off, len);
+    }
+
+    @Override
+    public void onIac(int command) {
+      if (printer != null) printer.onIac(command);
+      other.telnet.iac(command);
+    }
+
+    @Override
+    public void onNegotiate(int command, int option) {
+      if (printer != null) printer.onNegotiate(command, option);
+      other.telnet.negotiate(command, option);
+    }
+
+    @Override
+    public void onSubnegotiation(int option, byte[] buf, int off, int len) {
+      if (printer != null) printer.onSubnegotiation(option, buf, off, len);
+      other.telnet.subnegotiation(option, buf, off, len);
+    }
+
+    @Override
+    public void onCompress(boolean enabled) {
+      if (printer != null) printer.onCompress(enabled);
+      plain = false; // this codec has a zlib stream (either way): its output goes through it from now on
+    }
+
+    @Override
+    public void onZmp(List<byte[]> arguments) {
+      if (printer != null) printer.onZmp(arguments);
+    }
+
+    @Override
+    public void onTtype(int command, byte[] name) {
+      if (printer != null) printer.onTtype(command, name);
+    }
+
+    @Override
+    public void onEnviron(int option, int command, List<EnvironValue> values) {
+      if (printer != null) printer.onEnviron(option, command, values);
+    }
+
+    @Override
+    public void onMssp(List<MsspVariable> variables) {
+      if (printer != null) printer.onMssp(variables);
+    }
+
+    @Override
+    public void onWarning(String message) {
+      if (printer != null) printer.onWarning(message);
+      log.debug("component {}: telnet warning from {} of {}: {}", component, name, client.conn.client(), message);
+    }
+
+    @Override
+    public void onError(String message) {
+      if (printer != null) printer.onError(message);
+      // telnet-proxy exits on an ERROR event; porter ends just this pair.
+      log.info("component {}: telnet error from {} of {}: {}; closing", component, name, client.conn.client(),
+          message);
+      client.conn.close();
+      backend.conn.close();
+    }
+  }
+}
