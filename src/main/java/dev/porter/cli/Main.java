@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
     description = "A super-server and supervisor: TCPMUX, built-in services, spawned programs, routes.%n"
         + "Without a subcommand, porter runs on its embedded default configuration.",
     subcommands = {RunCommand.class, CheckCommand.class, CtlCommand.class, ConvertCommand.class,
-    subcommands = {RunCommand.class, CheckCommand.class, CtlCommand.class, ConvertCommand.class,
         TelnetCommand.class, TelnetProxyCommand.class, MuxCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit codes (DESIGN.md §3). */
