@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code porter ctl}: asks a running porter, through its control socket, and prints the answer. */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
     description = {"Steer a running porter through its control socket.",
-        "Commands: list, status NAME, start NAME, stop NAME, restart NAME, reload, shutdown, connections.",
+        "Commands: list, status NAME, start NAME, stop NAME, restart NAME, reload, shutdown, connections, links.",
         "Exit status: 0 done, 1 usage error, unknown component or refused request, 2 porter not reachable."})
 final class CtlCommand implements Callable<Integer> {
   @Option(names = {"-s", "--socket"}, paramLabel = "SOCKET",

@@ -39,6 +39,16 @@ final class CtlOutput {
         }
         return t.render();
       }
+      case LINKS: {
+        Table t = new Table("LINK", "STATE", "PEER", "STREAMS", "IN", "OUT", "SESSIONS");
+        for (Object o : list(reply.get("links"))) {
+          Map<?, ?> l = map(o);
+          String peer = String.valueOf(l.get("peer"));
+          t.row(l.get("name"), l.get("state"), peer.isEmpty() ? "-" : peer, l.get("streams"), l.get("bytes_in"),
+              l.get("bytes_out"), l.get("sessions"));
+        }
+        return t.render();
+      }
       default:
         return reply.getOrDefault("message", "done") + "\n";
     }

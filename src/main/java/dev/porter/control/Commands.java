@@ -1,6 +1,7 @@
 package dev.porter.control;
 
 import dev.porter.supervisor.ComponentStatus;
+import dev.porter.mux.LinkStatus;
 import dev.porter.supervisor.ConnectionInfo;
 import dev.porter.supervisor.Porter;
 import dev.porter.supervisor.StartException;
@@ -40,6 +41,7 @@ final class Commands {
           return m;
         }
         case CONNECTIONS: return connections();
+        case LINKS: return links();
         default: throw new IllegalStateException("unhandled command " + r.command());
       }
     } catch (StartException e) {
@@ -98,6 +100,24 @@ final class Commands {
     }
     Map<String, Object> m = Reply.ok();
     m.put("connections", rows);
+    return m;
+  }
+
+  private Map<String, Object> links() {
+    List<Object> rows = new ArrayList<>();
+    for (LinkStatus l : porter.links()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", l.name());
+      row.put("state", l.state());
+      row.put("peer", l.peer());
+      row.put("streams", l.streams());
+      row.put("bytes_in", l.bytesIn());
+      row.put("bytes_out", l.bytesOut());
+      row.put("sessions", l.sessions());
+      rows.add(row);
+    }
+    Map<String, Object> m = Reply.ok();
+    m.put("links", rows);
     return m;
   }
 
