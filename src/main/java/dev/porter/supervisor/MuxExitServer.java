@@ -1,11 +1,9 @@
 package dev.porter.supervisor;
 
-import dev.porter.acl.Acl;
 import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.mux.MuxExit;
 import dev.porter.net.Connection;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,39 +13,14 @@ import org.slf4j.LoggerFactory;
  * serves it. A stream bridged to a socket is admitted and served like a TCPMUX subordinate's
  * connection; a route exit's streams are relayed by the link itself and only take a slot here.
  */
-final class MuxExitServer implements MuxExit {
+final class MuxExitServer extends SubordinateAdapter implements MuxExit {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
 
-  private final ComponentRuntime rt;
-  private final Server server;
-  private final Pipeline pipeline;
-
   MuxExitServer(ComponentRuntime rt, Server server, Pipeline pipeline) {
-    this.rt = rt;
-    this.server = server;
-    this.pipeline = pipeline;
+    super(rt, server, pipeline);
   }
 
-  @Override
-  public String service() {
-    return rt.spec.service();
-  }
-
-  @Override
-  public String component() {
-    return rt.name();
-  }
-
-  @Override
-  public void refusedByAcl() {
-    rt.admission.refusedByAcl();
-  }
-
-  @Override
-  public Acl acl() {
-    return rt.spec.acl();
-  }
-
+  // A stream arrives without a master's session: it gets its own.
   @Override
   public boolean admit(Connection c) {
     Session s = new Session(c, rt.name());
@@ -55,11 +28,6 @@ final class MuxExitServer implements MuxExit {
     if (!pipeline.admit(rt, c, Optional.of(s))) return false;
     pipeline.track(s);
     return true;
-  }
-
-  @Override
-  public void serve(Connection c, ByteBuffer leftover) {
-    server.serve(c, leftover, true);
   }
 
   @Override
@@ -73,8 +41,7 @@ final class MuxExitServer implements MuxExit {
     Optional<String> refusal = rt.admission.tryAdmit(System.nanoTime());
     if (refusal.isEmpty()) return Optional.empty();
     log.info("component {}: refused {} ({})", rt.name(), client, refusal.get());
-    return Optional.of(rt.spec.maxInstancesMessage()
-        .orElse(refusal.get().equals("max-rate") ? "too many connections, try again later" : "service busy"));
+    return Optional.of(rt.spec.maxInstancesMessage().orElse(Pipeline.refusalText(refusal.get())));
   }
 
   @Override

@@ -105,7 +105,7 @@ final class Pipeline {
     });
   }
 
-  private static String refusalText(String limit) {
+  static String refusalText(String limit) {
     return limit.equals("max-rate") ? "too many connections, try again later" : "service busy";
   }
 

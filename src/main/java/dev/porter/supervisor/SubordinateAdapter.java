@@ -6,11 +6,14 @@ import dev.porter.tcpmux.Subordinate;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
-/** Presents a component to its TCPMUX master: name, ACL, limits, and the server behind it. */
-final class SubordinateAdapter implements Subordinate {
-  private final ComponentRuntime rt;
-  private final Server server;
-  private final Pipeline pipeline;
+/**
+ * Presents a component to its TCPMUX master: name, ACL, limits, and the server behind it. A mux
+ * link's exits are presented the same way ({@link MuxExitServer}).
+ */
+class SubordinateAdapter implements Subordinate {
+  final ComponentRuntime rt;
+  final Server server;
+  final Pipeline pipeline;
 
   SubordinateAdapter(ComponentRuntime rt, Server server, Pipeline pipeline) {
     this.rt = rt;
