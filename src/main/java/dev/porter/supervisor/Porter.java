@@ -1,7 +1,6 @@
 package dev.porter.supervisor;
 
 import dev.porter.acl.AclChain;
-import dev.porter.config.Builtin;
 import dev.porter.config.ComponentSpec;
 import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
@@ -14,11 +13,9 @@ import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
 import dev.porter.process.ExitStatus;
 import dev.porter.process.Processes;
-import dev.porter.service.Builtins;
 import dev.porter.service.Qotd;
 import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.Subordinate;
-import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -58,6 +55,7 @@ public final class Porter {
   /** Replaced as a whole on reload, so other threads always see one consistent table. */
   private volatile Map<String, ComponentRuntime> components = Map.of();
   private final Map<String, Directory> directories = new ConcurrentHashMap<>();
+  private final Servers servers;
   private final Map<String, Traffic> traffic = new ConcurrentHashMap<>();
   private volatile PorterConfig config;
   private volatile Qotd qotd = Qotd.builtIn();
@@ -67,6 +65,7 @@ public final class Porter {
     this.config = config;
     this.loops = new EventLoopGroup(loopCount);
     this.clock = clock;
+    this.servers = new Servers(children, muxLinks, clock, () -> qotd, directories::get);
   }
 
   /** Event loops: one per core, as DESIGN.md §1 says, and at least one. */
@@ -164,56 +163,7 @@ public final class Porter {
         || spec.muxLink().isPresent();
     if (spec.mode() == Mode.MUX) return muxLinks.receptor(rt);
     if (!takesConnections) return Optional.empty();
-    return Optional.of(connectionServer(rt));
-  }
-
-  private Server connectionServer(ComponentRuntime rt) {
-    ComponentSpec spec = rt.spec;
-    if (spec.builtin().isPresent()) {
-      Builtin b = spec.builtin().get();
-      switch (b) {
-        case TCPMUX: {
-          long timeout = spec.nameTimeout().toNanos();
-          String name = spec.name();
-          return (c, leftover, viaTcpmux) ->
-              c.setHandler(new TcpmuxMaster(name, () -> directories.get(name), timeout), leftover);
-        }
-        case TELNET_PROXY:
-          // telnet proxy (dev.porter.relay.TelnetProxy): begin
-          if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
-            return unavailable(spec, "builtin telnet-proxy over a mux route");
-          }
-          return new TelnetProxyServer(spec);
-          // telnet proxy: end
-        default:
-          return new BuiltinServer(Builtins.handler(b, () -> qotd, clock));
-      }
-    }
-    if (spec.has(Flag.WAIT)) {
-      // Connections never reach porter: the child accepts on the listening socket itself.
-      return (c, leftover, viaTcpmux) -> c.close();
-    }
-    if (!spec.command().isEmpty() && (spec.mode() == Mode.INETD || spec.mode() == Mode.ACCEPT)) {
-      return new SpawnServer(rt, children);
-    }
-    if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
-    // ---- mux links (issue 7): an entrance; a route exit, whose streams its link relays itself
-    if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
-    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (c, leftover, viaTcpmux) -> c.close();
-    // ---- end mux links
-    if (RouteServer.serves(spec)) return new RouteServer(spec);
-    if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
-    return unavailable(spec, "mode " + spec.mode().configName());
-  }
-
-  // Refuses connections of a kind this build cannot serve yet, saying so once per connection.
-  private static Server unavailable(ComponentSpec spec, String what) {
-    log.error("component {}: {} is not available in this version of porter; its connections are refused",
-        spec.name(), what);
-    return (c, leftover, viaTcpmux) -> {
-      if (viaTcpmux) TcpmuxMaster.refuse(c, "service unavailable");
-      else c.close();
-    };
+    return Optional.of(servers.forConnections(rt));
   }
 
   private void rebuildDirectories() {

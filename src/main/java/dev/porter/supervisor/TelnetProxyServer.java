@@ -10,7 +10,6 @@ import dev.porter.relay.TelnetProxy;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * Serves a connection with the built-in telnet proxy ({@code builtin = telnet-proxy}): connects to

@@ -11,7 +11,6 @@ import dev.porter.testing.LogCapture;
 import dev.porter.testing.RunningPorter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

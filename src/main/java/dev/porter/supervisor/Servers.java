@@ -1,0 +1,89 @@
+package dev.porter.supervisor;
+
+import dev.porter.config.Builtin;
+import dev.porter.config.ComponentSpec;
+import dev.porter.config.Endpoint;
+import dev.porter.config.Flag;
+import dev.porter.config.Mode;
+import dev.porter.service.Builtins;
+import dev.porter.service.Qotd;
+import dev.porter.tcpmux.Directory;
+import dev.porter.tcpmux.TcpmuxMaster;
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what serves a component's connections: a built-in, a TCPMUX master, a child per
+ * connection, a daemon reached by descriptor passing, a route, or a mux link's entrance.
+ */
+final class Servers {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter");
+
+  private final Children children;
+  private final MuxLinks muxLinks;
+  private final Clock clock;
+  private final Supplier<Qotd> qotd;
+  private final Function<String, Directory> directories;
+
+  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd,
+      Function<String, Directory> directories) {
+    this.children = children;
+    this.muxLinks = muxLinks;
+    this.clock = clock;
+    this.qotd = qotd;
+    this.directories = directories;
+  }
+
+  /** What serves the connections of a component that takes them. */
+  Server forConnections(ComponentRuntime rt) {
+    ComponentSpec spec = rt.spec;
+    if (spec.builtin().isPresent()) {
+      Builtin b = spec.builtin().get();
+      switch (b) {
+        case TCPMUX: {
+          long timeout = spec.nameTimeout().toNanos();
+          String name = spec.name();
+          return (c, leftover, viaTcpmux) ->
+              c.setHandler(new TcpmuxMaster(name, () -> directories.apply(name), timeout), leftover);
+        }
+        case TELNET_PROXY:
+          // telnet proxy (dev.porter.relay.TelnetProxy): begin
+          if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
+            return unavailable(spec, "builtin telnet-proxy over a mux route");
+          }
+          return new TelnetProxyServer(spec);
+          // telnet proxy: end
+        default:
+          return new BuiltinServer(Builtins.handler(b, qotd, clock));
+      }
+    }
+    if (spec.has(Flag.WAIT)) {
+      // Connections never reach porter: the child accepts on the listening socket itself.
+      return (c, leftover, viaTcpmux) -> c.close();
+    }
+    if (!spec.command().isEmpty() && (spec.mode() == Mode.INETD || spec.mode() == Mode.ACCEPT)) {
+      return new SpawnServer(rt, children);
+    }
+    if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
+    // ---- mux links (issue 7): an entrance; a route exit, whose streams its link relays itself
+    if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
+    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (c, leftover, viaTcpmux) -> c.close();
+    // ---- end mux links
+    if (RouteServer.serves(spec)) return new RouteServer(spec);
+    if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
+    return unavailable(spec, "mode " + spec.mode().configName());
+  }
+
+  // Refuses connections of a kind this build cannot serve, saying so once when it is set up.
+  private static Server unavailable(ComponentSpec spec, String what) {
+    log.error("component {}: {} is not available in this version of porter; its connections are refused",
+        spec.name(), what);
+    return (c, leftover, viaTcpmux) -> {
+      if (viaTcpmux) TcpmuxMaster.refuse(c, "service unavailable");
+      else c.close();
+    };
+  }
+}
