@@ -35,6 +35,6 @@ class ControlRequestTest {
   @Test
   void anUnknownCommandListsTheKnownOnes() {
     String m = assertThrows(ControlException.class, () -> ControlRequest.parse("frob")).getMessage();
-    assertEquals("unknown command \"frob\" (expected list, status, start, stop, restart, reload, shutdown or connections)", m);
+    assertEquals("unknown command \"frob\" (expected list, status, start, stop, restart, reload, shutdown, connections or links)", m);
   }
 }
