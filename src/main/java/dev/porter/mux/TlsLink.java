@@ -162,7 +162,14 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     if (done || inner == null) return false;
     try {
       while (src.hasRemaining()) {
-        if (wrap(src).getStatus() == SSLEngineResult.Status.CLOSED) return false;
+        SSLEngineResult r = wrap(src);
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) return false;
+        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+          // The engine takes no plaintext while it shakes hands again: a TLS 1.2 renegotiation
+          // the peer asked for. Links do not renegotiate (TLS 1.3 has no such thing).
+          fail("the peer started a new handshake on the established link (renegotiation is not supported)");
+          return false;
+        }
       }
     } catch (SSLException e) {
       fail(reason(e));
@@ -235,7 +242,9 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     if (inner == null) {
       done = true;
       close();
+      return;
     }
+    inner.onOpen(conn);
   }
 
   /** One record in; true when it made progress. */
@@ -286,7 +295,9 @@ final class TlsLink implements ConnectionHandler, LinkWire {
       netOut.clear();
       SSLEngineResult r = engine.wrap(src, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-        netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        int packet = engine.getSession().getPacketBufferSize();
+        if (netOut.capacity() >= packet) throw new SSLException("a record larger than " + packet + " bytes to send");
+        netOut = ByteBuffer.allocate(packet);
         continue;
       }
       netOut.flip();
