@@ -31,6 +31,11 @@ final class TlsLink implements ConnectionHandler, LinkWire {
    * of one read): one event-loop read (64 KiB) plus one TLS record. More fails the link.
    */
   static final int MAX_HELD_IN = 64 * 1024 + 17 * 1024;
+  /**
+   * Records wrapped before one write to the connection: a session hands over up to four full
+   * yamux data frames at once ({@link LinkSession#OUT_BUFFER}), about four 16 KiB records.
+   */
+  static final int OUT_RECORDS = 4;
   /** Threads for delegated tasks; each task takes milliseconds, and handshakes are rare. */
   private static final int TASK_THREADS = 2;
 
@@ -56,7 +61,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   private ByteBuffer netIn;
   /** The plaintext of one record. */
   private ByteBuffer appIn;
-  /** One record to send. */
+  /** Records to send: one during the handshake, up to {@link #OUT_RECORDS} after. */
   private ByteBuffer netOut;
   private ConnectionHandler inner;
   private Timer handshakeTimer;
@@ -161,10 +166,26 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   public boolean write(ByteBuffer src) {
     if (done || inner == null) return false;
     try {
+      int packet = engine.getSession().getPacketBufferSize();
+      if (netOut.capacity() < OUT_RECORDS * packet) netOut = ByteBuffer.allocateDirect(OUT_RECORDS * packet);
       while (src.hasRemaining()) {
-        SSLEngineResult r = wrap(src);
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) return false;
-        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+        // Up to OUT_RECORDS records per write: one system call for a session's whole batch of frames.
+        netOut.clear();
+        boolean progress = false;
+        boolean closed = false;
+        while (src.hasRemaining() && netOut.remaining() >= packet) {
+          SSLEngineResult r = engine.wrap(src, netOut);
+          if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            closed = true;
+            break;
+          }
+          if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) break;
+          progress = true;
+        }
+        netOut.flip();
+        if (netOut.hasRemaining()) conn.write(netOut);
+        if (closed) return false;
+        if (!progress) {
           // The engine takes no plaintext while it shakes hands again: a TLS 1.2 renegotiation
           // the peer asked for. Links do not renegotiate (TLS 1.3 has no such thing).
           fail("the peer started a new handshake on the established link (renegotiation is not supported)");
