@@ -110,7 +110,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
 
   @Override
   public void onData(Connection c, ByteBuffer data) {
-    while (data.hasRemaining() && !done) {
+    while (data.hasRemaining() && !done && c.isOpen()) {
       if (taskRunning) {
         // Reads are suspended until the task is done; keep the rest of this read.
         if (!ensureIn(netIn.position() + data.remaining(), MAX_HELD_IN)) return;
@@ -234,7 +234,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   /** Drives the engine as far as the bytes at hand allow: handshake steps, then plaintext to the session. */
   private void pump() {
     try {
-      while (!done && !taskRunning) {
+      while (!done && !taskRunning && conn.isOpen()) {
         HandshakeStatus hs = engine.getHandshakeStatus();
         if (hs == HandshakeStatus.NEED_TASK) {
           runTasks();

@@ -149,6 +149,28 @@ class MuxTlsIT {
   }
 
   @Test
+  void theConnectorChecksTheServerAgainstServerName() throws Exception {
+    startReceptor(serverTls(false));
+    startConnector("{ ca = \"" + certs.cert("ca") + "\", server-name = localhost }");
+    awaitLinkUp();
+    try (Client c = Client.to(connector.port("to-echo"))) {
+      c.send("hello\n");
+      assertEquals("hello\n", c.readLine());
+    }
+  }
+
+  @Test
+  void aServerNameTheCertificateDoesNotHoldFailsTheHandshake() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startReceptor(serverTls(false));
+      startConnector("{ ca = \"" + certs.cert("ca") + "\", server-name = far.example.org }");
+      String line = logs.awaitLine("component link: tls handshake with 127.0.0.1:" + receptor.port("link") + " failed: ");
+      assertTrue(line.contains("far.example.org"), line);
+      assertFalse(receptor.porter().link("link").orElseThrow().isUp());
+    }
+  }
+
+  @Test
   void aPlainTcpClientOnATlsReceptorGetsNoLink() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       startReceptor(serverTls(false));
