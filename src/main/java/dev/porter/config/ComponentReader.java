@@ -327,6 +327,9 @@ final class ComponentReader {
       values.problem(o.get("key"), key + ".key", "the key is " + privateKey.get().getAlgorithm()
           + " but the certificate's is " + chain.get(0).getPublicKey().getAlgorithm());
       ok = false;
+    } else if (ok && privateKey.isPresent() && !Pem.belongTogether(privateKey.get(), chain.get(0).getPublicKey())) {
+      values.problem(o.get("key"), key + ".key", "the key does not belong to the first certificate of cert");
+      ok = false;
     }
     if (!ok) return Optional.empty();
     return Optional.of(new TlsSpec(List.copyOf(chain), privateKey, List.copyOf(trusted), serverName,

@@ -76,6 +76,25 @@ public final class Pem {
     throw new PemException(file + ": not an RSA or EC private key in PKCS#8 form");
   }
 
+  /** True when {@code key} is the private half of {@code pub}: a signature made with one checks with the other. */
+  public static boolean belongTogether(PrivateKey key, java.security.PublicKey pub) {
+    if (!key.getAlgorithm().equals(pub.getAlgorithm())) return false;
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    byte[] probe = "porter key check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] sig = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+      verify.initVerify(pub);
+      verify.update(probe);
+      return verify.verify(sig);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
   private static List<byte[]> blocks(Path file, String label) throws PemException {
     return blocks(file, read(file), label);
   }

@@ -75,7 +75,15 @@ final class MuxLinks {
     String name = rt.name();
     MuxLink link = new MuxLink(name, loops.next(), () -> exits.getOrDefault(name, new Directory(List.of())),
         rt.spec.nameTimeout());
-    rt.spec.muxTls().ifPresent(t -> link.useTls(TlsSettings.of(t)));
+    if (rt.spec.muxTls().isPresent()) {
+      try {
+        link.useTls(TlsSettings.of(rt.spec.muxTls().get()));
+      } catch (IllegalArgumentException e) {
+        // Never a plain link in place of a TLS one: without its link, entrances and mux.listen close.
+        log.error("component {}: {}; the link stays down", name, e.getMessage());
+        return;
+      }
+    }
     links.put(name, link);
   }
 

@@ -155,6 +155,13 @@ class TlsConfigTest {
   }
 
   @Test
+  void aKeyOfTheRightKindButAnotherCertificateIsRefused() throws Exception {
+    Certificates certs = Certificates.make(dir);
+    assertOneProblem(connector("{ cert = \"" + certs.cert("client") + "\", key = \"" + certs.key("ca") + "\" }"),
+        "t.conf:3: components.link.mux.tls.key: the key does not belong to the first certificate of cert");
+  }
+
+  @Test
   void changingACertificateFileChangesTheFingerprint() throws Exception {
     Certificates certs = Certificates.make(dir);
     Path ca = dir.resolve("trust.pem");
