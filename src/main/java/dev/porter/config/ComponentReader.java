@@ -22,7 +22,10 @@ final class ComponentReader {
       "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "telnet-log", "mux",
       "mux-link");
   static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
-  static final List<String> MUX_KEYS = List.of("listen", "connect", "command");
+  /** The ways a mux link comes up: exactly one of them. */
+  static final List<String> MUX_WAYS = List.of("listen", "connect", "command");
+  static final List<String> MUX_KEYS = List.of("listen", "connect", "command", "tls");
+  static final List<String> TLS_KEYS = List.of("cert", "key", "ca", "server-name");
   /** The resource limits prlimit(1) knows, by its names. */
   static final List<String> LIMITS = List.of("as", "core", "cpu", "data", "fsize", "locks",
       "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
@@ -241,6 +244,104 @@ final class ComponentReader {
     if (o.containsKey("listen")) d.muxListen = values.endpoint(o.get("listen"), key + ".listen", LISTEN).orElse(null);
     if (o.containsKey("connect")) d.muxConnect = values.endpoint(o.get("connect"), key + ".connect", LISTEN).orElse(null);
     if (o.containsKey("command")) d.muxCommandValue = o.get("command");
+    if (o.containsKey("tls")) d.muxTls = tls(o, key).orElse(null);
+  }
+
+  /**
+   * {@code mux.tls { cert, key, ca, server-name }}: reads and checks the PEM files now, so that a
+   * missing or broken file is a configuration error with its line rather than a link that never
+   * comes up.
+   */
+  private Optional<TlsSpec> tls(ConfigObject mux, String muxKey) {
+    String key = muxKey + ".tls";
+    ConfigValue v = mux.get("tls");
+    Optional<ConfigObject> obj = values.object(v, key);
+    if (obj.isEmpty()) return Optional.empty();
+    ConfigObject o = obj.get();
+    values.rejectUnknownKeys(o, key + ".", TLS_KEYS);
+    boolean ok = true;
+    if (mux.containsKey("command")) {
+      values.problem(v, key, "TLS is for links over mux.listen and mux.connect; a mux.command link is"
+          + " as private as its program makes it (ssh, say)");
+      ok = false;
+    }
+    for (String way : List.of("listen", "connect")) {
+      if (!mux.containsKey(way)) continue;
+      ConfigValue at = mux.get(way);
+      if (at.valueType() == ConfigValueType.STRING && !((String) at.unwrapped()).startsWith("inet:")) {
+        values.problem(v, key, "TLS is for inet links; mux." + way + " is \"" + at.unwrapped() + "\"");
+        ok = false;
+      }
+    }
+    if (o.containsKey("cert") != o.containsKey("key")) {
+      String given = o.containsKey("cert") ? "cert" : "key";
+      values.problem(o.get(given), key + "." + given, "cert and key go together: the key is the private key of"
+          + " the certificate");
+      ok = false;
+    }
+    if (mux.containsKey("listen") && !o.containsKey("cert") && !o.containsKey("key")) {
+      values.problem(v, key, "a receptor (mux.listen) needs cert and key to prove who it is");
+      ok = false;
+    }
+    if (o.containsKey("server-name") && !mux.containsKey("connect")) {
+      values.problem(o.get("server-name"), key + ".server-name", "server-name is for mux.connect: it is the name"
+          + " the connector expects in the receptor's certificate");
+      ok = false;
+    }
+    java.security.MessageDigest digest = sha256();
+    List<java.security.cert.X509Certificate> chain = List.of();
+    Optional<java.security.PrivateKey> privateKey = Optional.empty();
+    List<java.security.cert.X509Certificate> trusted = List.of();
+    Optional<String> serverName = Optional.empty();
+    for (String k : values.sortedKeys(o)) {
+      if (!TLS_KEYS.contains(k)) continue;
+      ConfigValue item = o.get(k);
+      String itemKey = key + "." + k;
+      if (k.equals("server-name")) {
+        serverName = values.word(item, itemKey);
+        ok &= serverName.isPresent();
+        continue;
+      }
+      Optional<java.nio.file.Path> path = values.path(item, itemKey);
+      if (path.isEmpty()) {
+        ok = false;
+        continue;
+      }
+      try {
+        switch (k) {
+          case "cert": chain = Pem.certificates(path.get()); break;
+          case "key": privateKey = Optional.of(Pem.privateKey(path.get())); break;
+          case "ca": trusted = Pem.certificates(path.get()); break;
+          default: throw new AssertionError(k);
+        }
+        digest.update(java.nio.file.Files.readAllBytes(path.get()));
+      } catch (Pem.PemException e) {
+        values.problem(item, itemKey, e.getMessage());
+        ok = false;
+      } catch (java.io.IOException e) {
+        values.problem(item, itemKey, "cannot read " + path.get() + ": " + e.getMessage());
+        ok = false;
+      }
+    }
+    if (ok && privateKey.isPresent() && !chain.get(0).getPublicKey().getAlgorithm().equals(privateKey.get().getAlgorithm())) {
+      values.problem(o.get("key"), key + ".key", "the key is " + privateKey.get().getAlgorithm()
+          + " but the certificate's is " + chain.get(0).getPublicKey().getAlgorithm());
+      ok = false;
+    } else if (ok && privateKey.isPresent() && !Pem.belongTogether(privateKey.get(), chain.get(0).getPublicKey())) {
+      values.problem(o.get("key"), key + ".key", "the key does not belong to the first certificate of cert");
+      ok = false;
+    }
+    if (!ok) return Optional.empty();
+    return Optional.of(new TlsSpec(List.copyOf(chain), privateKey, List.copyOf(trusted), serverName,
+        java.util.HexFormat.of().formatHex(digest.digest())));
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
   }
 
   /** argv from a list, or from a string split like a shell would (or run by /bin/sh with {@code shell}). */

@@ -162,7 +162,7 @@ final class ComponentRules {
     if (!(d.at("mux") instanceof ConfigObject)) return;
     ConfigObject mux = (ConfigObject) d.at("mux");
     List<String> given = new ArrayList<>();
-    for (String k : ComponentReader.MUX_KEYS) if (mux.containsKey(k)) given.add("mux." + k);
+    for (String k : ComponentReader.MUX_WAYS) if (mux.containsKey(k)) given.add("mux." + k);
     boolean typo = !ComponentReader.MUX_KEYS.containsAll(mux.keySet()); // reported as an unknown key
     if (given.size() > 1 || (given.isEmpty() && !typo)) {
       at("mux", "a mux link needs exactly one of mux.listen, mux.connect or mux.command"

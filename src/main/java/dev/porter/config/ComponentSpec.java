@@ -33,6 +33,7 @@ import java.util.Set;
  * @param muxLink an exit: the mux component whose streams it serves
  * @param fingerprint equal for two loads exactly when the declaration (the block, and the named
  *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it changes
+ * @param muxTls mode mux over inet: TLS on the link ({@code mux.tls}), its PEM files read
  */
 public record ComponentSpec(
     String name,
@@ -69,7 +70,8 @@ public record ComponentSpec(
     Optional<Endpoint> muxConnect,
     List<String> muxCommand,
     Optional<String> muxLink,
-    String fingerprint) {
+    String fingerprint,
+    Optional<TlsSpec> muxTls) {
 
   public boolean has(Flag f) {
     return flags.contains(f);

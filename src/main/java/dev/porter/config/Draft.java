@@ -52,6 +52,7 @@ final class Draft {
   ConfigValue muxCommandValue;
   List<String> muxCommand;
   String muxLink;
+  TlsSpec muxTls;
 
   Draft(String name, ConfigObject decl, Origin origin) {
     this.name = name;

@@ -136,7 +136,8 @@ final class ModelBuilder {
         Optional.ofNullable(d.muxConnect),
         d.muxCommand != null ? List.copyOf(d.muxCommand) : List.of(),
         Optional.ofNullable(d.muxLink),
-        fingerprint(d, acls, qotdFile));
+        fingerprint(d, acls, qotdFile),
+        Optional.ofNullable(d.muxTls));
   }
 
   /**
@@ -148,6 +149,7 @@ final class ModelBuilder {
     canonical(d.decl, text);
     text.append('\n');
     if (d.has("acl")) text.append(acls.usedText(d.at("acl")));
+    if (d.muxTls != null) text.append("tls=").append(d.muxTls.digest()).append('\n');
     if (d.builtin == Builtin.QOTD) text.append("qotd-file=").append(qotdFile.map(Path::toString).orElse("")).append('\n');
     try {
       byte[] sum = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));

@@ -46,6 +46,11 @@
  * return-code     { "1 2" { action = restart }, EX_TEMPFAIL { action = disable, exec = "..." } }
  *                 (keys: exit codes 0-255 or sysexits names, separated by spaces or commas)
  * mux             { listen = URL } | { connect = URL } | { command = [ argv ] }  (mode mux)
+ *   mux.tls       { cert = PEM-FILE, key = PEM-FILE, ca = PEM-FILE, server-name = NAME }
+ *                 (inet listen/connect only; cert and key together, required by listen; key is
+ *                 unencrypted PKCS#8, RSA or EC; listen with ca requires client certificates;
+ *                 connect checks the server against ca (default: the JDK's trust store) and
+ *                 server-name (default: the connect host); files are read and checked at load)
  * </pre>
  */
 package dev.porter.config;

@@ -39,6 +39,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
 
   final MuxLink link;
   final Connection conn;
+  private final LinkWire wire;
   final Yamux yamux;
   final EventLoop loop;
   final long startedNanos = System.nanoTime();
@@ -51,9 +52,10 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   private Timer keepalive;
   private int pings;
 
-  LinkSession(MuxLink link, Connection conn, Yamux.Role role, long receiveWindow) {
+  LinkSession(MuxLink link, Connection conn, LinkWire wire, Yamux.Role role, long receiveWindow) {
     this.link = link;
     this.conn = conn;
+    this.wire = wire;
     this.loop = conn.loop();
     this.yamux = new Yamux(role, this, receiveWindow);
   }
@@ -95,7 +97,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
 
   /** The link's output is over {@link #HIGH_WATER}: a stream that just sent should wait for it. */
   boolean congested() {
-    return conn.pendingBytes() > HIGH_WATER;
+    return wire.pendingBytes() > HIGH_WATER;
   }
 
   void waitForLink(MuxStream s) {
@@ -149,7 +151,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     if (ended) return;
     yamux.goAway(Yamux.GO_AWAY_NORMAL);
     flush();
-    conn.closeWhenFlushed();
+    wire.closeWhenFlushed();
   }
 
   /** Ends the session: every stream is reset (local connections closed), the link is told. */
@@ -161,7 +163,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     streams.clear();
     waitingForLink.clear();
     for (MuxStream s : all) s.linkDown();
-    conn.close();
+    wire.close();
     link.sessionEnded(this, reason);
   }
 
@@ -172,7 +174,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     if (ended) return;
     if (bytes.remaining() > out.remaining()) flush();
     if (bytes.remaining() > out.remaining()) {
-      conn.write(bytes);
+      wire.write(bytes);
       return;
     }
     out.put(bytes);
@@ -187,7 +189,7 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     flushScheduled = false;
     if (ended || out.position() == 0) return;
     out.flip();
-    conn.write(out);
+    wire.write(out);
     out.clear();
   }
 
@@ -239,6 +241,6 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   public void onProtocolError(String message) {
     log.warn("component {}: protocol error from {}: {}; dropping the link", link.name(), peerText(), message);
     flush();
-    conn.closeWhenFlushed();
+    wire.closeWhenFlushed();
   }
 }

@@ -47,6 +47,8 @@ public final class MuxLink {
   private volatile long sessions;
   private long bytesInBefore;
   private long bytesOutBefore;
+  /** {@code mux.tls}: null for a plain link. */
+  private volatile TlsSettings tls;
   private Endpoint connectTo;
   private Duration connectTimeout;
   private int failures;
@@ -67,6 +69,14 @@ public final class MuxLink {
     this.exits = exits;
     this.nameTimeoutNanos = nameTimeout.toNanos();
     this.receiveWindow = receiveWindow;
+  }
+
+  /**
+   * Puts TLS between this link's inet connections (accepted or made) and its sessions from the
+   * next connection on; a link carried by a program (stdio, mux.command) stays as it is.
+   */
+  public void useTls(TlsSettings settings) {
+    tls = settings;
   }
 
   public String name() {
@@ -106,7 +116,7 @@ public final class MuxLink {
    * stream ids this side opens: the side that connected is the yamux client.
    */
   public void attach(Connection c, Yamux.Role role) {
-    c.moveTo(loop, moved -> attachHere(moved, role));
+    c.moveTo(loop, moved -> attachHere(moved, role, true));
   }
 
   /**
@@ -114,16 +124,16 @@ public final class MuxLink {
    * pair); {@code label} names the peer in logs and status, e.g. {@code stdio}.
    */
   public void attach(SocketChannel channel, Yamux.Role role, String label) {
-    Connection.open(loop, channel, opener(role, Optional.of(label)));
+    Connection.open(loop, channel, opener(role, Optional.of(label), false));
   }
 
-  private ConnectionHandler opener(Yamux.Role role, Optional<String> label) {
+  private ConnectionHandler opener(Yamux.Role role, Optional<String> label, boolean inet) {
     return new ConnectionHandler() {
       @Override
       public void onOpen(Connection c) {
         // A socket pair's addresses are a removed temporary path: say what is at the other end.
         label.ifPresent(l -> c.overrideClient(UnixDomainSocketAddress.of(l)));
-        attachHere(c, role);
+        attachHere(c, role, inet);
       }
 
       @Override
@@ -133,23 +143,63 @@ public final class MuxLink {
     };
   }
 
-  private void attachHere(Connection c, Yamux.Role role) {
+  private void attachHere(Connection c, Yamux.Role role, boolean inet) {
     if (closing) {
       c.close();
       return;
     }
+    TlsSettings t = tls;
+    if (inet && t != null) {
+      // The session starts once the handshake is done: an unauthenticated peer replaces nothing.
+      javax.net.ssl.SSLEngine engine = role == Yamux.Role.CLIENT
+          ? t.clientEngine(connectTo.host(), connectTo.port()) : t.serverEngine();
+      c.setHandler(new TlsLink(engine, new TlsLink.Listener() {
+        @Override
+        public ConnectionHandler established(Connection conn, TlsLink wire) {
+          if (closing) return null;
+          return startSession(conn, wire, role);
+        }
+
+        @Override
+        public void failed(Connection conn, String reason, boolean established) {
+          tlsFailed(conn, role, reason, established);
+        }
+      }));
+      return;
+    }
+    c.setHandler(startSession(c, LinkWire.plain(c), role));
+  }
+
+  /** Makes {@code c} the link's connection, replacing the one before; returns its session for the handler. */
+  private LinkSession startSession(Connection c, LinkWire wire, Yamux.Role role) {
     LinkSession old = session;
     if (old != null && !old.isEnded()) {
       log.info("component {}: a new connection from {} replaces the link with {}", name, c.client(), old.peerText());
       old.end("replaced by a new connection");
     }
-    LinkSession s = new LinkSession(this, c, role, receiveWindow);
+    LinkSession s = new LinkSession(this, c, wire, role, receiveWindow);
     session = s;
     sessions++;
     state = "up";
-    c.setHandler(s);
-    log.info("component {}: link up with {} ({})", name, c.client(),
-        role == Yamux.Role.CLIENT ? "connector" : "receptor");
+    log.info("component {}: link up with {} ({}{})", name, c.client(),
+        role == Yamux.Role.CLIENT ? "connector" : "receptor", wire instanceof TlsLink ? ", tls" : "");
+    return s;
+  }
+
+  /**
+   * TLS with {@code c} failed: logged with the peer and the reason. A connector tries again with
+   * the backoff of a failed connect (a failure after the handshake ends the session, which does).
+   */
+  private void tlsFailed(Connection c, Yamux.Role role, String reason, boolean established) {
+    if (established) {
+      log.warn("component {}: tls with {} failed: {}", name, c.client(), reason);
+      return;
+    }
+    log.warn("component {}: tls handshake with {} failed: {}", name, c.client(), reason);
+    if (role != Yamux.Role.CLIENT) return;
+    failures++;
+    if (session == null) state = "down";
+    scheduleDial(Backoff.delayNanos(failures));
   }
 
   /** Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops. */
@@ -170,7 +220,7 @@ public final class MuxLink {
         closeQuietly(ch);
         return;
       }
-      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty()));
+      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty(), true));
     }, e -> {
       failures++;
       long delay = Backoff.delayNanos(failures);

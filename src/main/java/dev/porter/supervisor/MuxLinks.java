@@ -9,6 +9,7 @@ import dev.porter.mux.Entrance;
 import dev.porter.mux.LinkStatus;
 import dev.porter.mux.MuxLink;
 import dev.porter.mux.SocketPair;
+import dev.porter.mux.TlsSettings;
 import dev.porter.mux.Yamux;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.process.Descriptors;
@@ -72,8 +73,18 @@ final class MuxLinks {
   void create(ComponentRuntime rt, EventLoopGroup loops) {
     if (rt.spec.mode() != Mode.MUX) return;
     String name = rt.name();
-    links.put(name, new MuxLink(name, loops.next(), () -> exits.getOrDefault(name, new Directory(List.of())),
-        rt.spec.nameTimeout()));
+    MuxLink link = new MuxLink(name, loops.next(), () -> exits.getOrDefault(name, new Directory(List.of())),
+        rt.spec.nameTimeout());
+    if (rt.spec.muxTls().isPresent()) {
+      try {
+        link.useTls(TlsSettings.of(rt.spec.muxTls().get()));
+      } catch (IllegalArgumentException e) {
+        // Never a plain link in place of a TLS one: without its link, entrances and mux.listen close.
+        log.error("component {}: {}; the link stays down", name, e.getMessage());
+        return;
+      }
+    }
+    links.put(name, link);
   }
 
   /** What serves connections accepted on a link's {@code mux.listen}: each becomes the link's session. */
