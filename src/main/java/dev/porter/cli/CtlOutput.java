@@ -40,11 +40,12 @@ final class CtlOutput {
         return t.render();
       }
       case LINKS: {
-        Table t = new Table("LINK", "STATE", "PEER", "STREAMS", "IN", "OUT", "SESSIONS");
+        Table t = new Table("LINK", "STATE", "PEER", "TLS", "STREAMS", "IN", "OUT", "SESSIONS");
         for (Object o : list(reply.get("links"))) {
           Map<?, ?> l = map(o);
           String peer = String.valueOf(l.get("peer"));
-          t.row(l.get("name"), l.get("state"), peer.isEmpty() ? "-" : peer, l.get("streams"), l.get("bytes_in"),
+          t.row(l.get("name"), l.get("state"), peer.isEmpty() ? "-" : peer,
+              Boolean.TRUE.equals(l.get("tls")) ? "yes" : "no", l.get("streams"), l.get("bytes_in"),
               l.get("bytes_out"), l.get("sessions"));
         }
         return t.render();

@@ -114,6 +114,7 @@ final class Commands {
       row.put("bytes_in", l.bytesIn());
       row.put("bytes_out", l.bytesOut());
       row.put("sessions", l.sessions());
+      row.put("tls", l.tls());
       rows.add(row);
     }
     Map<String, Object> m = Reply.ok();

@@ -6,6 +6,7 @@ package dev.porter.mux;
  * @param state {@code up}, {@code down}, {@code connecting} or {@code closed}
  * @param peer the far end's address while up, else empty
  * @param bytesIn payload bytes received over the link's sessions so far
+ * @param tls whether the link runs over TLS ({@code mux.tls})
  */
 public record LinkStatus(String name, String state, String peer, int streams, long bytesIn, long bytesOut,
-    long sessions) {}
+    long sessions, boolean tls) {}

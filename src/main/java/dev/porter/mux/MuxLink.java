@@ -290,7 +290,7 @@ public final class MuxLink {
     int streams = s == null ? 0 : s.streamCount();
     long in = bytesInBefore + (s == null ? 0 : s.yamux.bytesIn());
     long out = bytesOutBefore + (s == null ? 0 : s.yamux.bytesOut());
-    return new LinkStatus(name, state, s == null ? "" : s.peerText(), streams, in, out, sessions);
+    return new LinkStatus(name, state, s == null ? "" : s.peerText(), streams, in, out, sessions, tls != null);
   }
 
   /**

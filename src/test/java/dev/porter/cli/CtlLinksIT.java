@@ -39,7 +39,8 @@ class CtlLinksIT {
       assertTrue(table.out().lines().anyMatch(l -> l.startsWith("receptor") && l.contains("127.0.0.1:")), table.out());
       ControlSocketIT.Ctl json = ControlSocketIT.ctl(sock, "links", "--json");
       assertEquals(0, json.code());
-      assertTrue(json.out().contains("\"name\":\"connector\"") && json.out().contains("\"state\":\"up\""), json.out());
+      assertTrue(json.out().contains("\"name\":\"connector\"") && json.out().contains("\"state\":\"up\"")
+          && json.out().contains("\"tls\":false"), json.out());
       assertEquals(0, p.terminate());
     }
   }
