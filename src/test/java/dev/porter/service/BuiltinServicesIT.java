@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.porter.testing.Client;
 import dev.porter.testing.RunningPorter;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,17 +56,7 @@ class BuiltinServicesIT {
     byte[] payload = new byte[8 << 20];
     new Random(1).nextBytes(payload);
     try (Client c = Client.to(porter.port("echo"))) {
-      OutputStream out = c.out();
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        try {
-          out.write(payload);
-          c.shutdownOutput();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      byte[] back = c.readAllBytes();
-      writer.get();
+      byte[] back = c.sendAllAndReadBack(payload);
       assertEquals(payload.length, back.length);
       assertArrayEquals(sha(payload), sha(back));
     }

@@ -8,12 +8,10 @@ import dev.porter.testing.Await;
 import dev.porter.testing.Client;
 import dev.porter.testing.LogCapture;
 import dev.porter.testing.RunningPorter;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,17 +77,7 @@ class SpawnIT {
     byte[] payload = new byte[4 << 20];
     new Random(11).nextBytes(payload);
     try (Client c = Client.to(porter.port("plain"))) {
-      OutputStream out = c.out();
-      CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
-        try {
-          out.write(payload);
-          c.shutdownOutput();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      byte[] back = c.readAllBytes();
-      w.get();
+      byte[] back = c.sendAllAndReadBack(payload);
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       assertArrayEquals(md.digest(payload), md.digest(back));
     }
