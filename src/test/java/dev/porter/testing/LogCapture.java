@@ -21,7 +21,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   @Override
   protected void append(ILoggingEvent e) {
-    lines.add(e.getFormattedMessage());
+    // As the log prints it (logback.xml's %safemsg): control characters escaped.
+    lines.add(dev.porter.cli.EscapedMessage.escape(e.getFormattedMessage()));
   }
 
   public List<String> lines() {
