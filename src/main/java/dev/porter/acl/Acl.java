@@ -15,6 +15,8 @@ import java.util.function.Function;
 public final class Acl {
   /** What a component without an {@code acl} statement has: everyone is allowed. */
   public static final Acl ALLOW_ALL = new Acl(List.of(new Rule(true, Rule.Kind.ANY, null, null)));
+  /** Nobody: what a list with no rule at all means. */
+  public static final Acl DENY_ALL = new Acl(List.of());
 
   private final List<Rule> rules;
 

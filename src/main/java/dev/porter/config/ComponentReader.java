@@ -19,8 +19,8 @@ final class ComponentReader {
       "socket", "builtin", "tcpmux-master", "service", "flags", "acl", "max-instances",
       "max-instances-message", "max-rate", "name-timeout", "command", "route", "pass-fd-socket",
       "mode", "user", "group", "umask", "chdir", "env", "limits", "prerequisites", "stdout", "stderr",
-      "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "telnet-log", "mux",
-      "mux-link");
+      "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "proxy-protocol-from",
+      "telnet-log", "mux", "mux-link");
   static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
   /** The ways a mux link comes up: exactly one of them. */
   static final List<String> MUX_WAYS = List.of("listen", "connect", "command");
@@ -91,6 +91,7 @@ final class ComponentReader {
       case "idle-timeout": d.idleTimeout = values.duration(v, key).orElse(null); break;
       case "connect-timeout": d.connectTimeout = positive(v, key); break;
       case "proxy-protocol": d.proxyProtocol = values.choice(v, key, "proxy-protocol", PROXY).orElse(null); break;
+      case "proxy-protocol-from": d.proxyProtocolFrom = acls.acl(v, key).orElse(null); break;
       case "telnet-log": d.telnetLog = values.path(v, key).orElse(null); break;
       case "mux": mux(d, v, key); break;
       case "mux-link": d.muxLink = values.word(v, key).orElse(null); break;

@@ -226,6 +226,15 @@ final class ComponentRules {
     if (d.proxyProtocol == ProxyProtocol.ACCEPT && !d.has("socket")) {
       at("proxy-protocol", "proxy-protocol = accept reads the header on a socket: this component has no socket");
     }
+    if (d.proxyProtocol == ProxyProtocol.ACCEPT && !d.has("proxy-protocol-from")) {
+      // The header names any client its sender likes: believed from anyone, it would get past every ACL.
+      at("proxy-protocol", "proxy-protocol = accept needs proxy-protocol-from: the load balancers allowed to "
+          + "send the header (an ACL name or a list such as [ \"allow from 10.0.0.5\", \"deny any\" ]); "
+          + "from anyone else a header could claim any client address");
+    }
+    if (d.has("proxy-protocol-from") && d.proxyProtocol != ProxyProtocol.ACCEPT) {
+      at("proxy-protocol-from", "proxy-protocol-from applies with proxy-protocol = accept");
+    }
     if ((d.proxyProtocol == ProxyProtocol.SEND_V1 || d.proxyProtocol == ProxyProtocol.SEND_V2) && !d.has("route")) {
       at("proxy-protocol", "proxy-protocol = send-v1/send-v2 sends the header on a route: this component has no route");
     }

@@ -34,6 +34,9 @@ import java.util.Set;
  * @param fingerprint equal for two loads exactly when the declaration (the block, and the named
  *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it changes
  * @param muxTls mode mux over inet: TLS on the link ({@code mux.tls}), its PEM files read
+ * @param proxyProtocolFrom {@code proxy-protocol = accept}: the senders (load balancers) whose PROXY
+ *     header is believed, checked against the socket's real peer before the header is read;
+ *     {@link Acl#DENY_ALL} for a component that reads no header
  */
 public record ComponentSpec(
     String name,
@@ -71,7 +74,8 @@ public record ComponentSpec(
     List<String> muxCommand,
     Optional<String> muxLink,
     String fingerprint,
-    Optional<TlsSpec> muxTls) {
+    Optional<TlsSpec> muxTls,
+    Acl proxyProtocolFrom) {
 
   public boolean has(Flag f) {
     return flags.contains(f);

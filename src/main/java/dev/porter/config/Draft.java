@@ -36,6 +36,7 @@ final class Draft {
   Duration idleTimeout;
   Duration connectTimeout;
   ProxyProtocol proxyProtocol;
+  Acl proxyProtocolFrom;
   String user;
   String group;
   Integer umask;

@@ -137,7 +137,8 @@ final class ModelBuilder {
         d.muxCommand != null ? List.copyOf(d.muxCommand) : List.of(),
         Optional.ofNullable(d.muxLink),
         fingerprint(d, acls, qotdFile),
-        Optional.ofNullable(d.muxTls));
+        Optional.ofNullable(d.muxTls),
+        d.proxyProtocolFrom != null ? d.proxyProtocolFrom : Acl.DENY_ALL);
   }
 
   /**
@@ -149,6 +150,7 @@ final class ModelBuilder {
     canonical(d.decl, text);
     text.append('\n');
     if (d.has("acl")) text.append(acls.usedText(d.at("acl")));
+    if (d.has("proxy-protocol-from")) text.append(acls.usedText(d.at("proxy-protocol-from")));
     if (d.muxTls != null) text.append("tls=").append(d.muxTls.digest()).append('\n');
     if (d.builtin == Builtin.QOTD) text.append("qotd-file=").append(qotdFile.map(Path::toString).orElse("")).append('\n');
     try {

@@ -353,10 +353,14 @@ public final class Connection implements IoReady {
 
   /**
    * Reads until the kernel has no more, the handler holds reads back, or {@link #READS_PER_WAKEUP}
-   * reads: a fast sender costs one select per burst instead of one per buffer.
+   * reads: a fast sender costs one select per burst instead of one per buffer. It stops as soon as
+   * the connection changed hands during a callback (a new handler, or {@link #moveTo} another
+   * loop): the next read belongs to the new owner, which the selector wakes for what is left in
+   * the kernel. Reading on would hand bytes to a stage that has finished, or read on two loops.
    */
   private void read() {
-    ByteBuffer buf = loop.readBuffer();
+    EventLoop owner = loop;
+    ByteBuffer buf = owner.readBuffer();
     // A TCPMUX name line is read one byte per call, going on (bounded) within one wake-up so a
     // short line costs no extra selects; otherwise up to READS_PER_WAKEUP full buffers.
     int rounds = readLimit > 0 ? MAX_LIMITED_READS : READS_PER_WAKEUP;
@@ -373,8 +377,9 @@ public final class Connection implements IoReady {
       if (n > 0) {
         bytesIn += n;
         buf.flip();
-        handler.onData(this, buf);
-        if (closed || readsSuspended || inputClosed) return;
+        ConnectionHandler reader = handler;
+        reader.onData(this, buf);
+        if (closed || readsSuspended || inputClosed || loop != owner || handler != reader) return;
         // A short read means the socket is drained; another would only return 0.
         if (readLimit == 0 && n < buf.capacity()) return;
       } else {

@@ -26,6 +26,8 @@ public final class ProxyHeaderDecoder {
   private static final byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
   /** v2 fixed part: signature, version/command, family, 16-bit length (spec 2.2). */
   private static final int V2_FIXED_LENGTH = 16;
+  /** The shortest header there is: {@code "PROXY UNKNOWN\r\n"} (spec 2.1); v2's fixed part is 16. */
+  static final int SHORTEST_HEADER = 15;
   /** The longest block kept: v1's line, or v2's fixed part and the AF_UNIX addresses. */
   private static final int KEPT = Math.max(V1_MAX_LENGTH, V2_FIXED_LENGTH + ProxyHeader.V2_UNIX_LENGTH);
 
@@ -94,6 +96,23 @@ public final class ProxyHeaderDecoder {
       case DONE: return Result.DONE;
       case INVALID: return Result.INVALID;
       default: return Result.NEED_MORE;
+    }
+  }
+
+  /**
+   * The most bytes that may be read from the stream now without reading past the header, for a
+   * reader that must leave everything after it in the kernel (a child process reads it from the
+   * socket): up to the shortest header first, then v1 one byte at a time (its end is a CRLF
+   * nobody can predict), v2 its fixed part and then exactly the length it announced. 0 once the
+   * header is decided.
+   */
+  public int safeReadLength() {
+    switch (state) {
+      case SIGNATURE: return SHORTEST_HEADER - n;
+      case V1_LINE: return Math.max(1, SHORTEST_HEADER - n);
+      case V2_HEADER: return V2_FIXED_LENGTH - n;
+      case V2_BODY: return bodyLength - bodyRead;
+      default: return 0;
     }
   }
 

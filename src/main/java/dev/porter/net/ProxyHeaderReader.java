@@ -1,5 +1,8 @@
 package dev.porter.net;
 
+import dev.porter.acl.Acl;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -7,10 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first stage of a connection on a {@code proxy-protocol = accept} listener: reads the PROXY
- * header under a deadline, makes the connection report the real client (so ACLs, logs and the
- * socket environment see it), and hands the bytes after the header to the next stage untouched.
- * A missing, malformed or late header closes the connection.
+ * The first stage of a connection on a {@code proxy-protocol = accept} listener: checks that the
+ * socket's real peer is a sender the component trusts ({@code proxy-protocol-from}), reads the
+ * PROXY header under a deadline, makes the connection report the real client (so ACLs, logs and
+ * the socket environment see it), and hands the bytes after the header to the next stage
+ * untouched. An untrusted sender, or a missing, malformed or late header, closes the connection.
+ *
+ * <p>When the next stage hands the socket itself to a child, the reader takes exactly the
+ * header's bytes from the kernel ({@link ProxyHeaderDecoder#safeReadLength}) so that the child
+ * finds everything after it; otherwise it reads freely and passes the rest on.
  */
 public final class ProxyHeaderReader implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
@@ -21,55 +29,83 @@ public final class ProxyHeaderReader implements ConnectionHandler {
    */
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final String component;
+  /**
+   * What the reader believes and how it reads.
+   *
+   * @param component the component's name, for logs
+   * @param trustedSenders the peers allowed to send a header ({@code proxy-protocol-from})
+   * @param exact read no byte past the header (the socket goes to a child)
+   */
+  public record Policy(String component, Acl trustedSenders, boolean exact) {}
+
+  private final Policy policy;
   private final long timeoutNanos;
   private final BiConsumer<Connection, ByteBuffer> next;
   private final ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
   private Timer deadline;
   private boolean decided;
 
-  private ProxyHeaderReader(String component, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
-    this.component = component;
+  private ProxyHeaderReader(Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
+    this.policy = policy;
     this.timeoutNanos = timeoutNanos;
     this.next = next;
   }
 
   /**
    * Installs the reader on {@code c}; once the header is in, {@code next} gets the connection and
-   * the bytes that followed the header (valid only during the call).
-   *
-   * @param component the component's name, for logs
+   * the bytes that followed the header (valid only during the call). {@code next} must take the
+   * connection over before it returns: install a handler, suspend reads, move, detach or close it.
    */
-  public static void read(Connection c, String component, BiConsumer<Connection, ByteBuffer> next) {
-    read(c, component, TIMEOUT_NANOS, next);
+  public static void read(Connection c, Policy policy, BiConsumer<Connection, ByteBuffer> next) {
+    read(c, policy, TIMEOUT_NANOS, next);
   }
 
-  static void read(Connection c, String component, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
-    c.setHandler(new ProxyHeaderReader(component, timeoutNanos, next));
+  static void read(Connection c, Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
+    c.setHandler(new ProxyHeaderReader(policy, timeoutNanos, next));
   }
 
   @Override
   public void onOpen(Connection c) {
+    // Trust is decided by the socket's own peer, before a byte of the header is believed.
+    if (!policy.trustedSenders().allows(c.peerAddress())) {
+      decided = true;
+      log.info("component {}: refused {} (proxy-protocol-from: not a trusted PROXY sender)", policy.component(),
+          c.client());
+      c.close();
+      return;
+    }
     deadline = c.loop().schedule(timeoutNanos, () -> refuse(c, "no PROXY header in time"));
+    limitReads(c);
   }
 
   @Override
   public void onData(Connection c, ByteBuffer data) {
     if (decided) {
-      data.position(data.limit());
-      return;
+      // The connection reads no further once the header is decided (Connection.read stops when
+      // the handler changes): bytes here would be lost, which must never happen silently.
+      throw new IllegalStateException("component " + policy.component() + ": " + data.remaining()
+          + " bytes reached the PROXY reader after it had handed the connection on");
     }
     switch (decoder.feed(data)) {
       case NEED_MORE:
+        limitReads(c);
         return;
       case INVALID:
         data.position(data.limit());
         refuse(c, decoder.error());
         return;
       case DONE:
+        ProxyHeader h = decoder.header();
+        // A TCP connection cannot come from a filesystem path: such a header is made up.
+        if (c.peerAddress() instanceof InetSocketAddress
+            && h.source().filter(s -> s instanceof UnixDomainSocketAddress).isPresent()) {
+          data.position(data.limit());
+          refuse(c, "v2 header with an AF_UNIX source on a TCP connection");
+          return;
+        }
         decided = true;
         deadline.cancel();
-        ProxyHeader h = decoder.header();
+        if (policy.exact()) c.setReadLimit(0);
         h.source().ifPresent(c::overrideClient);
         h.destination().ifPresent(c::overrideLocal);
         next.accept(c, data);
@@ -77,6 +113,10 @@ public final class ProxyHeaderReader implements ConnectionHandler {
       default:
         throw new AssertionError();
     }
+  }
+
+  private void limitReads(Connection c) {
+    if (policy.exact() && c.isOpen()) c.setReadLimit(decoder.safeReadLength());
   }
 
   @Override
@@ -92,7 +132,7 @@ public final class ProxyHeaderReader implements ConnectionHandler {
   private void refuse(Connection c, String why) {
     if (decided || !c.isOpen()) return;
     decided = true;
-    log.info("component {}: closed {} (proxy-protocol: {})", component, c.client(), why);
+    log.info("component {}: closed {} (proxy-protocol: {})", policy.component(), c.client(), why);
     c.close();
   }
 }

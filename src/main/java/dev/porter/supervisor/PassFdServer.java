@@ -29,7 +29,20 @@ final class PassFdServer implements Server {
   }
 
   @Override
+  public boolean takesSocket() {
+    return true;
+  }
+
+  @Override
   public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
+    if (leftover.hasRemaining()) {
+      // Stages before this one read no further than they consume, so this cannot happen; if it
+      // did, the daemon would miss bytes: refuse rather than corrupt the stream.
+      log.error("component {}: {} bytes were read before the hand-over; closing {}", rt.name(),
+          leftover.remaining(), c.client());
+      c.close();
+      return;
+    }
     if (viaTcpmux && rt.spec.has(dev.porter.config.Flag.TCPMUXPLUS)) c.write(PLUS);
     String client = c.client();
     c.detach(ch -> children.onSpawnThread(() -> pass(ch, client)));

@@ -44,8 +44,12 @@ final class Pipeline {
     @Override
     public void onOpen(Connection c) {
       // PROXY protocol: the balancer's header names the real client, which the checks must see.
-      if (rt.spec.proxyProtocol() == ProxyProtocol.ACCEPT) ProxyHeaderReader.read(c, rt.name(), this::checked);
-      else checked(c, ByteBuffer.allocate(0));
+      if (rt.spec.proxyProtocol() == ProxyProtocol.ACCEPT) {
+        ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy(rt.name(), rt.spec.proxyProtocolFrom(),
+            server.takesSocket()), this::checked);
+      } else {
+        checked(c, ByteBuffer.allocate(0));
+      }
     }
 
     private void checked(Connection c, ByteBuffer early) {

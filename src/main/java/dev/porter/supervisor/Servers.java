@@ -46,8 +46,17 @@ final class Servers {
         case TCPMUX: {
           long timeout = spec.nameTimeout().toNanos();
           String name = spec.name();
-          return (c, leftover, viaTcpmux) ->
+          return new Server() {
+            @Override
+            public void serve(dev.porter.net.Connection c, java.nio.ByteBuffer leftover, boolean viaTcpmux) {
               c.setHandler(new TcpmuxMaster(name, () -> directories.apply(name), timeout), leftover);
+            }
+
+            @Override
+            public boolean takesSocket() {
+              return true; // a subordinate may be a program that reads the socket itself
+            }
+          };
         }
         case TELNET_PROXY:
           // telnet proxy (dev.porter.relay.TelnetProxy): begin

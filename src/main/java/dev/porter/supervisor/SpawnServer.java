@@ -38,6 +38,11 @@ final class SpawnServer implements Server {
   }
 
   @Override
+  public boolean takesSocket() {
+    return true;
+  }
+
+  @Override
   public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
     if (leftover.hasRemaining()) {
       // The master reads no further than the name line, so this cannot happen; if it did, the

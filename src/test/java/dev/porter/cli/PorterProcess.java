@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** The real porter jar run as a child process of the test, with its output collected. */
-final class PorterProcess implements AutoCloseable {
-  final Process process;
-  final List<String> stdout = new CopyOnWriteArrayList<>();
-  final List<String> stderr = new CopyOnWriteArrayList<>();
+public final class PorterProcess implements AutoCloseable {
+  public final Process process;
+  public final List<String> stdout = new CopyOnWriteArrayList<>();
+  public final List<String> stderr = new CopyOnWriteArrayList<>();
 
   private PorterProcess(Process p) {
     this.process = p;
@@ -23,18 +23,18 @@ final class PorterProcess implements AutoCloseable {
     pump(p.getErrorStream(), stderr);
   }
 
-  static Path jar() {
+  public static Path jar() {
     Path p = Path.of(System.getProperty("porter.jar", "target/porter.jar"));
     if (!Files.exists(p)) throw new AssertionError("build the jar first (mvn package): " + p);
     return p;
   }
 
-  static PorterProcess start(String... args) throws IOException {
+  public static PorterProcess start(String... args) throws IOException {
     return start(java.util.Map.of(), args);
   }
 
   /** Starts porter with {@code env} added to the test's environment. */
-  static PorterProcess start(java.util.Map<String, String> env, String... args) throws IOException {
+  public static PorterProcess start(java.util.Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -45,7 +45,7 @@ final class PorterProcess implements AutoCloseable {
   }
 
   /** Runs to completion (bounded) and returns the exit code. */
-  static PorterProcess run(String... args) throws Exception {
+  public static PorterProcess run(String... args) throws Exception {
     PorterProcess p = start(args);
     if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
       p.process.destroyForcibly();
@@ -55,7 +55,7 @@ final class PorterProcess implements AutoCloseable {
     return p;
   }
 
-  int exitCode() {
+  public int exitCode() {
     return process.exitValue();
   }
 
@@ -63,13 +63,13 @@ final class PorterProcess implements AutoCloseable {
    * Sends a signal with kill(1). Process.destroy() is not used: on this platform it sometimes
    * skips the signal when the JDK's start-time check of the pid disagrees.
    */
-  void signal(String name) throws Exception {
+  public void signal(String name) throws Exception {
     Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) throw new AssertionError("kill -" + name + " failed");
   }
 
   /** Sends SIGTERM and waits (bounded) for the exit code. */
-  int terminate() throws Exception {
+  public int terminate() throws Exception {
     signal("TERM");
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -99,7 +99,7 @@ final class PorterProcess implements AutoCloseable {
     for (Thread t : pumps) t.join(10_000);
   }
 
-  static String javaBin() {
+  public static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 

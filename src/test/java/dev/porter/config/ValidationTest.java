@@ -383,6 +383,30 @@ class ValidationTest {
   }
 
   @Test
+  void acceptingProxyHeadersNeedsTheTrustedSenders() {
+    assertOneProblem("components.e {\n socket = \"inet://127.0.0.1:7\"\n builtin = echo\n proxy-protocol = accept\n}",
+        "t.conf:4: components.e.proxy-protocol: proxy-protocol = accept needs proxy-protocol-from: the load "
+            + "balancers allowed to send the header");
+  }
+
+  @Test
+  void trustedProxySendersWithoutAcceptingTheHeaderAreAMistake() {
+    assertOneProblem("components.e {\n socket = \"inet://127.0.0.1:7\"\n builtin = echo\n"
+        + " proxy-protocol-from = [ \"allow any\" ]\n}",
+        "t.conf:4: components.e.proxy-protocol-from: proxy-protocol-from applies with proxy-protocol = accept");
+  }
+
+  @Test
+  void trustedProxySendersMayNameAnAcl() {
+    PorterConfig c = ConfigAssertions.load("acls.lb = [ \"allow from 10.0.0.5\", \"deny any\" ]\n"
+        + "components.e { socket = \"inet://127.0.0.1:7\", builtin = echo, proxy-protocol = accept,"
+        + " proxy-protocol-from = lb }");
+    dev.porter.acl.Acl from = c.components().get(0).proxyProtocolFrom();
+    assertEquals(true, from.allows(new java.net.InetSocketAddress("10.0.0.5", 1)));
+    assertEquals(false, from.allows(new java.net.InetSocketAddress("10.0.0.6", 1)));
+  }
+
+  @Test
   void idleTimeoutNeedsARoute() {
     assertOneProblem("components.s {\n socket = \"inet://127.0.0.1:7\"\n command = x\n idle-timeout = 1m\n}",
         "t.conf:4: components.s.idle-timeout: idle-timeout applies to routes");

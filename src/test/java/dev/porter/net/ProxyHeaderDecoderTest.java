@@ -194,4 +194,31 @@ class ProxyHeaderDecoderTest {
     assertEquals(Optional.of(inet("192.0.2.7", 1)), o.decoder().header().source());
     assertArrayEquals(AFTER, o.rest());
   }
+
+  /**
+   * A reader that asks the kernel for at most {@link ProxyHeaderDecoder#safeReadLength} bytes each
+   * time, as porter does when a child will read the socket: it must never take a byte past the
+   * header, and must reach the end of every valid one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validHeaders")
+  void readingAtMostTheSafeLengthStopsExactlyAtTheEndOfTheHeader(String name, byte[] header,
+      Optional<SocketAddress> source, Optional<SocketAddress> destination) {
+    byte[] stream = concat(header, AFTER);
+    ProxyHeaderDecoder d = new ProxyHeaderDecoder();
+    int read = 0;
+    ProxyHeaderDecoder.Result result = ProxyHeaderDecoder.Result.NEED_MORE;
+    while (result == ProxyHeaderDecoder.Result.NEED_MORE) {
+      int n = d.safeReadLength();
+      assertTrue(n > 0, "a header still open asks for at least one byte");
+      ByteBuffer b = ByteBuffer.wrap(stream, read, Math.min(n, stream.length - read));
+      read += b.remaining();
+      assertTrue(read <= header.length, "read " + read + " bytes of a " + header.length + "-byte header");
+      result = d.feed(b);
+      assertEquals(0, b.remaining(), "the decoder takes every byte it was allowed to read");
+    }
+    assertEquals(ProxyHeaderDecoder.Result.DONE, result, d.error());
+    assertEquals(header.length, read);
+    assertEquals(0, d.safeReadLength());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.porter.net;
 
+import dev.porter.acl.Acl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class ProxyHeaderReaderIT {
         Connection.open(loop, ch, new ConnectionHandler() {
           @Override
           public void onOpen(Connection c) {
-            ProxyHeaderReader.read(c, "t", timeoutNanos, (conn, rest) -> {
+            ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy("t", Acl.ALLOW_ALL, false), timeoutNanos, (conn, rest) -> {
               seen.complete(conn.client() + " -> " + Addresses.format(conn.localAddress()) + " then \""
                   + StandardCharsets.US_ASCII.decode(rest) + "\"");
               conn.close();

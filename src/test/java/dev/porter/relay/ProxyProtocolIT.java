@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 class ProxyProtocolIT {
   static final String BEHIND_BALANCER = String.join("\n",
       "shutdown-timeout = 1s",
+      "acls { balancer = [ \"allow from 127.0.0.1\", \"deny any\" ] }",
       "components {",
-      "  e { socket = \"inet://127.0.0.1:0\", builtin = echo, proxy-protocol = accept,",
+      "  e { socket = \"inet://127.0.0.1:0\", builtin = echo, proxy-protocol = accept, proxy-protocol-from = balancer,",
       "      acl = [ \"allow from 192.0.2.7\", \"deny any\" ] }",
-      "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, proxy-protocol = accept }",
+      "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, proxy-protocol = accept, proxy-protocol-from = balancer }",
       "  echo { tcpmux-master = mux, builtin = echo }",
       "}");
 
@@ -156,8 +157,9 @@ class ProxyProtocolIT {
 
   @Test
   void aPorterBehindAPorterSeesTheRealClientThroughV2() throws Exception {
-    String inner = String.join("\n", "shutdown-timeout = 1s", "components {",
-        "  e { socket = \"inet://127.0.0.1:0\", builtin = echo, proxy-protocol = accept,",
+    String inner = String.join("\n", "shutdown-timeout = 1s",
+        "acls { balancer = [ \"allow from 127.0.0.1\", \"deny any\" ] }", "components {",
+        "  e { socket = \"inet://127.0.0.1:0\", builtin = echo, proxy-protocol = accept, proxy-protocol-from = balancer,",
         "      acl = [ \"allow from 127.0.0.5\", \"deny any\" ] }", "}");
     try (RunningPorter back = RunningPorter.start(inner);
         RunningPorter front = RunningPorter.start("shutdown-timeout = 1s\ncomponents { f { socket = \"inet://127.0.0.1:0\","
