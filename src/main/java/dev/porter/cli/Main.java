@@ -1,6 +1,8 @@
 package dev.porter.cli;
 
+import dev.porter.net.Fatal;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +20,29 @@ public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int USAGE = 1;
   static final int RUNTIME = 2;
+  /** A thread porter cannot run without failed: restart porter (the JVM's own code for an OOM exit). */
+  static final int FATAL = Fatal.EXIT_CODE;
 
   public static void main(String[] args) {
+    Fatal.onFatal(Main::fatal);
     System.exit(execute(args));
+  }
+
+  /**
+   * A fatal failure (see {@link Fatal}): one line, the log flushed, and the process ends at once.
+   * {@code halt}, not {@code exit}: shutdown hooks would wait for the very threads that failed.
+   */
+  private static void fatal(String where, Throwable why) {
+    String line = "porter: " + where + " failed: " + Fatal.describe(why) + "; exiting with code " + FATAL
+        + " so that porter's supervisor starts it again";
+    try {
+      LoggerFactory.getLogger("dev.porter").error(line);
+      ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    } catch (Throwable t) {
+      System.err.println(EscapedMessage.escape(line));
+    } finally {
+      Runtime.getRuntime().halt(FATAL);
+    }
   }
 
   /** Runs the command line and returns the exit code; never calls System.exit. */

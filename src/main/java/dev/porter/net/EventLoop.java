@@ -56,7 +56,7 @@ public final class EventLoop implements Executor {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector", e);
     }
-    thread = new Thread(this::run, name);
+    thread = Fatal.essential(new Thread(this::run, name));
     thread.setDaemon(true);
   }
 
@@ -144,7 +144,13 @@ public final class EventLoop implements Executor {
     if (thread.isAlive() && !inLoop()) stopped.await(timeout, unit);
   }
 
+  /**
+   * The loop. An Exception from a handler or task fails that connection or task alone; anything
+   * else that ends the loop (an Error, a broken selector) is fatal: porter does not go on with a
+   * loop that nobody runs any more (see {@link Fatal}).
+   */
   private void run() {
+    Throwable ended = null;
     try {
       while (running) {
         long timeoutMillis = runDueTimers();
@@ -161,11 +167,19 @@ public final class EventLoop implements Executor {
         runTasks();
       }
     } catch (IOException e) {
-      log.error("event loop {}: selector failed: {}", thread.getName(), e.toString());
+      ended = e;
+    } catch (Throwable t) {
+      ended = t;
     } finally {
       closeAll();
       stopped.countDown();
     }
+    if (ended != null) Fatal.report("event loop " + thread.getName(), ended);
+  }
+
+  /** True until the loop has ended, whether it was stopped or failed. */
+  public boolean isAlive() {
+    return stopped.getCount() > 0;
   }
 
   private void dispatchSelected() {
@@ -185,7 +199,8 @@ public final class EventLoop implements Executor {
       } catch (java.nio.channels.CancelledKeyException e) {
         // The channel was closed while handling an earlier event of the same batch.
       } catch (RuntimeException e) {
-        log.error("event loop {}: handler failed", thread.getName(), e);
+        log.error("event loop {}: handler failed: {}", thread.getName(), Fatal.describe(e));
+        log.debug("event loop {}: handler failed", thread.getName(), e);
         r.failed(e);
       }
     }
@@ -228,7 +243,8 @@ public final class EventLoop implements Executor {
     try {
       r.run();
     } catch (RuntimeException e) {
-      log.error("event loop {}: task failed", thread.getName(), e);
+      log.error("event loop {}: task failed: {}", thread.getName(), Fatal.describe(e));
+      log.debug("event loop {}: task failed", thread.getName(), e);
     }
   }
 

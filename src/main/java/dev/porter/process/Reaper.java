@@ -45,7 +45,8 @@ public final class Reaper {
   public static synchronized Reaper instance() {
     if (instance == null) {
       instance = new Reaper();
-      Thread t = new Thread(instance::run, "porter-reaper");
+      // Without the reaper no exit is ever seen again: its death is fatal.
+      Thread t = dev.porter.net.Fatal.essential(new Thread(instance::run, "porter-reaper"));
       t.setDaemon(true);
       t.start();
     }

@@ -81,6 +81,9 @@ final class SpawnServer implements Server {
 
   private void spawn(SocketChannel ch, SocketAddress local, SocketAddress remote, String client) {
     long start = System.nanoTime();
+    // The slot taken in handOver belongs to the child from here; until it runs, to this task,
+    // which gives it back whatever ends the task (an Error too: nothing leaks).
+    boolean childHoldsSlot = false;
     try {
       int fd = Descriptors.fdOf(ch);
       Map<String, String> env = Map.of();
@@ -91,20 +94,20 @@ final class SpawnServer implements Server {
       int pid;
       try {
         pid = children.spawn(spec.name(), launch.request(), (p, status) -> exited(p, status, client, start));
-      } catch (SpawnException e) {
+      } catch (SpawnException | RuntimeException e) {
         launch.failed();
         throw e;
       }
+      childHoldsSlot = true;
       launch.started(pid);
       log.debug("component {}: started pid {} for {}", spec.name(), pid, client);
     } catch (SpawnException e) {
-      rt.admission.release();
       log.error("component {}: cannot start for {}: {} (exit {})", spec.name(), client, e.getMessage(),
           e.exitCode());
     } catch (RuntimeException e) {
-      rt.admission.release();
       log.error("component {}: cannot start for {}: {}", spec.name(), client, e.toString());
     } finally {
+      if (!childHoldsSlot) rt.admission.release();
       try {
         ch.close();
       } catch (IOException ignored) {

@@ -30,7 +30,7 @@ final class SupervisorThread {
   private volatile boolean running = true;
 
   SupervisorThread() {
-    thread = new Thread(this::run, "porter-supervisor");
+    thread = dev.porter.net.Fatal.essential(new Thread(this::run, "porter-supervisor"));
     thread.setDaemon(true);
     thread.start();
   }

@@ -35,6 +35,9 @@ final class WaitServer implements Listener.WaitHandler {
     children.onSpawnThread(() -> {
       int fd = Descriptors.fdOf(listening);
       long started = System.nanoTime();
+      // Until a child holds the socket, this task owes the listener its "listen again", whatever
+      // ends it: a listener nobody gives back would stop serving for good.
+      boolean childRuns = false;
       try {
         Launch.Prepared launch =
             Launch.prepare(rt.spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), Map.of());
@@ -48,11 +51,13 @@ final class WaitServer implements Listener.WaitHandler {
               if (failedFast) later(done);
               else done.run();
             });
+        childRuns = true;
         launch.started(pid);
         log.info("component {}: started pid {} on the listening socket (wait)", rt.name(), pid);
       } catch (SpawnException | RuntimeException e) {
         log.error("component {}: cannot start: {}", rt.name(), e.getMessage());
-        later(done);
+      } finally {
+        if (!childRuns) later(done);
       }
     });
   }

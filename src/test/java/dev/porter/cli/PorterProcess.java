@@ -35,7 +35,15 @@ public final class PorterProcess implements AutoCloseable {
 
   /** Starts porter with {@code env} added to the test's environment. */
   public static PorterProcess start(java.util.Map<String, String> env, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+    return start(List.of(), env, args);
+  }
+
+  /** Starts porter in a JVM given {@code jvmOptions}, with {@code env} added to the environment. */
+  public static PorterProcess start(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("JOURNAL_STREAM");

@@ -46,4 +46,41 @@ class EventLoopTest {
     assertTrue(left.get(5, TimeUnit.SECONDS) < 2600, "cancelled timers were not swept: " + left.get());
     loop.stop(1, TimeUnit.SECONDS);
   }
+
+  @Test
+  void aTaskThatThrowsAnExceptionFailsAloneAndTheLoopGoesOn() throws Exception {
+    EventLoop loop = new EventLoop("test-loop");
+    loop.start();
+    CompletableFuture<Void> after = new CompletableFuture<>();
+    loop.execute(() -> {
+      throw new IllegalStateException("one task's bug");
+    });
+    loop.execute(() -> after.complete(null));
+    after.get(5, TimeUnit.SECONDS);
+    assertTrue(loop.isAlive());
+    loop.stop(1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anErrorEndsTheLoopAndIsReportedAsFatalOnce() throws Exception {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    CompletableFuture<Throwable> why = new CompletableFuture<>();
+    var before = Fatal.onFatal((where, t) -> {
+      reports.add(where);
+      why.complete(t);
+    });
+    try {
+      EventLoop loop = new EventLoop("test-loop-oom");
+      loop.start();
+      loop.execute(() -> {
+        throw new OutOfMemoryError("Java heap space");
+      });
+      assertTrue(why.get(5, TimeUnit.SECONDS) instanceof OutOfMemoryError);
+      loop.stop(1, TimeUnit.SECONDS);
+      assertEquals(false, loop.isAlive());
+      assertEquals(List.of("event loop test-loop-oom"), reports);
+    } finally {
+      Fatal.onFatal(before);
+    }
+  }
 }
