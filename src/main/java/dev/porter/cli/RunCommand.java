@@ -113,8 +113,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       return ReloadOutcome.applied(porter.reload(next));
     } catch (StartException e) {
-      log.error("reload: {}", e.getMessage());
-      return ReloadOutcome.refused(java.util.List.of(e.getMessage()));
+      log.error("reload: refused, the running configuration stays; {} problem(s):", e.reasons().size());
+      e.reasons().forEach(r -> log.error("reload: {}", r));
+      return ReloadOutcome.refused(e.reasons());
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Reads porter's HOCON configuration into a validated {@link PorterConfig}, reporting every
@@ -33,6 +34,19 @@ public final class ConfigLoader {
    * override and extend earlier ones), resolves substitutions and validates the result.
    */
   public static PorterConfig load(Path file) throws ConfigException {
+    try {
+      return loadFile(file);
+    } catch (StackOverflowError e) {
+      // Nesting.tooDeep catches deep files before they are parsed; an include or a substitution
+      // chain can still go deeper, and must give a configuration error, not a dead thread.
+      throw new ConfigException(file + ": " + TOO_DEEP);
+    }
+  }
+
+  private static final String TOO_DEEP = "the configuration nests deeper than " + Nesting.MAX_DEPTH
+      + " levels (objects, lists and dotted keys, includes and substitutions counted)";
+
+  private static PorterConfig loadFile(Path file) throws ConfigException {
     Origins origins = Origins.forFile(file);
     Problems problems = new Problems(origins);
     Path main = file.toAbsolutePath();
@@ -54,13 +68,19 @@ public final class ConfigLoader {
   public static PorterConfig parse(String text, String sourceName) throws ConfigException {
     Problems problems = new Problems(Origins.forText(sourceName));
     Config config = null;
+    OptionalInt deep = Nesting.tooDeep(text);
+    if (deep.isPresent()) throw new ConfigException(new Origin(sourceName, deep.getAsInt()) + ": " + TOO_DEEP);
     try {
       config = ConfigFactory.parseString(text, options().setOriginDescription(sourceName));
+      problems.throwIfAny();
+      return build(config, problems);
     } catch (com.typesafe.config.ConfigException e) {
       addTypesafeProblem(e, problems);
+      problems.throwIfAny();
+      throw new AssertionError("unreachable");
+    } catch (StackOverflowError e) {
+      throw new ConfigException(sourceName + ": " + TOO_DEEP);
     }
-    problems.throwIfAny();
-    return build(config, problems);
   }
 
   /**
@@ -105,6 +125,16 @@ public final class ConfigLoader {
   }
 
   private static Config parseFile(Path file, Origins origins, Problems problems) {
+    try {
+      OptionalInt deep = Nesting.tooDeep(Files.readString(file));
+      if (deep.isPresent()) {
+        problems.addPlain(new Origin(origins.of(ConfigFactory.empty(file.toString()).origin()).file(),
+            deep.getAsInt()), TOO_DEEP);
+        return null;
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Not readable as text: the parser below says why, with the file's name.
+    }
     try {
       return ConfigFactory.parseFile(file.toFile(), options());
     } catch (com.typesafe.config.ConfigException e) {

@@ -100,12 +100,23 @@ public final class ControlPlane implements AutoCloseable {
     }
     synchronized (reloading) {
       systemd.reloading();
+      ReloadOutcome o = ReloadOutcome.refused(java.util.List.of("the reload failed"));
       try {
-        return reloadFromFile.get();
+        o = reloadFromFile.get();
+        return o;
       } finally {
-        systemd.ready("reloaded");
+        // systemctl status shows this line: a refused reload must not look like a good one.
+        systemd.ready(statusText(o));
       }
     }
+  }
+
+  /** systemd's STATUS= after a reload: what changed, or why nothing did. */
+  static String statusText(ReloadOutcome o) {
+    if (o.applied()) return "reloaded: " + (o.lines().isEmpty() ? "no changes" : o.lines().size() + " change(s)");
+    String first = o.lines().isEmpty() ? "" : ": " + o.lines().get(0);
+    String more = o.lines().size() > 1 ? " (and " + (o.lines().size() - 1) + " more)" : "";
+    return "reload refused, the running configuration stays" + first + more;
   }
 
   /** Shutdown begins: tells systemd. The control socket answers until {@link #close}. */

@@ -7,30 +7,59 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One component's connection limits and counters: {@code max-instances} (concurrent) and
  * {@code max-rate} (per minute). Safe to use from every event loop.
+ *
+ * <p>A reload that changes a component makes a new Admission with the new limits that goes on
+ * counting from the old one ({@link #continuing}): the connections and children of the old
+ * declaration still hold their slots, and what it admitted in the last minute still counts
+ * against the rate, so a reload can never be used to reset a limit.
  */
 public final class Admission {
+  /** What every generation of one component's Admission shares. */
+  private static final class Counts {
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicLong total = new AtomicLong();
+    final AtomicLong refusedAcl = new AtomicLong();
+    final AtomicLong refusedMaxInstances = new AtomicLong();
+    final AtomicLong refusedMaxRate = new AtomicLong();
+  }
+
   private final int maxInstances;
   private final Optional<RateLimit> rate;
-  private final AtomicInteger active = new AtomicInteger();
-  private final AtomicLong total = new AtomicLong();
-  private final AtomicLong refusedAcl = new AtomicLong();
-  private final AtomicLong refusedMaxInstances = new AtomicLong();
-  private final AtomicLong refusedMaxRate = new AtomicLong();
+  private final Counts counts;
 
   /** {@code maxInstances} and {@code maxRate} of 0 mean unlimited. */
   public Admission(int maxInstances, int maxRate) {
+    this(maxInstances, maxRate > 0 ? Optional.of(new RateLimit(maxRate)) : Optional.empty(), new Counts());
+  }
+
+  private Admission(int maxInstances, Optional<RateLimit> rate, Counts counts) {
     this.maxInstances = maxInstances;
-    this.rate = maxRate > 0 ? Optional.of(new RateLimit(maxRate)) : Optional.empty();
+    this.rate = rate;
+    this.counts = counts;
+  }
+
+  /**
+   * The limits of a changed declaration, counting on from {@code before}: the same active slots and
+   * totals, and a rate whose last minute includes what {@code before} admitted ({@link RateLimit#continuing}).
+   */
+  public static Admission continuing(Admission before, int maxInstances, int maxRate, long nowNanos) {
+    Optional<RateLimit> rate = Optional.empty();
+    if (maxRate > 0) {
+      rate = Optional.of(before.rate.map(r -> RateLimit.continuing(r, maxRate, nowNanos))
+          .orElseGet(() -> new RateLimit(maxRate)));
+    }
+    return new Admission(maxInstances, rate, before.counts);
   }
 
   /** Admits one connection, or says which limit refused it ({@code max-instances}, {@code max-rate}). */
   public Optional<String> tryAdmit(long nowNanos) {
+    AtomicInteger active = counts.active;
     if (maxInstances > 0) {
       int now;
       do {
         now = active.get();
         if (now >= maxInstances) {
-          refusedMaxInstances.incrementAndGet();
+          counts.refusedMaxInstances.incrementAndGet();
           return Optional.of("max-instances");
         }
       } while (!active.compareAndSet(now, now + 1));
@@ -39,11 +68,19 @@ public final class Admission {
     }
     if (rate.isPresent() && !rate.get().tryAcquire(nowNanos)) {
       active.decrementAndGet();
-      refusedMaxRate.incrementAndGet();
+      counts.refusedMaxRate.incrementAndGet();
       return Optional.of("max-rate");
     }
-    total.incrementAndGet();
+    counts.total.incrementAndGet();
     return Optional.empty();
+  }
+
+  /**
+   * Nanoseconds from {@code nowNanos} until {@code max-rate} would admit one more: 0 when it
+   * would now (or there is no rate), for a caller that waits rather than refuses (inetd's wait mode).
+   */
+  public long nanosUntilRateAllows(long nowNanos) {
+    return rate.map(r -> r.nanosUntilNext(nowNanos)).orElse(0L);
   }
 
   /**
@@ -51,41 +88,46 @@ public final class Admission {
    * porter lets go of the socket, and the child that now serves it holds this one until it exits.
    */
   public void retain() {
-    active.incrementAndGet();
+    counts.active.incrementAndGet();
   }
 
   /** Ends one admitted connection. */
   public void release() {
-    active.decrementAndGet();
+    counts.active.decrementAndGet();
   }
 
   public int active() {
-    return active.get();
+    return counts.active.get();
   }
 
   public long total() {
-    return total.get();
+    return counts.total.get();
   }
 
   /** Connections refused for any reason: ACL, max-instances, max-rate. */
   public long refused() {
-    return refusedAcl.get() + refusedMaxInstances.get() + refusedMaxRate.get();
+    return counts.refusedAcl.get() + counts.refusedMaxInstances.get() + counts.refusedMaxRate.get();
   }
 
   /** Counts a connection an ACL refused (the check happens before the limits, elsewhere). */
   public void refusedByAcl() {
-    refusedAcl.incrementAndGet();
+    counts.refusedAcl.incrementAndGet();
+  }
+
+  /** Counts a start that {@code max-rate} held back (wait mode, which delays rather than refuses). */
+  public void refusedByRate() {
+    counts.refusedMaxRate.incrementAndGet();
   }
 
   public long refusedAcl() {
-    return refusedAcl.get();
+    return counts.refusedAcl.get();
   }
 
   public long refusedMaxInstances() {
-    return refusedMaxInstances.get();
+    return counts.refusedMaxInstances.get();
   }
 
   public long refusedMaxRate() {
-    return refusedMaxRate.get();
+    return counts.refusedMaxRate.get();
   }
 }

@@ -175,9 +175,18 @@ public final class Listener implements IoReady {
     }
   }
 
-  /** Replaces the accept handler (reload keeps the socket, changes what serves it). */
+  /**
+   * Replaces what serves the socket (a reload keeps it and changes what serves it): accepting
+   * with {@code h}. A wait-mode child that holds the socket now keeps it until it exits.
+   */
   public void setHandler(AcceptHandler h) {
     this.handler = h;
+    this.waitHandler = null;
+  }
+
+  /** Like {@link #setHandler}, for inetd {@code wait} semantics (see {@link #startWaitMode}). */
+  public void setWaitHandler(WaitHandler h) {
+    this.waitHandler = h;
   }
 
   public Endpoint endpoint() {

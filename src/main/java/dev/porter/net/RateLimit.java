@@ -21,8 +21,39 @@ public final class RateLimit {
     this.nanosPerToken = Math.max(1, MINUTE_NANOS / perMinute);
   }
 
+  /**
+   * A limit of {@code perMinute} that has already spent what {@code before} spent and has not yet
+   * earned back at {@code nowNanos}: a reload that changes the rate does not hand out a fresh minute.
+   */
+  public static RateLimit continuing(RateLimit before, int perMinute, long nowNanos) {
+    RateLimit r = new RateLimit(perMinute);
+    long spent;
+    synchronized (before) {
+      before.refill(nowNanos);
+      spent = before.perMinute - before.tokens;
+    }
+    r.started = true;
+    r.tokens = Math.max(0, perMinute - spent);
+    r.lastRefill = nowNanos;
+    return r;
+  }
+
   /** Takes one admission at {@code nowNanos}; false when the minute's budget is spent. */
   public synchronized boolean tryAcquire(long nowNanos) {
+    refill(nowNanos);
+    if (tokens == 0) return false;
+    tokens--;
+    return true;
+  }
+
+  /** Nanoseconds from {@code nowNanos} until {@link #tryAcquire} would succeed; 0 when it would now. */
+  public synchronized long nanosUntilNext(long nowNanos) {
+    refill(nowNanos);
+    if (tokens > 0) return 0;
+    return Math.max(1, nanosPerToken - (nowNanos - lastRefill));
+  }
+
+  private void refill(long nowNanos) {
     if (!started) {
       started = true;
       tokens = perMinute;
@@ -37,8 +68,5 @@ public final class RateLimit {
       }
       if (tokens == perMinute) lastRefill = nowNanos;
     }
-    if (tokens == 0) return false;
-    tokens--;
-    return true;
   }
 }

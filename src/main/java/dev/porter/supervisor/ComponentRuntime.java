@@ -20,10 +20,10 @@ final class ComponentRuntime {
   Optional<Server> server = Optional.empty();
   Optional<Daemon> daemon = Optional.empty();
 
-  ComponentRuntime(ComponentSpec spec, AclChain acls) {
+  ComponentRuntime(ComponentSpec spec, AclChain acls, Admission admission) {
     this.spec = spec;
     this.acls = acls;
-    this.admission = new Admission(spec.maxInstances(), spec.maxRate());
+    this.admission = admission;
   }
 
   String name() {

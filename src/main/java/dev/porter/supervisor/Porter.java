@@ -9,6 +9,7 @@ import dev.porter.config.PorterConfig;
 import dev.porter.mux.LinkStatus;
 import dev.porter.mux.MuxLink;
 import dev.porter.net.Addresses;
+import dev.porter.net.Admission;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
 import dev.porter.process.ExitStatus;
@@ -108,9 +109,9 @@ public final class Porter {
   private void doStart() throws StartException {
     qotd = loadQotd(config);
     Map<String, ComponentRuntime> table = new LinkedHashMap<>();
-    for (ComponentSpec spec : config.components()) table.put(spec.name(), newRuntime(spec));
+    for (ComponentSpec spec : config.components()) table.put(spec.name(), newRuntime(config, spec));
     List<String> failures = new ArrayList<>();
-    for (ComponentRuntime rt : table.values()) bind(rt, failures);
+    for (ComponentRuntime rt : table.values()) listenEndpoint(rt.spec).ifPresent(at -> bind(rt, at, failures));
     if (!failures.isEmpty()) {
       for (ComponentRuntime rt : table.values()) rt.listener.ifPresent(Listener::close);
       stopLoops();
@@ -124,8 +125,8 @@ public final class Porter {
     for (ComponentSpec spec : StartOrder.of(config.components())) startComponent(table.get(spec.name()));
   }
 
-  private ComponentRuntime newRuntime(ComponentSpec spec) {
-    return new ComponentRuntime(spec, chainFor(config, spec));
+  private static ComponentRuntime newRuntime(PorterConfig cfg, ComponentSpec spec) {
+    return new ComponentRuntime(spec, chainFor(cfg, spec), new Admission(spec.maxInstances(), spec.maxRate()));
   }
 
   private static AclChain chainFor(PorterConfig cfg, ComponentSpec spec) {
@@ -142,17 +143,21 @@ public final class Porter {
     }
   }
 
-  private void bind(ComponentRuntime rt, List<String> failures) {
-    // A mux link listens on mux.listen (unless porter mux --stdio carries it).
-    Optional<Endpoint> at = rt.spec.mode() == Mode.MUX ? muxLinks.listenEndpoint(rt.spec) : rt.spec.socket();
-    if (at.isEmpty()) return;
+  /** Where a component listens: its socket, or a mux link's mux.listen (unless porter mux --stdio carries it). */
+  private Optional<Endpoint> listenEndpoint(ComponentSpec spec) {
+    return spec.mode() == Mode.MUX ? muxLinks.listenEndpoint(spec) : spec.socket();
+  }
+
+  /** Binds {@code at} for {@code rt}; on failure adds the reason to {@code failures}. */
+  private Optional<Listener> bind(ComponentRuntime rt, Endpoint at, List<String> failures) {
     try {
-      Listener l = Listener.bind(loops.next(), at.get());
+      Listener l = Listener.bind(loops.next(), at);
       rt.listener = Optional.of(l);
       log.info("component {}: listening on {}", rt.name(), Addresses.format(l.localAddress()));
+      return rt.listener;
     } catch (IOException e) {
-      failures.add("component " + rt.name() + ": cannot listen on " + at.get() + ": "
-          + e.getMessage());
+      failures.add("component " + rt.name() + ": cannot listen on " + at + ": " + e.getMessage());
+      return Optional.empty();
     }
   }
 
@@ -327,6 +332,11 @@ public final class Porter {
    * Reconciles the running components with {@code next}, keyed by name: unchanged components keep
    * their sockets and processes; changed ones restart (keeping a socket that stayed the same);
    * removed ones stop; new ones start. Returns one line per change.
+   *
+   * <p>All or nothing: everything that can fail (the qotd file, every socket to bind) is done
+   * first, while the running configuration still serves; a failure closes what was bound for the
+   * reload and throws, and nothing has changed. A socket the new configuration asks for that a
+   * changed or removed component holds now is handed over, not bound twice.
    */
   public List<String> reload(PorterConfig next) throws StartException {
     return onSupervisor(() -> doReload(next));
@@ -335,56 +345,74 @@ public final class Porter {
   private List<String> doReload(PorterConfig next) throws StartException {
     Qotd nextQotd = loadQotd(next);
     List<String> changes = new ArrayList<>();
+    List<String> added = new ArrayList<>();
     Map<String, ComponentRuntime> old = components;
     Map<String, ComponentSpec> wanted = new LinkedHashMap<>();
     for (ComponentSpec s : next.components()) wanted.put(s.name(), s);
     long timeout = next.shutdownTimeout().toNanos();
 
-    // Stop what goes away or changes, dependents first.
+    // What goes away or changes, dependents first; their sockets may serve the new declarations.
     List<ComponentRuntime> toStop = new ArrayList<>();
     for (ComponentRuntime rt : old.values()) {
       ComponentSpec w = wanted.get(rt.name());
       if (w == null || !w.fingerprint().equals(rt.spec.fingerprint())) toStop.add(rt);
     }
     Collections.reverse(toStop);
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    Map<String, Listener> keptSockets = new LinkedHashMap<>();
-    for (ComponentRuntime rt : toStop) {
-      ComponentSpec w = wanted.get(rt.name());
-      boolean sameSocket = w != null && rt.listener.isPresent() && w.socket().isPresent()
-          && rt.listener.get().boundAt(w.socket().get());
-      if (sameSocket) {
-        keptSockets.put(rt.name(), rt.listener.get());
-      } else {
-        rt.listener.ifPresent(Listener::close);
+    List<Listener> releasable = new ArrayList<>();
+    for (ComponentRuntime rt : toStop) rt.listener.ifPresent(releasable::add);
+
+    // The new runtimes, their sockets found or bound before anything running is touched.
+    Map<String, ComponentRuntime> table = new LinkedHashMap<>();
+    List<ComponentRuntime> fresh = new ArrayList<>();
+    java.util.Set<ComponentRuntime> handedOver = new java.util.HashSet<>();
+    List<Listener> bound = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    long now = System.nanoTime();
+    for (ComponentSpec s : next.components()) {
+      ComponentRuntime prev = old.get(s.name());
+      if (prev != null && prev.spec.fingerprint().equals(s.fingerprint())) {
+        table.put(s.name(), prev);
+        continue;
       }
+      ComponentRuntime rt = prev == null ? newRuntime(next, s)
+          : new ComponentRuntime(s, chainFor(next, s), Admission.continuing(prev.admission, s.maxInstances(), s.maxRate(), now));
+      Optional<Endpoint> at = listenEndpoint(s);
+      if (at.isPresent()) {
+        Optional<Listener> reuse = releasable.stream().filter(l -> l.boundAt(at.get())).findFirst();
+        if (reuse.isPresent()) {
+          releasable.remove(reuse.get());
+          rt.listener = reuse;
+          handedOver.add(rt);
+        } else {
+          bind(rt, at.get(), failures).ifPresent(bound::add);
+        }
+      }
+      table.put(s.name(), rt);
+      fresh.add(rt);
+      if (prev == null) added.add("added " + s.name());
+    }
+    if (!failures.isEmpty()) {
+      for (Listener l : bound) l.close();
+      throw new StartException(failures);
+    }
+
+    // From here nothing fails: stop the old, swap the tables, start the new.
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (ComponentRuntime rt : toStop) {
       rt.daemon.ifPresent(d -> stops.add(d.stop(timeout)));
       muxLinks.stop(rt.name());
-      changes.add((w == null ? "removed " : "changed ") + rt.name());
+      changes.add((wanted.containsKey(rt.name()) ? "changed " : "removed ") + rt.name());
     }
+    changes.addAll(added);
+    for (Listener l : releasable) l.close();
     for (CompletableFuture<Void> f : stops) awaitOnSupervisor(f);
 
     this.config = next;
     this.qotd = nextQotd;
-    Map<String, ComponentRuntime> table = new LinkedHashMap<>();
-    List<ComponentRuntime> fresh = new ArrayList<>();
-    for (ComponentSpec s : next.components()) {
-      ComponentRuntime prev = old.get(s.name());
-      if (prev != null && prev.spec.fingerprint().equals(s.fingerprint())) {
-        prev.acls = chainFor(next, s);
-        table.put(s.name(), prev);
-        continue;
-      }
-      ComponentRuntime rt = newRuntime(s);
-      Listener kept = keptSockets.get(s.name());
-      if (kept != null) rt.listener = Optional.of(kept);
-      table.put(s.name(), rt);
-      fresh.add(rt);
-      if (prev == null) changes.add("added " + s.name());
+    for (ComponentRuntime rt : table.values()) {
+      if (!fresh.contains(rt)) rt.acls = chainFor(next, rt.spec);
     }
-    List<String> failures = new ArrayList<>();
     for (ComponentRuntime rt : fresh) {
-      if (rt.listener.isEmpty()) bind(rt, failures);
       muxLinks.create(rt, loops);
       rt.server = serverFor(rt);
     }
@@ -392,24 +420,47 @@ public final class Porter {
     rebuildDirectories();
     for (ComponentSpec s : StartOrder.of(next.components())) {
       ComponentRuntime rt = table.get(s.name());
-      if (!fresh.contains(rt)) continue;
-      if (keptSockets.containsKey(s.name())) {
-        Server server = rt.server.orElseThrow();
-        rt.listener.get().setHandler(ch -> pipeline.accepted(rt, server, ch));
-        if (s.mode() == Mode.RESPAWN && !s.has(Flag.DISABLE)) {
-          Daemon d = new Daemon(s, children, supervisor);
-          rt.daemon = Optional.of(d);
-          d.start();
-        }
-      } else if (s.mode() != Mode.STARTUP && s.mode() != Mode.SHUTDOWN) {
-        startComponent(rt);
-      }
+      if (!fresh.contains(rt) || s.mode() == Mode.STARTUP || s.mode() == Mode.SHUTDOWN) continue;
+      if (handedOver.contains(rt)) startOnKeptSocket(rt);
+      else startComponent(rt);
     }
-    for (String f : failures) log.error("reload: {}", f);
-    changes.addAll(failures);
     log.info("reload: {} ({} component(s))", changes.isEmpty() ? "no changes" : String.join(", ", changes),
         table.size());
     return changes;
+  }
+
+  /**
+   * Starts a component whose socket it took over from the running configuration: the listener is
+   * registered already (and in wait mode may be a child's right now), so only what serves it changes.
+   */
+  private void startOnKeptSocket(ComponentRuntime rt) {
+    ComponentSpec s = rt.spec;
+    Listener l = rt.listener.orElseThrow();
+    if (s.has(Flag.DISABLE)) {
+      l.setHandler(ch -> closeQuietly(ch));
+      log.info("component {}: disabled", s.name());
+      return;
+    }
+    if (s.mode() == Mode.RESPAWN) {
+      Daemon d = new Daemon(s, children, supervisor);
+      rt.daemon = Optional.of(d);
+      d.start();
+    }
+    if (s.mode() == Mode.MUX) muxLinks.start(rt);
+    if (s.has(Flag.WAIT)) {
+      l.setWaitHandler(new WaitServer(rt, children));
+    } else {
+      Server server = rt.server.orElseThrow();
+      l.setHandler(ch -> pipeline.accepted(rt, server, ch));
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // a connection to a disabled component
+    }
   }
 
   // ---------------------------------------------------------------- control of one component

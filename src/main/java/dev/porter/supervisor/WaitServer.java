@@ -6,6 +6,7 @@ import dev.porter.process.SpawnException;
 import dev.porter.process.Stdio;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ final class WaitServer implements Listener.WaitHandler {
 
   private final ComponentRuntime rt;
   private final Children children;
+  /** Set while max-rate holds starts back, so that it is logged once per spell, not per retry. */
+  private final java.util.concurrent.atomic.AtomicBoolean heldBack = new java.util.concurrent.atomic.AtomicBoolean();
 
   WaitServer(ComponentRuntime rt, Children children) {
     this.rt = rt;
@@ -32,6 +35,20 @@ final class WaitServer implements Listener.WaitHandler {
 
   @Override
   public void ready(ServerSocketChannel listening, Runnable done) {
+    // max-rate counts programs started: past it, the connection waits in the backlog until the
+    // rate allows the next start (inetd counts invocations of a wait service the same way).
+    long now = System.nanoTime();
+    Optional<String> refusal = rt.admission.tryAdmit(now);
+    if (refusal.isPresent()) {
+      long wait = Math.max(rt.admission.nanosUntilRateAllows(now), TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_FAILURE_MILLIS));
+      if (heldBack.compareAndSet(false, true)) {
+        log.info("component {}: {} reached; the next program starts in {}ms at the earliest", rt.name(), refusal.get(),
+            TimeUnit.NANOSECONDS.toMillis(wait));
+      }
+      later(done, wait);
+      return;
+    }
+    heldBack.set(false);
     children.onSpawnThread(() -> {
       int fd = Descriptors.fdOf(listening);
       long started = System.nanoTime();
@@ -43,12 +60,13 @@ final class WaitServer implements Listener.WaitHandler {
             Launch.prepare(rt.spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), Map.of());
         int pid = children.spawn(rt.name(), launch.request(),
             (p, status) -> {
+              rt.admission.release();
               log.info("component {}: pid {} exited ({}); listening again", rt.name(), p, status);
               // A child that fails at once would leave the connection pending and be started
               // again and again: give it a pause, as for a failed start.
               boolean failedFast = status.shellCode() != 0
                   && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(FAST_FAILURE_MILLIS);
-              if (failedFast) later(done);
+              if (failedFast) later(done, TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_FAILURE_MILLIS));
               else done.run();
             });
         childRuns = true;
@@ -57,13 +75,15 @@ final class WaitServer implements Listener.WaitHandler {
       } catch (SpawnException | RuntimeException e) {
         log.error("component {}: cannot start: {}", rt.name(), e.getMessage());
       } finally {
-        if (!childRuns) later(done);
+        if (!childRuns) {
+          rt.admission.release();
+          later(done, TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_FAILURE_MILLIS));
+        }
       }
     });
   }
 
-  private static void later(Runnable done) {
-    java.util.concurrent.CompletableFuture.delayedExecutor(RETRY_AFTER_FAILURE_MILLIS, TimeUnit.MILLISECONDS)
-        .execute(done);
+  private static void later(Runnable done, long delayNanos) {
+    java.util.concurrent.CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(done);
   }
 }

@@ -228,4 +228,21 @@ class ConfigLoaderTest {
     }
     assertEquals(Acl.class, ComponentSpec.class.getRecordComponents()[7].getType());
   }
+
+  @Test
+  void aConfigurationNestedThousandsDeepIsAProblemNotAStackOverflow() throws Exception {
+    Path main = write("porter.conf", "pidfile = /run/p.pid\n" + "a { ".repeat(3000) + "}".repeat(3000) + "\n");
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(List.of(main + ":2: the configuration nests deeper than 64 levels (objects, lists and dotted keys,"
+        + " includes and substitutions counted)"), e.problems());
+  }
+
+  @Test
+  void anIncludeNestedThousandsDeepIsAProblemNotAStackOverflow() throws Exception {
+    write("deep.conf", String.join(".", java.util.Collections.nCopies(20000, "a")) + " = 1\n");
+    Path main = write("porter.conf", "include required(\"deep.conf\")\n");
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).contains("nests deeper than 64 levels"), e.problems().toString());
+  }
 }

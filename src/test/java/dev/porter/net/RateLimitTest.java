@@ -1,5 +1,6 @@
 package dev.porter.net;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +59,43 @@ class RateLimitTest {
     assertTrue(a.tryAdmit(0).isEmpty());
     assertTrue(a.tryAdmit(0).filter("max-rate"::equals).isPresent());
     assertTrue(a.active() == 1);
+  }
+
+  @Test
+  void aChangedRateGoesOnCountingWhatTheOldOneAdmittedThisMinute() {
+    RateLimit before = new RateLimit(10);
+    long t = 100 * SECOND;
+    for (int i = 0; i < 8; i++) assertTrue(before.tryAcquire(t));
+    RateLimit after = RateLimit.continuing(before, 10, t);
+    assertTrue(after.tryAcquire(t));
+    assertTrue(after.tryAcquire(t));
+    assertFalse(after.tryAcquire(t), "a reload handed out a fresh minute");
+    RateLimit lower = RateLimit.continuing(before, 5, t);
+    assertFalse(lower.tryAcquire(t), "8 admitted this minute are over a new limit of 5");
+  }
+
+  @Test
+  void theWaitUntilTheNextAdmissionIsOneTokensWorth() {
+    RateLimit r = new RateLimit(60);
+    long t = 7 * SECOND;
+    assertEquals(0, r.nanosUntilNext(t));
+    for (int i = 0; i < 60; i++) assertTrue(r.tryAcquire(t));
+    assertEquals(SECOND, r.nanosUntilNext(t));
+    assertEquals(SECOND / 4, r.nanosUntilNext(t + 3 * SECOND / 4));
+    assertEquals(0, r.nanosUntilNext(t + SECOND));
+  }
+
+  @Test
+  void aReloadedAdmissionKeepsTheSlotsOfTheOldConnections() {
+    Admission before = new Admission(2, 0);
+    assertTrue(before.tryAdmit(0).isEmpty());
+    assertTrue(before.tryAdmit(0).isEmpty());
+    Admission after = Admission.continuing(before, 3, 0, 0);
+    assertTrue(after.tryAdmit(0).isEmpty());
+    assertTrue(after.tryAdmit(0).filter("max-instances"::equals).isPresent());
+    before.release(); // a connection of the old declaration closes
+    assertTrue(after.tryAdmit(0).isEmpty());
+    assertEquals(3, after.active());
+    assertEquals(4, after.total());
   }
 }

@@ -129,4 +129,93 @@ class ReloadIT {
     p.close();
     assertFalse(Files.exists(sock));
   }
+
+  @Test
+  void aReloadOntoABusyPortChangesNothingAndSaysWhy() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        RunningPorter p = RunningPorter.start("components {\n"
+            + "  echo { socket = \"inet://127.0.0.1:0\", builtin = echo }\n"
+            + "  steady { socket = \"inet://127.0.0.1:0\", builtin = daytime }\n}\n")) {
+      int echo = p.port("echo");
+      int steady = p.port("steady");
+      StartException e = org.junit.jupiter.api.Assertions.assertThrows(StartException.class, () -> p.porter().reload(
+          ConfigLoader.parse("components {\n"
+              + "  echo { socket = \"inet://127.0.0.1:" + busy.getLocalPort() + "\", builtin = echo }\n"
+              + "  fresh { socket = \"inet://127.0.0.1:0\", builtin = daytime }\n}\n", "busy.conf")));
+      assertEquals(List.of("component echo: cannot listen on inet://127.0.0.1:" + busy.getLocalPort()
+          + ": Address already in use"), e.reasons());
+      assertEquals(echo, p.port("echo"), "the running configuration stays");
+      assertEquals(steady, p.port("steady"), "a component the reload would have removed still serves");
+      assertTrue(p.porter().port("fresh").isEmpty(), "nothing of the refused reload started");
+      try (Client c = Client.to(echo)) {
+        c.send("still here");
+        assertEquals("still here", c.readN("still here"));
+      }
+    }
+  }
+
+  @Test
+  void twoComponentsMayTradeTheirPortsInOneReload() throws Exception {
+    try (RunningPorter p = RunningPorter.start("components {\n"
+        + "  a { socket = \"inet://127.0.0.1:0\", builtin = echo }\n"
+        + "  b { socket = \"inet://127.0.0.1:0\", builtin = daytime }\n}\n")) {
+      int a = p.port("a");
+      int b = p.port("b");
+      p.porter().reload(ConfigLoader.parse("components {\n"
+          + "  a { socket = \"inet://127.0.0.1:" + b + "\", builtin = echo }\n"
+          + "  b { socket = \"inet://127.0.0.1:" + a + "\", builtin = daytime }\n}\n", "swap.conf"));
+      assertEquals(b, p.port("a"));
+      assertEquals(a, p.port("b"));
+      try (Client c = Client.to(b)) {
+        c.send("echoed on b's old port");
+        assertEquals("echoed on b's old port", c.readN("echoed on b's old port"));
+      }
+      try (Client c = Client.to(a)) {
+        assertTrue(c.readAll().endsWith("\r\n"));
+      }
+    }
+  }
+
+  @Test
+  void aChangedComponentKeepsCountingTheConnectionsOfTheOldOne() throws Exception {
+    try (RunningPorter p = RunningPorter.start(
+        "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo, max-instances = 1 } }")) {
+      int port = p.port("e");
+      try (Client held = Client.to(port)) {
+        held.send("x");
+        assertEquals("x", held.readN("x"));
+        p.porter().reload(ConfigLoader.parse("components { e { socket = \"inet://127.0.0.1:" + port
+            + "\", builtin = echo, max-instances = 1, max-instances-message = busy } }", "b.conf"));
+        try (Client refused = Client.to(port)) {
+          assertEquals("busy\r\n", refused.readAll(), "the old declaration's connection still holds the one slot");
+        }
+      }
+      Await.until("the slot to come back", () -> p.porter().activeConnections() == 0);
+      try (Client c = Client.to(port)) {
+        c.send("y");
+        assertEquals("y", c.readN("y"));
+      }
+    }
+  }
+
+  @Test
+  void aChangedComponentKeepsCountingTheRateOfTheOldOne() throws Exception {
+    try (RunningPorter p = RunningPorter.start(
+        "components { e { socket = \"inet://127.0.0.1:0\", builtin = daytime, max-rate = 2 } }")) {
+      int port = p.port("e");
+      for (int i = 0; i < 2; i++) {
+        try (Client c = Client.to(port)) {
+          assertTrue(c.readAll().endsWith("\r\n"));
+        }
+      }
+      p.porter().reload(ConfigLoader.parse("components { e { socket = \"inet://127.0.0.1:" + port
+          + "\", builtin = daytime, max-rate = 3 } }", "b.conf"));
+      try (Client c = Client.to(port)) {
+        assertTrue(c.readAll().endsWith("\r\n"), "the third of three this minute");
+      }
+      try (Client c = Client.to(port)) {
+        assertEquals("", c.readAll(), "a reload does not start a fresh minute");
+      }
+    }
+  }
 }

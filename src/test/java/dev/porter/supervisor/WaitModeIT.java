@@ -44,4 +44,25 @@ class WaitModeIT {
       assertEquals(2, starts);
     }
   }
+
+  @Test
+  void maxRateCountsTheProgramsStartedAndHoldsTheNextConnectionBack() throws Exception {
+    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
+        "shutdown-timeout = 1s",
+        "components { waited {",
+        "  socket = \"inet://127.0.0.1:0\", flags = [ wait ], max-rate = 1",
+        "  command = [ /usr/bin/perl, -e, \"" + ACCEPT_ONCE + "\" ]",
+        "} }"))) {
+      int port = p.port("waited");
+      try (Client c = Client.to(port)) {
+        assertTrue(c.readAll().startsWith("served by "));
+      }
+      logs.awaitLine("component waited: pid", "listening again");
+      try (Client held = Client.to(port)) {
+        logs.awaitLine("component waited: max-rate reached; the next program starts in");
+        long starts = logs.lines().stream().filter(l -> l.contains("on the listening socket (wait)")).count();
+        assertEquals(1, starts, "a second program started within the minute");
+      }
+    }
+  }
 }
