@@ -33,6 +33,13 @@ public final class Processes {
     return send(-pgid, signal, "process group " + pgid);
   }
 
+  /** True while any process is left in group {@code pgid} (signal 0 checks without sending). */
+  public static boolean groupAlive(int pgid) {
+    if (pgid <= 1) throw new IllegalArgumentException("process group must be > 1, got " + pgid);
+    if (Libc.C.kill(-pgid, 0) == 0) return true;
+    return Libc.errno() == Libc.EPERM; // there, but not ours to signal: still alive
+  }
+
   private static boolean send(int target, int signal, String what) {
     if (signal < 0 || signal > 64) {
       throw new IllegalArgumentException("signal must be 0..64, got " + signal);

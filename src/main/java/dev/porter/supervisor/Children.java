@@ -73,6 +73,11 @@ final class Children {
     return running.containsKey(pid);
   }
 
+  /** The process groups of the children running now: each child leads its own. */
+  java.util.List<Integer> groups() {
+    return java.util.List.copyOf(running.keySet());
+  }
+
   /** Signals every child's process group (each child leads its own session). */
   void signalAll(int signal) {
     for (Child c : running.values()) Processes.killGroup(c.pid(), signal);

@@ -153,8 +153,11 @@ final class Daemon {
   }
 
   /**
-   * Stops the program: SIGTERM to its process group, SIGKILL after {@code timeoutNanos}. The
-   * future completes when it has exited (at once when it was not running).
+   * Stops the program and everything in its process group (what it forked and did not move to
+   * a session of its own): SIGTERM to the group, SIGKILL to whatever of it is left after
+   * {@code timeoutNanos}, the program itself or a child that outlived it. The future completes
+   * when the program has exited and its group is empty, or the group got SIGKILL (at once when
+   * it was not running).
    */
   CompletableFuture<Void> stop(long timeoutNanos) {
     stopping = true;
@@ -163,18 +166,42 @@ final class Daemon {
       if (state == State.SLEEPING) state = State.STOPPED;
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<ExitStatus> f = new CompletableFuture<>();
-    exitWaiters.add(f);
-    int target = pid;
-    Processes.killGroup(target, Processes.SIGTERM);
+    CompletableFuture<ExitStatus> leader = new CompletableFuture<>();
+    exitWaiters.add(leader);
+    int group = pid;
+    long deadline = System.nanoTime() + timeoutNanos;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Processes.killGroup(group, Processes.SIGTERM);
     ScheduledFuture<?> kill = supervisor.schedule(() -> {
-      if (state == State.RUNNING && pid == target) {
-        log.warn("component {}: pid {} still running after SIGTERM; sending SIGKILL", spec.name(), target);
-        Processes.killGroup(target, Processes.SIGKILL);
-      }
+      if (done.isDone() || !Processes.groupAlive(group)) return;
+      log.warn("component {}: process group {} still running {} after SIGTERM; sending SIGKILL", spec.name(), group,
+          Porter.human(java.time.Duration.ofNanos(timeoutNanos)));
+      Processes.killGroup(group, Processes.SIGKILL);
+      done.complete(null);
     }, timeoutNanos, TimeUnit.NANOSECONDS);
-    return f.thenAccept(s -> kill.cancel(false));
+    leader.thenRun(() -> awaitGroupGone(group, deadline, done));
+    return done.thenRun(() -> kill.cancel(false));
   }
+
+  /**
+   * Completes {@code done} once no process of {@code group} is left. The kernel tells nobody
+   * when a group empties (its members are not porter's children), so it is looked at again at
+   * {@link #GROUP_CHECK_NANOS}, until the SIGKILL at the deadline.
+   */
+  private void awaitGroupGone(int group, long deadline, CompletableFuture<Void> done) {
+    if (done.isDone()) return;
+    if (!Processes.groupAlive(group)) {
+      done.complete(null);
+      return;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) return; // the SIGKILL at the deadline completes it
+    supervisor.schedule(() -> awaitGroupGone(group, deadline, done), Math.min(left, GROUP_CHECK_NANOS),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** How often a stopping component's group is looked at after the program itself exited. */
+  private static final long GROUP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private void cancelPending() {
     pending.ifPresent(p -> p.cancel(false));

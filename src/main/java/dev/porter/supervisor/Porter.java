@@ -545,11 +545,19 @@ public final class Porter {
       log.info("shutdown: closing {} connection(s) still open after {}", sessions.size(), human(cfg.shutdownTimeout()));
       for (Session s : sessions) s.connection.loop().execute(s.connection::close);
     }
-    // Per-connection children: SIGTERM now, SIGKILL for what is left when the time is up.
+    // Per-connection children: SIGTERM to their groups now, SIGKILL for what is left of the
+    // groups when the time is up, the children themselves or what they forked.
+    List<Integer> groups = children.groups();
     children.signalAll(Processes.SIGTERM);
     if (!children.awaitNone(Math.max(0, deadline - System.nanoTime()))) {
       children.signalAll(Processes.SIGKILL);
       children.awaitNone(TimeUnit.SECONDS.toNanos(5));
+    }
+    for (int g : groups) {
+      if (Processes.groupAlive(g)) {
+        log.info("shutdown: process group {} outlived its leader; sending SIGKILL", g);
+        Processes.killGroup(g, Processes.SIGKILL);
+      }
     }
     try {
       onSupervisor(() -> {

@@ -81,7 +81,7 @@ class SupervisionIT {
   void startupProgramsRunToCompletionFirstAndPrerequisitesStartInOrder(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("order");
     String append = "echo %s >> " + log;
-    try (RunningPorter p = RunningPorter.start(String.join("\n",
+    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
         "shutdown-timeout = 2s",
         "components {",
         "  web { command = [ /bin/sh, -c, \"" + String.format(append, "web") + "; exec sleep 600\" ],",
@@ -91,8 +91,12 @@ class SupervisionIT {
         "}"))) {
       Await.until("both daemons", () -> Files.exists(log) && read(log).split("\n").length == 3);
       List<String> lines = List.of(read(log).split("\n"));
-      assertEquals("init", lines.get(0));
-      assertTrue(lines.indexOf("db") < lines.indexOf("web"), lines.toString());
+      assertEquals("init", lines.get(0), "the startup program finished before anything else started");
+      // Started in order; once started, the two run side by side, so the order of their own
+      // lines in the file is theirs, not porter's: porter's log says what it started when.
+      List<String> started = logs.lines().stream().filter(l -> l.contains(": started pid"))
+          .map(l -> l.substring("component ".length(), l.indexOf(':'))).toList();
+      assertEquals(List.of("init", "db", "web"), started);
       assertEquals("finished", state(p, "init"));
     }
   }
@@ -180,5 +184,33 @@ class SupervisionIT {
   static void assertRunning(int pid) {
     assertNotEquals(0, pid);
     assertTrue(alive(pid));
+  }
+
+  /** A child of the daemon that ignores SIGTERM and outlives it: stopping the daemon ends it too. */
+  @Test
+  void stoppingADaemonEndsWhatItForkedEvenWhenThatOutlivesIt(@TempDir Path dir) throws Exception {
+    Path pidFile = dir.resolve("grandchild.pid");
+    String daemon = "sh -c 'trap \\\"\\\" TERM; echo $$ > " + pidFile + "; exec sleep 600' & wait";
+    RunningPorter p = RunningPorter.start("shutdown-timeout = 1s\ncomponents { d { command = [ /bin/sh, -c, \""
+        + daemon + "\" ] } }");
+    int grandchild;
+    try {
+      Await.until("the grandchild to write its pid", () -> readPid(pidFile) > 0);
+      grandchild = readPid(pidFile);
+      assertTrue(alive(grandchild));
+      p.porter().stopComponent("d");
+    } finally {
+      p.close();
+    }
+    Await.until("the grandchild to be gone", () -> !alive(grandchild));
+  }
+
+  private static int readPid(Path file) {
+    try {
+      String s = Files.readString(file);
+      return s.endsWith("\n") ? Integer.parseInt(s.trim()) : 0;
+    } catch (java.io.IOException | NumberFormatException notYet) {
+      return 0;
+    }
   }
 }
