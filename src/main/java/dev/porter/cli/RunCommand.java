@@ -60,7 +60,14 @@ final class RunCommand implements Callable<Integer> {
     ControlPlane plane = new ControlPlane(System.getenv(), () -> reload(porter));
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
-      reloads.execute(plane::reload);
+      reloads.execute(() -> {
+        try {
+          plane.reload();
+        } catch (RuntimeException | Error e) {
+          // What the control socket answers as an internal error: one line here, no stack trace.
+          log.error("reload: failed: {}", e.toString());
+        }
+      });
     });
     try {
       plane.open(cfg, porter, stop::countDown, System.getenv());
