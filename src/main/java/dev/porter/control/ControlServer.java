@@ -4,7 +4,6 @@ import dev.porter.net.UnixSocketFile;
 import dev.porter.supervisor.Porter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -184,7 +183,8 @@ public final class ControlServer implements AutoCloseable {
         for (Answer a; (a = answers.poll()) != null; ) reply(a.to(), a.bytes(), a.after(), now);
         expire(now);
       }
-    } catch (IOException | ClosedSelectorException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // Nothing a peer sends gets here; a broken selector or a bug does, and ends the socket.
       if (!closed) log.error("control: stopped answering: {}", e.toString());
     } finally {
       for (ControlConnection c : new ArrayList<>(permitted)) end(c);
@@ -208,8 +208,8 @@ public final class ControlServer implements AutoCloseable {
       Optional<String> refusal;
       try {
         refusal = peers.refusal(ch);
-      } catch (IOException | RuntimeException e) {
-        refusal = Optional.of("cannot read its credentials: " + e.getMessage());
+      } catch (IOException | RuntimeException | LinkageError e) {
+        refusal = Optional.of("cannot check its credentials: " + e);
       }
       if (refusal.isPresent()) {
         refuse(ch, refusal.get(), now);
