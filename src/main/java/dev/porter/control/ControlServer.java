@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -252,7 +253,7 @@ public final class ControlServer implements AutoCloseable {
       ControlConnection o = oldest.get();
       if (held >= 0) {
         log.warn("control: too many connections max={}: closed the one waiting longest state={} age_ms={}{}",
-            MAX_CONNECTIONS, o.state.name().toLowerCase(java.util.Locale.ROOT),
+            MAX_CONNECTIONS, o.state.name().toLowerCase(Locale.ROOT),
             TimeUnit.NANOSECONDS.toMillis(now - o.acceptedNanos), heldBack(held));
       }
       end(o);

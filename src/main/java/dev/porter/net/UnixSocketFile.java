@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -50,11 +51,14 @@ public final class UnixSocketFile {
 
   private final ServerSocketChannel channel;
   private final Path path;
+  /** The path with its directory's real path: what porter created, and removes. */
+  private final Path file;
   private final Object fileKey;
 
-  private UnixSocketFile(ServerSocketChannel channel, Path path, Object fileKey) {
+  private UnixSocketFile(ServerSocketChannel channel, Path path, Path file, Object fileKey) {
     this.channel = channel;
     this.path = path;
+    this.file = file;
     this.fileKey = fileKey;
   }
 
@@ -79,16 +83,21 @@ public final class UnixSocketFile {
     ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       s.bind(UnixDomainSocketAddress.of(bound), backlog);
-      // Inside the private directory, which only root can enter, the path is the socket bound
-      // above. Owner last: after it, the file is someone else's and porter no longer touches it.
+      // Inside the private directory, which no one but porter's user and root can enter, the path
+      // is the socket bound above. (The JDK cannot chmod a socket without following links: it opens
+      // the file, which a socket refuses with ENXIO.) Owner last: then porter touches it no more.
       PosixFileAttributeView view = Files.getFileAttributeView(bound, PosixFileAttributeView.class,
           LinkOption.NOFOLLOW_LINKS);
       if (mode.isPresent()) Files.setPosixFilePermissions(bound, permissions(mode.get()));
       UserPrincipalLookupService users = bound.getFileSystem().getUserPrincipalLookupService();
-      if (group.isPresent()) view.setGroup(users.lookupPrincipalByGroupName(group.get()));
-      if (owner.isPresent()) view.setOwner(users.lookupPrincipalByName(owner.get()));
+      try {
+        if (group.isPresent()) view.setGroup(users.lookupPrincipalByGroupName(group.get()));
+        if (owner.isPresent()) view.setOwner(users.lookupPrincipalByName(owner.get()));
+      } catch (UserPrincipalNotFoundException e) {
+        throw new IOException("no user or group named \"" + e.getName() + "\"");
+      }
       Files.move(bound, target, StandardCopyOption.ATOMIC_MOVE);
-      return new UnixSocketFile(s, path, fileKey(target));
+      return new UnixSocketFile(s, path, target, fileKey(target));
     } catch (IOException | RuntimeException e) {
       Connection.closeQuietly(s);
       Files.deleteIfExists(bound);
@@ -116,11 +125,11 @@ public final class UnixSocketFile {
   public void delete() throws IOException {
     Object now;
     try {
-      now = fileKey(path);
+      now = fileKey(file);
     } catch (NoSuchFileException gone) {
       return;
     }
-    if (fileKey.equals(now)) Files.deleteIfExists(path);
+    if (fileKey.equals(now)) Files.deleteIfExists(file);
   }
 
   /** Device and inode: what stays the same exactly as long as the file is the same. */
@@ -174,7 +183,7 @@ public final class UnixSocketFile {
   }
 
   /** Permission bits as the JDK's set ({@code 0660} is rw-rw----). */
-  public static Set<PosixFilePermission> permissions(int mode) {
+  private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
       PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
