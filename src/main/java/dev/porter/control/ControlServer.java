@@ -284,7 +284,8 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private void read(ControlConnection c, long now) {
-    while (c.state == ControlConnection.State.READING || c.state == ControlConnection.State.LINGERING) {
+    while (c.key.isValid()
+        && (c.state == ControlConnection.State.READING || c.state == ControlConnection.State.LINGERING)) {
       scratch.clear();
       int n;
       try {
