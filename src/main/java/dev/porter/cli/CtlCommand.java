@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ctl", mixinStandardHelpOptions = true,
     description = {"Steer a running porter through its control socket.",
         "Commands: list, status NAME, start NAME, stop NAME, restart NAME, reload, shutdown, connections, links.",
-        "Exit status: 0 done, 1 usage error, unknown component or refused request, 2 porter not reachable."})
+        "Exit status: 0 done, 1 usage error, unknown component, refused or failed request,",
+        "2 porter not reachable, access denied, or no reply."})
 final class CtlCommand implements Callable<Integer> {
   @Option(names = {"-s", "--socket"}, paramLabel = "SOCKET",
       description = "the control socket (default: $PORTER_CONTROL_SOCKET, else /run/porter/control.sock)")

@@ -12,8 +12,6 @@ import dev.porter.supervisor.Privileges;
 import java.util.List;
 import dev.porter.supervisor.StartException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -62,7 +60,14 @@ final class RunCommand implements Callable<Integer> {
     ControlPlane plane = new ControlPlane(System.getenv(), () -> reload(porter));
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
-      reloads.execute(plane::reload);
+      reloads.execute(() -> {
+        try {
+          plane.reload();
+        } catch (RuntimeException | Error e) {
+          // What the control socket answers as an internal error: one line here, no stack trace.
+          log.error("reload: failed: {}", e.toString());
+        }
+      });
     });
     try {
       plane.open(cfg, porter, stop::countDown, System.getenv());
@@ -79,13 +84,13 @@ final class RunCommand implements Callable<Integer> {
     }
     plane.serving(cfg);
     // control: end
-    writePidfile(cfg);
+    Optional<Pidfile> pidfile = writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
     plane.stopping();
     porter.shutdown();
     plane.close();
-    cfg.pidfile().ifPresent(p -> p.toFile().delete());
+    pidfile.flatMap(Pidfile::removeIfOurs).ifPresent(e -> log.warn("pidfile: cannot remove: {}", e));
     log.info("porter: stopped");
     return Main.OK;
   }
@@ -135,13 +140,20 @@ final class RunCommand implements Callable<Integer> {
     return ConvertCommand.loadInetd(file.get(), skipped -> log.warn("{} (line left out)", skipped));
   }
 
-  private static void writePidfile(PorterConfig cfg) {
-    if (cfg.pidfile().isEmpty()) return;
+  /**
+   * Writes the pidfile, if configured. One that cannot be written safely is an error in the log,
+   * and porter serves on without it: what it serves does not depend on a pidfile (systemd needs
+   * none), and refusing to start would stop every service over an advisory file.
+   */
+  private static Optional<Pidfile> writePidfile(PorterConfig cfg) {
+    if (cfg.pidfile().isEmpty()) return Optional.empty();
     Path p = cfg.pidfile().get();
     try {
-      Files.writeString(p, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+      return Optional.of(Pidfile.write(p, ProcessHandle.current().pid()));
     } catch (IOException e) {
-      log.warn("porter: cannot write pidfile {}: {}", p, e.toString());
+      log.error("pidfile: cannot write {}, running without one: {}", p,
+          e.getClass() == IOException.class ? e.getMessage() : e.toString());
+      return Optional.empty();
     }
   }
 

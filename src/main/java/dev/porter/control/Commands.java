@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out control requests against a running porter and builds their replies. Runs on the
  * control server's worker threads: the calls into {@link Porter} wait for its supervisor thread.
  */
 final class Commands {
+  private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
+
   private final Porter porter;
   private final Supplier<ReloadOutcome> reload;
 
@@ -25,8 +29,23 @@ final class Commands {
     this.reload = reload;
   }
 
-  /** The reply to {@code r}; {@code shutdown} only answers, the server triggers it after replying. */
+  /**
+   * The reply to {@code r}; {@code shutdown} only answers, the server triggers it after replying.
+   * Whatever the command throws becomes an {@link Reply#INTERNAL} reply, logged here once.
+   */
   Map<String, Object> execute(ControlRequest r) {
+    try {
+      return carryOut(r);
+    } catch (RuntimeException | Error e) {
+      // A bug or an exhausted resource, not the peer's doing: one line with what was thrown.
+      String what = String.valueOf(e).replaceAll("\\s+", " ");
+      log.error("control: {} failed: {}", r.command().word(), what);
+      log.debug("control: {} failed", r.command().word(), e);
+      return Reply.error(Reply.INTERNAL, r.command().word() + " failed: " + what);
+    }
+  }
+
+  private Map<String, Object> carryOut(ControlRequest r) {
     try {
       switch (r.command()) {
         case LIST: return list();

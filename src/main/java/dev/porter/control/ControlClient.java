@@ -69,18 +69,33 @@ public final class ControlClient {
       try {
         while (out.hasRemaining()) ch.write(out);
       } catch (IOException refusedEarly) {
-        // porter answers a refused peer before reading its request and closes: the reply is
+        // porter may have answered (a refusal) and closed before taking the request: the reply is
         // still there to read, and tells more than EPIPE.
       }
+      // The reply is one line: read up to its LF. A reset after it (porter closed with bytes of
+      // ours unread, unix(7)) loses nothing.
       ByteArrayOutputStream reply = new ByteArrayOutputStream();
       ByteBuffer in = ByteBuffer.allocate(8192);
-      while (ch.read(in) >= 0) {
+      boolean complete = false;
+      while (!complete) {
+        int n;
+        try {
+          n = ch.read(in);
+        } catch (AsynchronousCloseException e) {
+          throw e;
+        } catch (IOException e) {
+          if (reply.size() == 0) throw e;
+          break;
+        }
+        if (n < 0) break;
+        for (int i = 0; i < in.position(); i++) complete |= in.get(i) == '\n';
         reply.write(in.array(), 0, in.position());
         in.clear();
         if (reply.size() > MAX_REPLY_BYTES) throw new ControlException("reply longer than " + MAX_REPLY_BYTES + " bytes");
       }
       String text = reply.toString(StandardCharsets.UTF_8).trim();
       if (text.isEmpty()) throw new ControlException("porter on " + socket + " closed without a reply");
+      if (!complete) throw new ControlException("porter on " + socket + " closed in the middle of its reply");
       Object v = Json.parse(text);
       if (!(v instanceof Map)) throw new ControlException("porter's reply is not a JSON object: " + text);
       @SuppressWarnings("unchecked")

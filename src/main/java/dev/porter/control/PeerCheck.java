@@ -27,10 +27,18 @@ final class PeerCheck {
     this.socket = socket;
   }
 
-  /** Loaded on first use, on a control thread: jnr-posix takes a while to start on a busy host. */
+  /** Loaded by {@link #load}: jnr-posix takes a while to start on a busy host. */
   private static final class Native {
     static final POSIX POSIX = POSIXFactory.getNativePOSIX();
     static final long OWN_UID = POSIX.geteuid();
+  }
+
+  /**
+   * Loads the native library now; call it off the selector thread at start, so that the first
+   * peer's check (on the selector thread, which waits for the class to load) does not wait long.
+   */
+  static void load() {
+    if (Native.OWN_UID < 0) throw new IllegalStateException("geteuid failed");
   }
 
   /** Empty when the peer may go on, else why not (for the reply and the log). */

@@ -20,6 +20,8 @@ public final class Reply {
   public static final String INVALID_CONFIG = "invalid-config";
   /** porter could not do what was asked (a component without a daemon, a failed bind...). */
   public static final String FAILED = "failed";
+  /** Carrying out the request threw something porter did not expect: a bug, or memory ran out. */
+  public static final String INTERNAL = "internal";
 
   private Reply() {}
 

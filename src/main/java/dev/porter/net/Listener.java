@@ -2,25 +2,13 @@ package dev.porter.net;
 
 import dev.porter.config.Endpoint;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +30,18 @@ public final class Listener implements IoReady {
   private final EventLoop loop;
   private final ServerSocketChannel server;
   private final Endpoint endpoint;
-  private final Optional<Path> unixPath;
+  private final Optional<UnixSocketFile> unixFile;
   private volatile AcceptHandler handler;
   private volatile WaitHandler waitHandler;
   private SelectionKey key;
   private boolean paused;
   private volatile boolean closed;
 
-  private Listener(EventLoop loop, ServerSocketChannel server, Endpoint endpoint, Optional<Path> unixPath) {
+  private Listener(EventLoop loop, ServerSocketChannel server, Endpoint endpoint, Optional<UnixSocketFile> unixFile) {
     this.loop = loop;
     this.server = server;
     this.endpoint = endpoint;
-    this.unixPath = unixPath;
+    this.unixFile = unixFile;
   }
 
   /** Binds the endpoint now (throws on failure); accepting starts with {@link #start}. */
@@ -71,52 +59,13 @@ public final class Listener implements IoReady {
         return new Listener(loop, s, endpoint, Optional.empty());
       }
       case UNIX: {
-        Path path = endpoint.path();
-        removeStaleSocket(path);
-        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-          s.bind(UnixDomainSocketAddress.of(path), BACKLOG);
-          applyOwnership(path, endpoint);
-        } catch (IOException e) {
-          Connection.closeQuietly(s);
-          throw e;
-        }
-        return new Listener(loop, s, endpoint, Optional.of(path));
+        UnixSocketFile f = UnixSocketFile.bind(endpoint.path(), BACKLOG, endpoint.mode(), endpoint.owner(),
+            endpoint.group());
+        return new Listener(loop, f.channel(), endpoint, Optional.of(f));
       }
       default:
         throw new IOException("cannot listen on " + endpoint);
     }
-  }
-
-  // A socket file left behind by a dead process refuses connections: remove it. A live one is in use.
-  private static void removeStaleSocket(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-    if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) throw new IOException(path + " exists and is not a socket");
-    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-      throw new IOException(path + " is in use by another process");
-    } catch (ConnectException stale) {
-      Files.deleteIfExists(path);
-    }
-  }
-
-  private static void applyOwnership(Path path, Endpoint ep) throws IOException {
-    if (ep.mode().isPresent()) Files.setPosixFilePermissions(path, permissions(ep.mode().get()));
-    UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
-    if (ep.owner().isPresent()) Files.setOwner(path, users.lookupPrincipalByName(ep.owner().get()));
-    if (ep.group().isPresent()) {
-      GroupPrincipal g = users.lookupPrincipalByGroupName(ep.group().get());
-      Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(g);
-    }
-  }
-
-  static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-    for (int i = 0; i < order.length; i++) if ((mode & (1 << i)) != 0) p.add(order[i]);
-    return p;
   }
 
   /** Starts accepting on the loop, handing each connection to {@code h}. */
@@ -193,8 +142,9 @@ public final class Listener implements IoReady {
     return endpoint;
   }
 
-  /** The bound address (with the real port when the endpoint said port 0). */
+  /** The bound address (with the real port when the endpoint said port 0; a Unix socket's path). */
   public SocketAddress localAddress() {
+    if (unixFile.isPresent()) return unixFile.get().address();
     try {
       return server.getLocalAddress();
     } catch (IOException e) {
@@ -256,11 +206,11 @@ public final class Listener implements IoReady {
     Runnable r = () -> {
       if (key != null) key.cancel();
       Connection.closeQuietly(server);
-      unixPath.ifPresent(p -> {
+      unixFile.ifPresent(f -> {
         try {
-          Files.deleteIfExists(p);
+          f.delete();
         } catch (IOException e) {
-          log.warn("listener {}: cannot remove {}: {}", endpoint, p, e.toString());
+          log.warn("listener {}: cannot remove {}: {}", endpoint, f.path(), e.toString());
         }
       });
     };

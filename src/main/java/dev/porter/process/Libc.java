@@ -30,6 +30,8 @@ final class Libc {
   static final int O_APPEND = 02000;
   static final int O_NONBLOCK = 04000;
   static final int O_CLOEXEC = 02000000;
+  /** 0400000 on x86_64, 0100000 on aarch64: the one flag here whose value differs, so jnr-constants says. */
+  static final int O_NOFOLLOW = jnr.constants.platform.OpenFlags.O_NOFOLLOW.intValue();
 
   static final int F_GETFL = 3;
   static final int F_SETFL = 4;

@@ -72,12 +72,16 @@ public final class Spawner {
     }
   }
 
-  /** Opens {@code Append} files here, so a bad path is a clear error; -1 for non-fd sources. */
+  /**
+   * Opens {@code Append} files here, so a bad path is a clear error; -1 for non-fd sources. Opened
+   * by porter (root, usually) in a directory that may be the program's: O_NOFOLLOW, so that a
+   * symlink planted there cannot make porter append to a file of someone's choosing (ELOOP).
+   */
   private static int parentFd(Stdio s, List<Integer> opened) throws SpawnException {
     if (s instanceof Stdio.Inherit i) return i.fd();
     if (s instanceof Stdio.Append a) {
       int fd = Libc.C.open(
-          a.file().toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC,
+          a.file().toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NOFOLLOW,
           FILE_MODE);
       if (fd < 0) {
         int errno = Libc.errno();

@@ -192,6 +192,16 @@ class SpawnerIT {
   }
 
   @Test
+  void aStdoutFileThatIsAPlantedSymlinkIsNotFollowed() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "keep\n");
+    Path link = Files.createSymbolicLink(tmp.resolve("log"), secret);
+    SpawnException e = assertThrows(SpawnException.class,
+        () -> start(cmd("sh", "-c", "echo planted").stdout(Stdio.append(link)).build()));
+    assertEquals("cannot open " + link + " for append: Too many levels of symbolic links", e.getMessage());
+    assertEquals("keep\n", Files.readString(secret));
+  }
+
+  @Test
   void extraFdsArriveAsThreeAndUp() throws Exception {
     SocketChannel[] pair = tcpPair();
     Path out = tmp.resolve("out");
