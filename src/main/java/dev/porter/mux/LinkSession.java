@@ -113,8 +113,9 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
 
   @Override
   public void onData(Connection c, ByteBuffer data) {
-    lastHeardNanos = System.nanoTime();
-    yamux.receive(data);
+    long now = System.nanoTime();
+    lastHeardNanos = now;
+    yamux.receive(data, now);
   }
 
   @Override
