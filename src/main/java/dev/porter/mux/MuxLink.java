@@ -215,7 +215,7 @@ public final class MuxLink {
     retry = null;
     if (closing || isUp()) return;
     state = "connecting";
-    Dialer.dial(connectTo, connectTimeout, true, loop, ch -> {
+    Dialer.dialLink(connectTo, connectTimeout, loop, ch -> {
       if (closing) {
         closeQuietly(ch);
         return;

@@ -239,7 +239,7 @@ final class MuxStream implements ConnectionHandler {
     }
     admitted = Optional.of(exit);
     idle(route.idleTimeout());
-    Dialer.dial(route.endpoint(), route.connectTimeout(), false, session.loop, ch -> {
+    Dialer.dialStream(route.endpoint(), route.connectTimeout(), session.loop, ch -> {
       if (phase != Phase.CONNECTING) {
         closeQuietly(ch);
         return;
