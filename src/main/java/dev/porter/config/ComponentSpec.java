@@ -34,6 +34,10 @@ import java.util.Set;
  * @param fingerprint equal for two loads exactly when the declaration (the block, and the named
  *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it changes
  * @param muxTls mode mux over inet: TLS on the link ({@code mux.tls}), its PEM files read
+ * @param muxReplace {@code mux.replace = allow}: on mux.listen, a new connection that proves itself
+ *     replaces the link's session even while that one answers (default false: it is refused then)
+ * @param muxMaxStreams {@code mux.max-streams}: the most streams a link's session carries at once;
+ *     empty for the link's default
  */
 public record ComponentSpec(
     String name,
@@ -71,7 +75,9 @@ public record ComponentSpec(
     List<String> muxCommand,
     Optional<String> muxLink,
     String fingerprint,
-    Optional<TlsSpec> muxTls) {
+    Optional<TlsSpec> muxTls,
+    boolean muxReplace,
+    Optional<Integer> muxMaxStreams) {
 
   public boolean has(Flag f) {
     return flags.contains(f);

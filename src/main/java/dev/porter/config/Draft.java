@@ -53,6 +53,8 @@ final class Draft {
   List<String> muxCommand;
   String muxLink;
   TlsSpec muxTls;
+  Boolean muxReplace;
+  Integer muxMaxStreams;
 
   Draft(String name, ConfigObject decl, Origin origin) {
     this.name = name;
