@@ -17,6 +17,12 @@ interface LinkWire {
   /** Closes now. */
   void close();
 
+  /** Stops handing received bytes on (backpressure); they wait in the kernel until {@link #resumeReads}. */
+  void suspendReads();
+
+  /** Hands received bytes on again, starting with any this wire already holds. */
+  void resumeReads();
+
   /** The connection as it is: no encryption. */
   static LinkWire plain(Connection c) {
     return new LinkWire() {
@@ -38,6 +44,16 @@ interface LinkWire {
       @Override
       public void close() {
         c.close();
+      }
+
+      @Override
+      public void suspendReads() {
+        c.suspendReads();
+      }
+
+      @Override
+      public void resumeReads() {
+        c.resumeReads();
       }
     };
   }

@@ -49,6 +49,8 @@ public final class MuxLink {
   private long bytesOutBefore;
   /** {@code mux.tls}: null for a plain link. */
   private volatile TlsSettings tls;
+  /** {@code mux.max-streams}. */
+  private volatile int maxStreams = Yamux.DEFAULT_MAX_STREAMS;
   private Endpoint connectTo;
   private Duration connectTimeout;
   private int failures;
@@ -77,6 +79,14 @@ public final class MuxLink {
    */
   public void useTls(TlsSettings settings) {
     tls = settings;
+  }
+
+  /** {@code mux.max-streams}: the stream cap (and with it the window budget) of the next sessions. */
+  public void useMaxStreams(int cap) {
+    if (cap < 1 || cap > Yamux.MAX_STREAMS_LIMIT) {
+      throw new IllegalArgumentException("max streams must be from 1 to " + Yamux.MAX_STREAMS_LIMIT + ", got " + cap);
+    }
+    maxStreams = cap;
   }
 
   public String name() {
@@ -177,7 +187,7 @@ public final class MuxLink {
       log.info("component {}: a new connection from {} replaces the link with {}", name, c.client(), old.peerText());
       old.end("replaced by a new connection");
     }
-    LinkSession s = new LinkSession(this, c, wire, role, receiveWindow);
+    LinkSession s = new LinkSession(this, c, wire, role, receiveWindow, maxStreams);
     session = s;
     sessions++;
     state = "up";

@@ -27,8 +27,9 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   /** A handshake not finished in this long fails: a peer that speaks no TLS, or one that stalls. */
   static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(10);
   /**
-   * Received bytes held while a delegated task runs (reads are suspended then, so at most the rest
-   * of one read): one event-loop read (64 KiB) plus one TLS record. More fails the link.
+   * Received bytes held while a delegated task runs or the session has paused its reads (reads are
+   * suspended then, so at most the rest of one read): one event-loop read (64 KiB) plus one TLS
+   * record. More fails the link.
    */
   static final int MAX_HELD_IN = 64 * 1024 + 17 * 1024;
   /**
@@ -66,6 +67,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   private ConnectionHandler inner;
   private Timer handshakeTimer;
   private boolean taskRunning;
+  /** The session asked for no more plaintext for now ({@link #suspendReads}). */
+  private boolean paused;
   private boolean done;
 
   TlsLink(SSLEngine engine, Listener listener) {
@@ -111,8 +114,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   @Override
   public void onData(Connection c, ByteBuffer data) {
     while (data.hasRemaining() && !done && c.isOpen()) {
-      if (taskRunning) {
-        // Reads are suspended until the task is done; keep the rest of this read.
+      if (taskRunning || paused) {
+        // Reads are suspended until the task is done (or the session wants more); keep the rest of this read.
         if (!ensureIn(netIn.position() + data.remaining(), MAX_HELD_IN)) return;
         netIn.put(data);
         return;
@@ -205,6 +208,22 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   }
 
   @Override
+  public void suspendReads() {
+    paused = true;
+    conn.suspendReads();
+  }
+
+  @Override
+  public void resumeReads() {
+    if (!paused) return;
+    paused = false;
+    if (done || taskRunning || !conn.isOpen()) return;
+    conn.resumeReads();
+    // Records already received go first.
+    pump();
+  }
+
+  @Override
   public void closeWhenFlushed() {
     closeNotify();
     conn.closeWhenFlushed();
@@ -234,7 +253,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   /** Drives the engine as far as the bytes at hand allow: handshake steps, then plaintext to the session. */
   private void pump() {
     try {
-      while (!done && !taskRunning && conn.isOpen()) {
+      while (!done && !taskRunning && !paused && conn.isOpen()) {
         HandshakeStatus hs = engine.getHandshakeStatus();
         if (hs == HandshakeStatus.NEED_TASK) {
           runTasks();
@@ -354,7 +373,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
         loop.execute(() -> {
           taskRunning = false;
           if (done || !conn.isOpen()) return;
-          conn.resumeReads();
+          if (!paused) conn.resumeReads();
           pump();
         });
       }

@@ -84,6 +84,7 @@ final class MuxLinks {
         return;
       }
     }
+    rt.spec.muxMaxStreams().ifPresent(link::useMaxStreams);
     links.put(name, link);
   }
 

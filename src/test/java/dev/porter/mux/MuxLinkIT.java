@@ -172,6 +172,36 @@ class MuxLinkIT {
   }
 
   @Test
+  void streamsBeyondTheReceptorsCapAreRefusedAndTheOthersGoOn() throws Exception {
+    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.max-streams = 2 }\n"
+        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
+    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
+        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n}\n");
+    awaitLinkUp();
+    int port = connector.port("to-echo");
+    try (Client a = Client.to(port); Client b = Client.to(port)) {
+      a.send("a\n");
+      b.send("b\n");
+      assertEquals("a\n", a.readLine());
+      assertEquals("b\n", b.readLine());
+      try (Client third = Client.to(port)) {
+        third.send("c\n");
+        assertTrue(third.closedByServer(), "the third stream is refused by the receptor's cap");
+      }
+      a.send("still\n");
+      assertEquals("still\n", a.readLine());
+    }
+    Await.until("the receptor's streams ended", () -> receptor.porter().links().get(0).streams() == 0);
+    try (Client again = Client.to(port)) {
+      again.send("again\n");
+      assertEquals("again\n", again.readLine());
+    }
+    assertEquals(1, receptor.porter().links().get(0).sessions(), "refused streams leave the session alone");
+  }
+
+  @Test
   void anUnknownNameIsRefusedWithMinusAndTheReasonLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       startPair("", "  nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\" }\n"
