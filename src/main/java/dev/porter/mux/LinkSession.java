@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,9 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   private boolean pauseLogged;
   /** Why the session is going: set once Go Away for a protocol error is on its way. */
   private String goodbye;
+  private int probeValue;
+  private Consumer<Boolean> probeResult;
+  private Timer probeTimer;
 
   LinkSession(MuxLink link, Connection conn, LinkWire wire, Yamux.Role role, long receiveWindow, int maxStreams) {
     this.link = link;
@@ -138,6 +142,30 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     yamux.refusedOpen(System.nanoTime());
   }
 
+  /**
+   * Pings the peer: {@code answered} gets true when the pong comes within {@code timeoutNanos},
+   * false when none does or the session ends first. One probe at a time.
+   */
+  void probe(long timeoutNanos, Consumer<Boolean> answered) {
+    if (probeResult != null) throw new IllegalStateException("a probe is already running");
+    if (ended) {
+      answered.accept(false);
+      return;
+    }
+    probeResult = answered;
+    probeValue = ++pings;
+    probeTimer = loop.schedule(timeoutNanos, () -> probed(false));
+    yamux.ping(probeValue);
+  }
+
+  private void probed(boolean answered) {
+    Consumer<Boolean> r = probeResult;
+    if (r == null) return;
+    probeResult = null;
+    if (probeTimer != null) probeTimer.cancel();
+    r.accept(answered);
+  }
+
   void waitForLink(MuxStream s) {
     waitingForLink.add(s);
   }
@@ -147,6 +175,8 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   @Override
   public void onOpen(Connection c) {
     keepalive = loop.schedule(KEEPALIVE_NANOS, this::keepalive);
+    // A first frame at once: a receptor takes a connection for its link only once one arrives.
+    yamux.ping(++pings);
   }
 
   @Override
@@ -220,6 +250,8 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     for (MuxStream s : all) s.linkDown();
     wire.close();
     link.sessionEnded(this, reason);
+    // A replacement waiting on this session's answer may take over now.
+    probed(false);
   }
 
   // ---------------------------------------------------------------- yamux events
@@ -285,6 +317,11 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   public void onReset(int id) {
     MuxStream s = streams.get(id);
     if (s != null) s.remoteReset();
+  }
+
+  @Override
+  public void onPong(int value) {
+    if (probeResult != null && value == probeValue) probed(true);
   }
 
   @Override

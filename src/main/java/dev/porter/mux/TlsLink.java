@@ -5,8 +5,11 @@ import dev.porter.net.ConnectionHandler;
 import dev.porter.net.EventLoop;
 import dev.porter.net.Timer;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,6 +18,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * TLS between a link connection and its yamux session: the connection's handler while the
@@ -93,6 +97,17 @@ final class TlsLink implements ConnectionHandler, LinkWire {
 
   boolean isEstablished() {
     return inner != null;
+  }
+
+  /** The certificate the peer proved it holds (its chain's first), if it showed one. */
+  Optional<X509Certificate> peerCertificate() {
+    try {
+      Certificate[] chain = engine.getSession().getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate) return Optional.of((X509Certificate) chain[0]);
+    } catch (SSLPeerUnverifiedException none) {
+      // a connector without a certificate, on a receptor that asked for none
+    }
+    return Optional.empty();
   }
 
   // ---------------------------------------------------------------- the connection's handler
@@ -221,6 +236,13 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     conn.resumeReads();
     // Records already received go first.
     pump();
+  }
+
+  @Override
+  public void handOver(ConnectionHandler next) {
+    if (inner == null) throw new IllegalStateException("no session before the handshake is done");
+    inner = next;
+    if (!done) next.onOpen(conn);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.testing.Await;
+import dev.porter.testing.Certificates;
 import dev.porter.testing.Client;
 import dev.porter.testing.LogCapture;
 import dev.porter.testing.RunningPorter;
@@ -17,17 +18,20 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks on mux links (issue 10): a link peer that floods porter with what porter must answer
- * (pings, streams it opens and resets, requests whose answers it never reads). Real porters in this
- * JVM, real sockets on loopback; the attacker is a raw socket speaking yamux.
+ * (pings, streams it opens and resets, requests whose answers it never reads), and connections to
+ * a receptor's {@code mux.listen} that try to take a working link over. Real porters in this JVM,
+ * real sockets on loopback; the attacker is a raw socket speaking (or not) yamux.
  */
 class MuxAbuseIT {
   private static final int PING = 2;
@@ -38,6 +42,7 @@ class MuxAbuseIT {
   private static final int FIN = 4;
   private static final int RST = 8;
 
+  private RunningPorter receptor;
   private RunningPorter connector;
   private final List<Socket> attackers = new ArrayList<>();
 
@@ -45,6 +50,7 @@ class MuxAbuseIT {
   void stop() throws Exception {
     for (Socket s : attackers) s.close();
     if (connector != null) connector.close();
+    if (receptor != null) receptor.close();
   }
 
   // ---------------------------------------------------------------- a peer that floods
@@ -66,9 +72,12 @@ class MuxAbuseIT {
     return s;
   }
 
-  /** Accepts porter's link again: it reconnects after a flood as after any failure. */
+  /** Accepts porter's link again and checks that porter opens it with a ping, as a receptor requires. */
   private void acceptReconnect(ServerSocket far) throws IOException {
-    acceptLink(far);
+    Socket s = acceptLink(far);
+    byte[] first = new DataInputStream(s.getInputStream()).readNBytes(12);
+    assertEquals(PING, first[1], "porter's first frame is a ping");
+    assertEquals(SYN, first[3], "a ping with SYN");
   }
 
   @Test
@@ -192,6 +201,135 @@ class MuxAbuseIT {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  // ---------------------------------------------------------------- connections that try to take a link over
+
+  /** A receptor with an entrance to the connector's echo exit, and the connector, linked. */
+  private void startPair(String receptorLink) throws Exception {
+    startPair(receptorLink, "");
+  }
+
+  private void startPair(String receptorLink, String connectorLink) throws Exception {
+    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\"" + receptorLink + " }\n"
+        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n}\n");
+    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\"" + connectorLink
+        + " }\n  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
+    Await.until("the link is up at both ends", Duration.ofSeconds(15),
+        () -> connector.porter().link("link").orElseThrow().isUp() && receptor.porter().link("link").orElseThrow().isUp());
+  }
+
+  private boolean echoesThroughTheLink(int i) {
+    try (Client c = Client.to(receptor.port("to-echo"))) {
+      String line = "request " + i + "\n";
+      c.send(line);
+      return c.readLine().equals(line);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Socket attacker() throws IOException {
+    Socket s = new Socket("127.0.0.1", receptor.port("link"));
+    s.setSoTimeout(Client.TIMEOUT_MILLIS);
+    attackers.add(s);
+    return s;
+  }
+
+  @Test
+  void connectsThatSendNothingOrNoYamuxLeaveTheWorkingLinkAlone() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startPair("");
+      int failed = 0;
+      for (int i = 0; i < 45; i++) {
+        // Issue 10: 20 silent connects made 32 of 45 requests through the link fail.
+        if (i % 2 == 0 && i < 40) attacker();
+        if (i == 41) attacker().getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (!echoesThroughTheLink(i)) failed++;
+      }
+      assertEquals(0, failed, "requests through the link that failed");
+      assertEquals(1, receptor.porter().links().get(0).sessions(), "the link was never replaced");
+      logs.awaitLine("component link: 127.0.0.1:", "does not carry the link: opened with version 71, not 0");
+      // Eight connections at most wait to prove themselves; the oldest make way.
+      logs.awaitLine("component link: 127.0.0.1:", "more than 8 connections are waiting to carry the link");
+    }
+  }
+
+  @Test
+  void aConnectionThatSpeaksYamuxIsRefusedWhileTheLinkAnswersItsPing() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startPair("");
+      Socket intruder = attacker();
+      intruder.getOutputStream().write(frame(PING, SYN, 0, 1));
+      DataInputStream in = new DataInputStream(intruder.getInputStream());
+      byte[] reply = in.readNBytes(12);
+      assertEquals(GO_AWAY, reply[1], "the intruder is told to go away");
+      assertEquals(-1, in.read(), "and closed");
+      logs.awaitLine("component link: refused 127.0.0.1:", "as a new connection for the link: the link with",
+          "is alive (it answered a ping");
+      assertEquals(1, receptor.porter().links().get(0).sessions());
+      assertTrue(echoesThroughTheLink(0));
+    }
+  }
+
+  @Test
+  void onAMutualTlsReceptorConnectsThatStallOrFailTheHandshakeLeaveTheLinkAlone(@TempDir Path dir) throws Exception {
+    Certificates certs = Certificates.make(dir);
+    try (LogCapture logs = new LogCapture()) {
+      startPair(", mux.tls { cert = \"" + certs.cert("server") + "\", key = \"" + certs.key("server") + "\", ca = \""
+          + certs.cert("ca") + "\" }", ", mux.tls { ca = \"" + certs.cert("ca") + "\", cert = \"" + certs.cert("client")
+          + "\", key = \"" + certs.key("client") + "\" }");
+      int failed = 0;
+      for (int i = 0; i < 12; i++) {
+        if (i % 3 == 0) attacker();
+        if (i % 3 == 1) attacker().getOutputStream().write(frame(PING, SYN, 0, 1));
+        if (i % 3 == 2) tlsWithoutCertificate(certs);
+        if (!echoesThroughTheLink(i)) failed++;
+      }
+      assertEquals(0, failed, "requests through the link that failed");
+      assertEquals(1, receptor.porter().links().get(0).sessions(), "the link was never replaced");
+      logs.awaitLine("component link: tls handshake with 127.0.0.1:", "failed");
+    }
+  }
+
+  /** A TLS client that trusts the receptor but shows no certificate of its own. */
+  private void tlsWithoutCertificate(Certificates certs) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream pem = java.nio.file.Files.newInputStream(certs.cert("ca"))) {
+      trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(attacker(), "localhost",
+        receptor.port("link"), true);
+    try {
+      s.startHandshake();
+      s.getOutputStream().write(frame(PING, SYN, 0, 1));
+      s.getOutputStream().flush();
+    } catch (IOException refused) {
+      // TLS 1.2 refuses it during the handshake, TLS 1.3 right after
+    }
+  }
+
+  @Test
+  void withReplaceAllowAConnectionThatSpeaksYamuxTakesTheLinkOver() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startPair(", mux.replace = allow");
+      Socket newcomer = attacker();
+      newcomer.getOutputStream().write(frame(PING, SYN, 0, 1));
+      logs.awaitLine("component link: a new connection from 127.0.0.1:", "replaces the link with",
+          "(mux.replace = allow)");
+      Await.until("the newcomer carries the link", () -> receptor.porter().links().get(0).sessions() == 2);
+      // The newcomer is the link now: the receptor's pings and streams go to it.
+      byte[] header = new DataInputStream(newcomer.getInputStream()).readNBytes(12);
+      assertTrue(header[1] == PING, "the receptor opens with a ping on the new session");
+    }
   }
 
   // ---------------------------------------------------------------- frames
