@@ -64,6 +64,28 @@ public final class Acl {
     return false;
   }
 
+  /**
+   * True when this ACL allows addresses it does not name: the first of its rules that matches an
+   * address outside every {@code from} block it lists is an allow ({@code allow any}, or a block
+   * as wide as a whole address family, such as {@code 0.0.0.0/0}). Such an ACL lets the world in.
+   */
+  public boolean allowsUnnamedAddresses() {
+    for (Rule r : rules) {
+      switch (r.kind) {
+        case ANY: return r.allow;
+        case FROM:
+          if (r.cidr.isWholeFamily()) return r.allow;
+          break;
+        case ACL:
+          // "allow|deny acl NAME" matches exactly the addresses NAME allows.
+          if (r.ref.allowsUnnamedAddresses()) return r.allow;
+          break;
+        default: throw new AssertionError(r.kind);
+      }
+    }
+    return false;
+  }
+
   private static final class Rule {
     enum Kind { ANY, FROM, ACL }
 

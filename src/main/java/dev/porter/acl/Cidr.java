@@ -66,6 +66,11 @@ public final class Cidr {
     return out;
   }
 
+  /** True for a block as wide as its address family ({@code 0.0.0.0/0}, {@code ::/0}). */
+  public boolean isWholeFamily() {
+    return prefix == 0;
+  }
+
   /** True when the address lies in this block; an IPv4-mapped IPv6 address matches IPv4 blocks. */
   public boolean contains(InetAddress address) {
     byte[] a = address.getAddress();

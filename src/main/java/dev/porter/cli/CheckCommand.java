@@ -30,6 +30,8 @@ final class CheckCommand implements Callable<Integer> {
           ? ConvertCommand.loadInetd(file, skipped::add) : ConfigLoader.load(file);
       skipped.forEach(System.err::println);
       if (!skipped.isEmpty()) return Main.USAGE;
+      // Warnings fail nothing: what they point at works, it is probably just not meant.
+      cfg.warnings().forEach(System.err::println);
       System.out.println(file + ": ok, " + cfg.components().size() + " component(s)");
       return Main.OK;
     } catch (ConfigException e) {

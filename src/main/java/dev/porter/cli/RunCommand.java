@@ -128,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
     PorterConfig cfg = loadFile();
     List<String> privileges = Privileges.problems(cfg);
     if (!privileges.isEmpty()) throw new ConfigException(privileges);
+    for (PorterConfig.Warning w : cfg.warnings()) log.warn("{}: {}: {}", w.location(), w.key(), w.message());
     return cfg;
   }
 

@@ -24,8 +24,12 @@ final class ComponentReader {
   static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
   /** The ways a mux link comes up: exactly one of them. */
   static final List<String> MUX_WAYS = List.of("listen", "connect", "command");
-  static final List<String> MUX_KEYS = List.of("listen", "connect", "command", "tls");
-  static final List<String> TLS_KEYS = List.of("cert", "key", "ca", "server-name");
+  static final List<String> MUX_KEYS = List.of("listen", "connect", "command", "tls", "replace", "max-streams");
+  static final List<String> TLS_KEYS = List.of("cert", "key", "ca", "server-name", "peers");
+  /** {@code mux.replace}: whether a new connection on mux.listen may replace a session that still answers. */
+  static final Map<String, Boolean> MUX_REPLACE = new TreeMap<>(Map.of("refuse", false, "allow", true));
+  /** The largest {@code mux.max-streams}: the mux engine's limit (dev.porter.mux.Yamux.MAX_STREAMS_LIMIT). */
+  static final int MUX_MAX_STREAMS = 8192;
   /** The resource limits prlimit(1) knows, by its names. */
   static final List<String> LIMITS = List.of("as", "core", "cpu", "data", "fsize", "locks",
       "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
@@ -246,6 +250,23 @@ final class ComponentReader {
     if (o.containsKey("connect")) d.muxConnect = values.endpoint(o.get("connect"), key + ".connect", LISTEN).orElse(null);
     if (o.containsKey("command")) d.muxCommandValue = o.get("command");
     if (o.containsKey("tls")) d.muxTls = tls(o, key).orElse(null);
+    if (o.containsKey("replace")) {
+      ConfigValue r = o.get("replace");
+      d.muxReplace = values.choice(r, key + ".replace", "mux.replace", MUX_REPLACE).orElse(null);
+      if (!o.containsKey("listen")) {
+        values.problem(r, key + ".replace", "replace is for mux.listen: it says whether a new connection there may"
+            + " replace a link that still works");
+      }
+    }
+    if (o.containsKey("max-streams")) {
+      ConfigValue m = o.get("max-streams");
+      Optional<Integer> n = values.intAtLeast(m, key + ".max-streams", 1);
+      if (n.isPresent() && n.get() > MUX_MAX_STREAMS) {
+        values.problem(m, key + ".max-streams", "must be at most " + MUX_MAX_STREAMS + ", got " + n.get());
+      } else {
+        d.muxMaxStreams = n.orElse(null);
+      }
+    }
   }
 
   /**
@@ -289,13 +310,25 @@ final class ComponentReader {
           + " the connector expects in the receptor's certificate");
       ok = false;
     }
+    List<TlsSpec.Peer> peers = List.of();
+    if (o.containsKey("peers")) {
+      ConfigValue pv = o.get("peers");
+      if (!mux.containsKey("listen") || !o.containsKey("ca")) {
+        values.problem(pv, key + ".peers", "peers is for a receptor (mux.listen) with ca: the names a client"
+            + " certificate signed by ca must hold");
+        ok = false;
+      }
+      Optional<List<TlsSpec.Peer>> parsed = peers(pv, key + ".peers");
+      ok &= parsed.isPresent();
+      peers = parsed.orElse(List.of());
+    }
     java.security.MessageDigest digest = sha256();
     List<java.security.cert.X509Certificate> chain = List.of();
     Optional<java.security.PrivateKey> privateKey = Optional.empty();
     List<java.security.cert.X509Certificate> trusted = List.of();
     Optional<String> serverName = Optional.empty();
     for (String k : values.sortedKeys(o)) {
-      if (!TLS_KEYS.contains(k)) continue;
+      if (!TLS_KEYS.contains(k) || k.equals("peers")) continue;
       ConfigValue item = o.get(k);
       String itemKey = key + "." + k;
       if (k.equals("server-name")) {
@@ -334,7 +367,54 @@ final class ComponentReader {
     }
     if (!ok) return Optional.empty();
     return Optional.of(new TlsSpec(List.copyOf(chain), privateKey, List.copyOf(trusted), serverName,
-        java.util.HexFormat.of().formatHex(digest.digest())));
+        java.util.HexFormat.of().formatHex(digest.digest()), peers));
+  }
+
+  /** {@code mux.tls.peers}: a list of {@code DNS:name}, {@code IP:address} or {@code CN=name}. */
+  private Optional<List<TlsSpec.Peer>> peers(ConfigValue v, String key) {
+    Optional<List<String>> items = values.strings(v, key);
+    if (items.isEmpty()) return Optional.empty();
+    if (items.get().isEmpty()) {
+      values.problem(v, key, "must name at least one peer (or leave peers out to take any certificate ca signed)");
+      return Optional.empty();
+    }
+    List<TlsSpec.Peer> out = new java.util.ArrayList<>();
+    for (String item : items.get()) {
+      Optional<TlsSpec.Peer> p = peer(item.trim());
+      if (p.isEmpty()) {
+        values.problem(v, key, "\"" + item + "\" is not DNS:name, IP:address or CN=name");
+        return Optional.empty();
+      }
+      out.add(p.get());
+    }
+    return Optional.of(List.copyOf(out));
+  }
+
+  private static Optional<TlsSpec.Peer> peer(String text) {
+    String upper = text.toUpperCase(Locale.ROOT);
+    TlsSpec.Peer.Kind kind;
+    String name;
+    if (upper.startsWith("DNS:")) {
+      kind = TlsSpec.Peer.Kind.DNS;
+      name = text.substring(4).trim();
+    } else if (upper.startsWith("IP:")) {
+      kind = TlsSpec.Peer.Kind.IP;
+      name = text.substring(3).trim();
+      // A literal only (no name lookups in a certificate check): what an ACL accepts, without a prefix.
+      if (name.contains("/")) return Optional.empty();
+      try {
+        dev.porter.acl.Cidr.parse(name);
+      } catch (dev.porter.acl.AclException e) {
+        return Optional.empty();
+      }
+    } else if (upper.startsWith("CN=")) {
+      kind = TlsSpec.Peer.Kind.CN;
+      name = text.substring(3).trim();
+    } else {
+      return Optional.empty();
+    }
+    if (name.isEmpty()) return Optional.empty();
+    return Optional.of(new TlsSpec.Peer(kind, name));
   }
 
   private static java.security.MessageDigest sha256() {

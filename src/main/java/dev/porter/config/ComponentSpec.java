@@ -37,6 +37,10 @@ import java.util.Set;
  * @param proxyProtocolFrom {@code proxy-protocol = accept}: the senders (load balancers) whose PROXY
  *     header is believed, checked against the socket's real peer before the header is read;
  *     {@link Acl#DENY_ALL} for a component that reads no header
+ * @param muxReplace {@code mux.replace = allow}: on mux.listen, a new connection that proves itself
+ *     replaces the link's session even while that one answers (default false: it is refused then)
+ * @param muxMaxStreams {@code mux.max-streams}: the most streams a link's session carries at once;
+ *     empty for the link's default
  */
 public record ComponentSpec(
     String name,
@@ -75,7 +79,9 @@ public record ComponentSpec(
     Optional<String> muxLink,
     String fingerprint,
     Optional<TlsSpec> muxTls,
-    Acl proxyProtocolFrom) {
+    Acl proxyProtocolFrom,
+    boolean muxReplace,
+    Optional<Integer> muxMaxStreams) {
 
   public boolean has(Flag f) {
     return flags.contains(f);

@@ -54,6 +54,8 @@ final class Draft {
   List<String> muxCommand;
   String muxLink;
   TlsSpec muxTls;
+  Boolean muxReplace;
+  Integer muxMaxStreams;
 
   Draft(String name, ConfigObject decl, Origin origin) {
     this.name = name;

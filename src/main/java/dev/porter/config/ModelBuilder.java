@@ -78,8 +78,24 @@ final class ModelBuilder {
 
     List<ComponentSpec> specs = new ArrayList<>();
     for (Draft d : drafts) specs.add(spec(d, acls, qotdFile));
+    for (Draft d : drafts) openLink(d, globalAcl);
     return new PorterConfig(values.problems().origins().source(), pidfile, shutdownTimeout, qotdFile,
-        control, metrics, globalAcl, List.copyOf(specs));
+        control, metrics, globalAcl, List.copyOf(specs), values.problems().warnings());
+  }
+
+  /**
+   * Warns of a link anyone may establish (issue 10): an inet mux.listen whose ACLs, global and its
+   * own, let in addresses they do not name, without mutual TLS to say who the peer is. A peer
+   * that connects there uses the link's exits as the far porter would.
+   */
+  private void openLink(Draft d, Acl globalAcl) {
+    if (d.muxListen == null || d.muxListen.scheme() != Endpoint.Scheme.INET) return;
+    if (d.muxTls != null && d.muxTls.mutual()) return;
+    Acl own = d.acl != null ? d.acl : Acl.ALLOW_ALL;
+    if (!globalAcl.allowsUnnamedAddresses() || !own.allowsUnnamedAddresses()) return;
+    values.problems().warn(((ConfigObject) d.at("mux")).get("listen"), d.key("mux.listen"),
+        "any address may establish this link, and it has no mutual TLS (mux.tls.ca): whoever reaches "
+            + d.muxListen + " may use its exits; limit acl, or require client certificates");
   }
 
   // control.socket and metrics.socket: blocks of one statement, so that more can follow.
@@ -138,7 +154,9 @@ final class ModelBuilder {
         Optional.ofNullable(d.muxLink),
         fingerprint(d, acls, qotdFile),
         Optional.ofNullable(d.muxTls),
-        d.proxyProtocolFrom != null ? d.proxyProtocolFrom : Acl.DENY_ALL);
+        d.proxyProtocolFrom != null ? d.proxyProtocolFrom : Acl.DENY_ALL,
+        d.muxReplace != null && d.muxReplace,
+        Optional.ofNullable(d.muxMaxStreams));
   }
 
   /**

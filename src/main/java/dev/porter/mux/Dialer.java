@@ -10,40 +10,66 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Outbound connections for links and route exits: name resolution and connect block, so they run
- * on a small pool of worker threads, and the result is handed to an event loop.
+ * on worker threads, and the result is handed to an event loop. A link's own reconnect has a pool
+ * of its own: however many streams wait for backends that do not answer, it never queues behind
+ * them (issue 10).
  */
 final class Dialer {
-  /** Connects in progress at once; more wait in the queue (loopback and LAN connects take microseconds). */
-  private static final int THREADS = 8;
+  /**
+   * Stream connects in progress at once; more wait in the queue (loopback and LAN connects take
+   * microseconds). The queue is bounded by the streams the links' caps allow.
+   */
+  private static final int STREAM_THREADS = 8;
 
-  private static final ExecutorService POOL = pool();
+  private static final ExecutorService STREAMS = streamPool();
+  /**
+   * A thread per link dial: each link has at most one dial in flight (it dials again only once
+   * that one has failed), so there are never more than links; idle threads end after 30 s.
+   */
+  private static final ExecutorService LINKS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), r -> daemon(r, "porter-dial-link"));
 
   private Dialer() {}
 
-  private static ExecutorService pool() {
-    ThreadPoolExecutor p = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "porter-dial");
-          t.setDaemon(true);
-          return t;
-        });
+  private static ExecutorService streamPool() {
+    ThreadPoolExecutor p = new ThreadPoolExecutor(STREAM_THREADS, STREAM_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> daemon(r, "porter-dial"));
     p.allowCoreThreadTimeOut(true);
     return p;
   }
 
-  /**
-   * Connects to {@code ep} within {@code timeout}; {@code connected} (which then owns the channel)
-   * or {@code failed} runs on {@code loop}.
-   */
-  static void dial(Endpoint ep, Duration timeout, boolean noDelay, EventLoop loop, Consumer<SocketChannel> connected,
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** A link's connect ({@code mux.connect}), with TCP_NODELAY: see {@link #dial}. */
+  static void dialLink(Endpoint ep, Duration timeout, EventLoop loop, Consumer<SocketChannel> connected,
       Consumer<IOException> failed) {
-    POOL.execute(() -> {
+    dial(LINKS, ep, timeout, true, loop, connected, failed);
+  }
+
+  /** A route exit's connect to its backend for one stream: see {@link #dial}. */
+  static void dialStream(Endpoint ep, Duration timeout, EventLoop loop, Consumer<SocketChannel> connected,
+      Consumer<IOException> failed) {
+    dial(STREAMS, ep, timeout, false, loop, connected, failed);
+  }
+
+  /**
+   * Connects to {@code ep} within {@code timeout} on a thread of {@code pool}; {@code connected}
+   * (which then owns the channel) or {@code failed} runs on {@code loop}.
+   */
+  private static void dial(ExecutorService pool, Endpoint ep, Duration timeout, boolean noDelay, EventLoop loop,
+      Consumer<SocketChannel> connected, Consumer<IOException> failed) {
+    pool.execute(() -> {
       SocketChannel ch = null;
       try {
         if (ep.scheme() == Endpoint.Scheme.UNIX) {

@@ -1,6 +1,7 @@
 package dev.porter.mux;
 
 import dev.porter.net.Connection;
+import dev.porter.net.ConnectionHandler;
 import java.nio.ByteBuffer;
 
 /** The byte path under a link's yamux session: the link connection itself, or TLS over it. */
@@ -16,6 +17,15 @@ interface LinkWire {
 
   /** Closes now. */
   void close();
+
+  /** Stops handing received bytes on (backpressure); they wait in the kernel until {@link #resumeReads}. */
+  void suspendReads();
+
+  /** Hands received bytes on again, starting with any this wire already holds. */
+  void resumeReads();
+
+  /** From now on received bytes go to {@code next}, whose {@code onOpen} runs first. */
+  void handOver(ConnectionHandler next);
 
   /** The connection as it is: no encryption. */
   static LinkWire plain(Connection c) {
@@ -38,6 +48,21 @@ interface LinkWire {
       @Override
       public void close() {
         c.close();
+      }
+
+      @Override
+      public void suspendReads() {
+        c.suspendReads();
+      }
+
+      @Override
+      public void resumeReads() {
+        c.resumeReads();
+      }
+
+      @Override
+      public void handOver(ConnectionHandler next) {
+        c.setHandler(next);
       }
     };
   }

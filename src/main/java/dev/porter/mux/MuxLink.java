@@ -22,12 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One mux link component: a persistent yamux session with another porter (or any yamux peer) that
  * carries many connections. The link lives on one event loop, and so do all its streams; a
- * connection that enters the link moves there. Only one session is up at a time: a new connection
- * for the link replaces the one before (the old one's streams are reset).
+ * connection that enters the link moves there. Only one session is up at a time.
  *
- * <p>How the link comes up is the owner's choice: {@link #attach} a connection accepted on
- * {@code mux.listen} or a socket to a program ({@code mux.command}, {@code porter mux --stdio}), or
- * let the link {@link #connect} itself ({@code mux.connect}), reconnecting with backoff while down.
+ * <p>How the link comes up is the owner's choice: {@link #offer} it the connections accepted on
+ * {@code mux.listen}, {@link #attach} a socket to a program ({@code mux.command}, {@code porter mux
+ * --stdio}), or let the link {@link #connect} itself ({@code mux.connect}), reconnecting with
+ * backoff while down.
+ *
+ * <p>A connection offered on {@code mux.listen} is a {@link Candidate} until its first yamux frame
+ * (after TLS, its handshake and, with {@code mux.tls.peers}, its certificate's names): connecting
+ * replaces nothing (issue 10); {@link Receptor} decides whether a proven one replaces the session.
  */
 public final class MuxLink {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
@@ -49,6 +53,11 @@ public final class MuxLink {
   private long bytesOutBefore;
   /** {@code mux.tls}: null for a plain link. */
   private volatile TlsSettings tls;
+  /** {@code mux.replace = allow}: a proven candidate replaces the session without asking it. */
+  private volatile boolean replaceAllowed;
+  /** {@code mux.max-streams}. */
+  private volatile int maxStreams = Yamux.DEFAULT_MAX_STREAMS;
+  private final Receptor receptor = new Receptor(this);
   private Endpoint connectTo;
   private Duration connectTimeout;
   private int failures;
@@ -79,6 +88,19 @@ public final class MuxLink {
     tls = settings;
   }
 
+  /** {@code mux.replace = allow}: a connection that proves itself replaces a session that still works. */
+  public void allowReplacement(boolean allow) {
+    replaceAllowed = allow;
+  }
+
+  /** {@code mux.max-streams}: the stream cap (and with it the window budget) of the next sessions. */
+  public void useMaxStreams(int cap) {
+    if (cap < 1 || cap > Yamux.MAX_STREAMS_LIMIT) {
+      throw new IllegalArgumentException("max streams must be from 1 to " + Yamux.MAX_STREAMS_LIMIT + ", got " + cap);
+    }
+    maxStreams = cap;
+  }
+
   public String name() {
     return name;
   }
@@ -99,6 +121,20 @@ public final class MuxLink {
     return closing;
   }
 
+  boolean replaceAllowed() {
+    return replaceAllowed;
+  }
+
+  Optional<TlsSettings> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /** The session up now, if any. */
+  Optional<LinkSession> session() {
+    LinkSession s = session;
+    return s == null || s.isEnded() ? Optional.empty() : Optional.of(s);
+  }
+
   public boolean isUp() {
     LinkSession s = session;
     return s != null && !s.isEnded();
@@ -112,11 +148,11 @@ public final class MuxLink {
   // ---------------------------------------------------------------- bringing the link up
 
   /**
-   * Carries the link on {@code c} from now on; call on {@code c}'s loop. {@code role} says which
-   * stream ids this side opens: the side that connected is the yamux client.
+   * A connection accepted on {@code mux.listen} (this side is the yamux server); call on
+   * {@code c}'s loop. It carries the link only once it has proven itself (see the class comment).
    */
-  public void attach(Connection c, Yamux.Role role) {
-    c.moveTo(loop, moved -> attachHere(moved, role, true));
+  public void offer(Connection c) {
+    c.moveTo(loop, receptor::offer);
   }
 
   /**
@@ -171,13 +207,13 @@ public final class MuxLink {
   }
 
   /** Makes {@code c} the link's connection, replacing the one before; returns its session for the handler. */
-  private LinkSession startSession(Connection c, LinkWire wire, Yamux.Role role) {
+  LinkSession startSession(Connection c, LinkWire wire, Yamux.Role role) {
     LinkSession old = session;
     if (old != null && !old.isEnded()) {
       log.info("component {}: a new connection from {} replaces the link with {}", name, c.client(), old.peerText());
       old.end("replaced by a new connection");
     }
-    LinkSession s = new LinkSession(this, c, wire, role, receiveWindow);
+    LinkSession s = new LinkSession(this, c, wire, role, receiveWindow, maxStreams);
     session = s;
     sessions++;
     state = "up";
@@ -190,7 +226,7 @@ public final class MuxLink {
    * TLS with {@code c} failed: logged with the peer and the reason. A connector tries again with
    * the backoff of a failed connect (a failure after the handshake ends the session, which does).
    */
-  private void tlsFailed(Connection c, Yamux.Role role, String reason, boolean established) {
+  void tlsFailed(Connection c, Yamux.Role role, String reason, boolean established) {
     if (established) {
       log.warn("component {}: tls with {} failed: {}", name, c.client(), reason);
       return;
@@ -215,7 +251,7 @@ public final class MuxLink {
     retry = null;
     if (closing || isUp()) return;
     state = "connecting";
-    Dialer.dial(connectTo, connectTimeout, true, loop, ch -> {
+    Dialer.dialLink(connectTo, connectTimeout, loop, ch -> {
       if (closing) {
         closeQuietly(ch);
         return;
@@ -302,6 +338,7 @@ public final class MuxLink {
     loop.execute(() -> {
       state = "closed";
       if (retry != null) retry.cancel();
+      receptor.closeAll();
       LinkSession s = session;
       if (s != null) {
         s.goAway();

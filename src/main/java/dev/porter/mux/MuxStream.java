@@ -167,7 +167,7 @@ final class MuxStream implements ConnectionHandler {
     timer = session.loop.schedule(session.link.nameTimeoutNanos(), () -> {
       if (phase != Phase.NAME) return;
       log.info("component {}: stream {} from {} sent no service name in time", component, id, session.peerText());
-      refuse("timeout");
+      refuseForPeer("timeout");
     });
   }
 
@@ -181,11 +181,11 @@ final class MuxStream implements ConnectionHandler {
       case TOO_LONG:
         log.info("component {}: stream {} from {} sent a name line over {} bytes", component, id, session.peerText(),
             NameLine.MAX_LENGTH);
-        refuse("service name too long");
+        refuseForPeer("service name too long");
         return;
       case INVALID:
         log.info("component {}: stream {} from {} sent a malformed name line", component, id, session.peerText());
-        refuse("invalid service name");
+        refuseForPeer("invalid service name");
         return;
       case DONE:
         timer.cancel();
@@ -210,7 +210,7 @@ final class MuxStream implements ConnectionHandler {
     if (found.isEmpty()) {
       log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
           session.peerText(), name);
-      refuse("unknown service");
+      refuseForPeer("unknown service");
       return;
     }
     Subordinate sub = found.get();
@@ -218,7 +218,7 @@ final class MuxStream implements ConnectionHandler {
     if (!sub.acl().allows(session.peer())) {
       sub.refusedByAcl();
       log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
-      refuse("access denied");
+      refuseForPeer("access denied");
       return;
     }
     keepEarly(rest);
@@ -239,7 +239,7 @@ final class MuxStream implements ConnectionHandler {
     }
     admitted = Optional.of(exit);
     idle(route.idleTimeout());
-    Dialer.dial(route.endpoint(), route.connectTimeout(), false, session.loop, ch -> {
+    Dialer.dialStream(route.endpoint(), route.connectTimeout(), session.loop, ch -> {
       if (phase != Phase.CONNECTING) {
         closeQuietly(ch);
         return;
@@ -328,6 +328,12 @@ final class MuxStream implements ConnectionHandler {
     answerAndClose("-" + reason + "\r\n");
   }
 
+  /** As {@link #refuse}, for the peer's own doing: counted against the link's flood limit. */
+  private void refuseForPeer(String reason) {
+    session.refusedOpen();
+    refuse(reason);
+  }
+
   private void answerAndClose(String text) {
     phase = Phase.REFUSED;
     if (timer != null) timer.cancel();
@@ -398,7 +404,8 @@ final class MuxStream implements ConnectionHandler {
     remoteFin = true;
     switch (phase) {
       case NAME:
-        // Closed before naming anything: nothing to serve.
+        // Closed before naming anything: nothing to serve, and counted like a refusal.
+        session.refusedOpen();
         yamux.reset(id);
         end();
         return;
@@ -443,11 +450,13 @@ final class MuxStream implements ConnectionHandler {
       return;
     }
     lastActiveNanos = System.nanoTime();
-    yamux.send(id, data);
+    // Look before sending: the link's output stays under its high-water mark plus one read.
+    if (!session.congested()) yamux.send(id, data);
     if (data.hasRemaining()) {
       held = ByteBuffer.allocate(data.remaining());
       held.put(data).flip();
       c.suspendReads();
+      if (session.congested()) session.waitForLink(this);
     } else if (session.congested()) {
       c.suspendReads();
       session.waitForLink(this);
@@ -456,8 +465,26 @@ final class MuxStream implements ConnectionHandler {
 
   void windowOpened() {
     if (held == null || phase == Phase.DONE || !yamux.isOpen(id)) return;
+    sendHeld();
+  }
+
+  void linkWritable() {
+    if (phase == Phase.DONE || local == null || !local.isOpen()) return;
+    if (held != null) {
+      if (yamux.isOpen(id)) sendHeld();
+      return;
+    }
+    if (!localEof) local.resumeReads();
+  }
+
+  /** Sends what the window and the link take of the read held back; reads on once it is gone. */
+  private void sendHeld() {
+    if (session.congested()) {
+      session.waitForLink(this);
+      return;
+    }
     yamux.send(id, held);
-    if (held.hasRemaining()) return;
+    if (held.hasRemaining()) return; // the window is shut: windowOpened comes back
     held = null;
     if (localEof) {
       sendFin();
@@ -466,10 +493,6 @@ final class MuxStream implements ConnectionHandler {
     } else {
       local.resumeReads();
     }
-  }
-
-  void linkWritable() {
-    if (held == null && !localEof && local != null && local.isOpen() && phase != Phase.DONE) local.resumeReads();
   }
 
   @Override

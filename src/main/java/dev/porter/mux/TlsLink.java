@@ -5,8 +5,11 @@ import dev.porter.net.ConnectionHandler;
 import dev.porter.net.EventLoop;
 import dev.porter.net.Timer;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,6 +18,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * TLS between a link connection and its yamux session: the connection's handler while the
@@ -27,8 +31,9 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   /** A handshake not finished in this long fails: a peer that speaks no TLS, or one that stalls. */
   static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(10);
   /**
-   * Received bytes held while a delegated task runs (reads are suspended then, so at most the rest
-   * of one read): one event-loop read (64 KiB) plus one TLS record. More fails the link.
+   * Received bytes held while a delegated task runs or the session has paused its reads (reads are
+   * suspended then, so at most the rest of one read): one event-loop read (64 KiB) plus one TLS
+   * record. More fails the link.
    */
   static final int MAX_HELD_IN = 64 * 1024 + 17 * 1024;
   /**
@@ -66,6 +71,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   private ConnectionHandler inner;
   private Timer handshakeTimer;
   private boolean taskRunning;
+  /** The session asked for no more plaintext for now ({@link #suspendReads}). */
+  private boolean paused;
   private boolean done;
 
   TlsLink(SSLEngine engine, Listener listener) {
@@ -92,6 +99,17 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     return inner != null;
   }
 
+  /** The certificate the peer proved it holds (its chain's first), if it showed one. */
+  Optional<X509Certificate> peerCertificate() {
+    try {
+      Certificate[] chain = engine.getSession().getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate) return Optional.of((X509Certificate) chain[0]);
+    } catch (SSLPeerUnverifiedException none) {
+      // a connector without a certificate, on a receptor that asked for none
+    }
+    return Optional.empty();
+  }
+
   // ---------------------------------------------------------------- the connection's handler
 
   @Override
@@ -111,8 +129,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   @Override
   public void onData(Connection c, ByteBuffer data) {
     while (data.hasRemaining() && !done && c.isOpen()) {
-      if (taskRunning) {
-        // Reads are suspended until the task is done; keep the rest of this read.
+      if (taskRunning || paused) {
+        // Reads are suspended until the task is done (or the session wants more); keep the rest of this read.
         if (!ensureIn(netIn.position() + data.remaining(), MAX_HELD_IN)) return;
         netIn.put(data);
         return;
@@ -205,6 +223,29 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   }
 
   @Override
+  public void suspendReads() {
+    paused = true;
+    conn.suspendReads();
+  }
+
+  @Override
+  public void resumeReads() {
+    if (!paused) return;
+    paused = false;
+    if (done || taskRunning || !conn.isOpen()) return;
+    conn.resumeReads();
+    // Records already received go first.
+    pump();
+  }
+
+  @Override
+  public void handOver(ConnectionHandler next) {
+    if (inner == null) throw new IllegalStateException("no session before the handshake is done");
+    inner = next;
+    if (!done) next.onOpen(conn);
+  }
+
+  @Override
   public void closeWhenFlushed() {
     closeNotify();
     conn.closeWhenFlushed();
@@ -234,7 +275,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   /** Drives the engine as far as the bytes at hand allow: handshake steps, then plaintext to the session. */
   private void pump() {
     try {
-      while (!done && !taskRunning && conn.isOpen()) {
+      while (!done && !taskRunning && !paused && conn.isOpen()) {
         HandshakeStatus hs = engine.getHandshakeStatus();
         if (hs == HandshakeStatus.NEED_TASK) {
           runTasks();
@@ -354,7 +395,7 @@ final class TlsLink implements ConnectionHandler, LinkWire {
         loop.execute(() -> {
           taskRunning = false;
           if (done || !conn.isOpen()) return;
-          conn.resumeReads();
+          if (!paused) conn.resumeReads();
           pump();
         });
       }

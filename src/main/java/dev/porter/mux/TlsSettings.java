@@ -3,10 +3,18 @@ package dev.porter.mux;
 import dev.porter.config.TlsSpec;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -28,6 +36,9 @@ public final class TlsSettings {
   private static final char[] IN_MEMORY = "porter".toCharArray();
 
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
+  /** X.509 GeneralName tags (RFC 5280 §4.2.1.6) as the JDK reports subjectAltName entries. */
+  private static final int SAN_DNS = 2;
+  private static final int SAN_IP = 7;
 
   private final SSLContext context;
   private final TlsSpec spec;
@@ -94,5 +105,60 @@ public final class TlsSettings {
 
   Optional<String> serverName() {
     return spec.serverName();
+  }
+
+  /**
+   * Why a receptor refuses the client certificate {@code cert} after the handshake, or empty when
+   * it takes it: with {@code mux.tls.peers}, the certificate must hold one of those names.
+   */
+  Optional<String> peerRefusal(Optional<X509Certificate> cert) {
+    List<TlsSpec.Peer> peers = spec.peers();
+    if (peers.isEmpty()) return Optional.empty();
+    if (cert.isEmpty()) return Optional.of("it showed no certificate");
+    X509Certificate c = cert.get();
+    for (TlsSpec.Peer p : peers) if (holds(c, p)) return Optional.empty();
+    return Optional.of("its certificate \"" + c.getSubjectX500Principal().getName() + "\" holds none of "
+        + peers);
+  }
+
+  private static boolean holds(X509Certificate c, TlsSpec.Peer p) {
+    if (p.kind() == TlsSpec.Peer.Kind.CN) {
+      try {
+        for (Rdn rdn : new LdapName(c.getSubjectX500Principal().getName()).getRdns()) {
+          if (rdn.getType().equalsIgnoreCase("CN") && String.valueOf(rdn.getValue()).equalsIgnoreCase(p.name())) {
+            return true;
+          }
+        }
+      } catch (InvalidNameException e) {
+        return false; // a subject the JDK printed and cannot read back holds no name porter can match
+      }
+      return false;
+    }
+    Collection<List<?>> sans;
+    try {
+      sans = c.getSubjectAlternativeNames();
+    } catch (CertificateParsingException e) {
+      return false;
+    }
+    if (sans == null) return false;
+    int tag = p.kind() == TlsSpec.Peer.Kind.DNS ? SAN_DNS : SAN_IP;
+    for (List<?> san : sans) {
+      if (san.size() < 2 || !(san.get(0) instanceof Integer) || (Integer) san.get(0) != tag) continue;
+      String value = String.valueOf(san.get(1));
+      if (tag == SAN_DNS ? value.toLowerCase(Locale.ROOT).equals(p.name().toLowerCase(Locale.ROOT))
+          : sameAddress(value, p.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Both are IP literals (the configuration checks its own; the JDK prints the certificate's), so no lookup.
+  private static boolean sameAddress(String a, String b) {
+    try {
+      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.porter.mux;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One yamux session (HashiCorp yamux, spec.md): sans-I/O. Feed it the bytes that arrive on the
@@ -12,7 +13,17 @@ import java.util.Map;
  *
  * <p>Memory: payload is never buffered here; it is handed on as it arrives, piece by piece. The
  * only buffer is one 12-byte header. What the owner holds per stream is bounded by the receive
- * window it grants, because the peer may not send beyond it (a peer that does is a protocol error).
+ * window it grants, because the peer may not send beyond it (a peer that does is a protocol error),
+ * and the windows of all streams together by the session's window budget: a SYN that would take
+ * the sum of granted windows over it, or the stream count over its cap, is refused with RST. Per
+ * session the engine holds one small record per open stream, at most the cap.
+ *
+ * <p>Output the peer causes (pongs, RSTs for refused SYNs, ACKs) is one frame per frame received,
+ * so an owner that stops reading while its output is queued bounds it; and the peer may cause
+ * each kind only at a rate ({@link #FLOOD_BURST} at once, {@link #FLOOD_RATE} a second): pings
+ * answered, resets received, streams refused (here or by the owner, {@link #refusedOpen}). Beyond
+ * that the peer is flooding: the session says Go Away (protocol error) and reads nothing more.
+ * Time is an argument of {@link #receive} and {@link #refusedOpen}; the engine reads no clock.
  */
 public final class Yamux {
   /** spec.md: every frame starts with a 12-byte header. */
@@ -20,10 +31,23 @@ public final class Yamux {
   /** spec.md: "the initial window size is 256KB" per stream and direction. */
   public static final int INITIAL_WINDOW = 256 * 1024;
   /**
-   * Most streams open at once; a SYN beyond it is answered with RST (as HashiCorp's accept
-   * backlog does). Bounds the per-stream state a peer can make porter hold.
+   * Default for the most streams open at once on a session, both ways ({@code mux.max-streams});
+   * a SYN beyond it is answered with RST (as HashiCorp's accept backlog does). RFC 9113 §6.5.2
+   * asks HTTP/2 servers to allow at least 100 concurrent streams, Go's HTTP/2 server allows 250;
+   * 256 streams each holding its full 256 KiB window are 64 MiB, the default window budget.
    */
-  public static final int MAX_STREAMS = 8192;
+  public static final int DEFAULT_MAX_STREAMS = 256;
+  /** The largest cap {@code mux.max-streams} may set: porter's fixed cap before issue 10. */
+  public static final int MAX_STREAMS_LIMIT = 8192;
+  /**
+   * Peer-caused events of one kind a session answers before it calls the peer a flooder: a bucket
+   * of 1000 refilled at 33 a second, nghttp2's limit on RST_STREAM against the HTTP/2 rapid-reset
+   * attack (CVE-2023-44487). A yamux peer pings every 30 s (HashiCorp's keepalive) and porter
+   * every 15 s; a peer's resets and refused streams follow its clients, far below 33 a second
+   * sustained. Overflow: Go Away (protocol error), the session reads nothing more.
+   */
+  static final int FLOOD_BURST = 1000;
+  static final int FLOOD_RATE = 33;
   /**
    * Largest data frame porter sends: one event-loop read. Smaller frames interleave streams more
    * finely on the link; this keeps header overhead under 0.02%.
@@ -73,6 +97,11 @@ public final class Yamux {
   private final Role role;
   private final YamuxHandler handler;
   private final long receiveWindow;
+  private final int maxStreams;
+  private final long windowBudget;
+  private final Allowance pings = new Allowance(FLOOD_BURST, FLOOD_RATE);
+  private final Allowance resets = new Allowance(FLOOD_BURST, FLOOD_RATE);
+  private final Allowance refusals = new Allowance(FLOOD_BURST, FLOOD_RATE);
   private final Map<Integer, Stream> streams = new HashMap<>();
   private final byte[] header = new byte[HEADER_LENGTH];
   private final ByteBuffer out = ByteBuffer.allocate(HEADER_LENGTH);
@@ -84,10 +113,16 @@ public final class Yamux {
   private int nextId;
   private boolean peerGoneAway;
   private boolean localGoneAway;
+  /** A protocol error (or a flood) ended the session; the decoder drops everything from then on. */
+  private boolean dead;
   private long bytesIn;
   private long bytesOut;
+  /** The sum of the receive windows granted to open streams: at most {@link #windowBudget}. */
+  private long granted;
+  /** The time of the {@link #receive} call in progress. */
+  private long nowNanos;
 
-  /** A session with the spec's 256 KiB receive window per stream. */
+  /** A session with the spec's 256 KiB receive window per stream and the default stream cap. */
   public Yamux(Role role, YamuxHandler handler) {
     this(role, handler, INITIAL_WINDOW);
   }
@@ -97,14 +132,69 @@ public final class Yamux {
    *     larger one is announced with the SYN or ACK (as HashiCorp's MaxStreamWindowSize does)
    */
   public Yamux(Role role, YamuxHandler handler, long receiveWindow) {
+    this(role, handler, receiveWindow, DEFAULT_MAX_STREAMS, (long) DEFAULT_MAX_STREAMS * INITIAL_WINDOW);
+  }
+
+  /**
+   * @param maxStreams the most streams open at once, both ways (1 to {@link #MAX_STREAMS_LIMIT})
+   * @param windowBudget the most the receive windows of all open streams may add up to: what the
+   *     peer can make the owner hold; at least one stream's window
+   */
+  public Yamux(Role role, YamuxHandler handler, long receiveWindow, int maxStreams, long windowBudget) {
     if (receiveWindow < INITIAL_WINDOW || receiveWindow > MAX_WINDOW) {
       throw new IllegalArgumentException("receive window must be from " + INITIAL_WINDOW + " to "
           + MAX_WINDOW + ", got " + receiveWindow);
     }
+    if (maxStreams < 1 || maxStreams > MAX_STREAMS_LIMIT) {
+      throw new IllegalArgumentException("max streams must be from 1 to " + MAX_STREAMS_LIMIT + ", got " + maxStreams);
+    }
+    if (windowBudget < receiveWindow) {
+      throw new IllegalArgumentException("window budget " + windowBudget + " is less than one stream's window "
+          + receiveWindow);
+    }
     this.role = role;
     this.handler = handler;
     this.receiveWindow = receiveWindow;
+    this.maxStreams = maxStreams;
+    this.windowBudget = windowBudget;
     this.nextId = role == Role.CLIENT ? 1 : 2;
+  }
+
+  /**
+   * Why the header a peer opens a session with is no yamux opening, or empty when it is: a ping,
+   * or a SYN for a stream of the peer's parity (data within the initial window). A receptor takes
+   * a connection for a link only once its first frame passes (issue 10: no hijack by connecting).
+   *
+   * @param header the first {@link #HEADER_LENGTH} bytes the peer sent
+   * @param local which end this side is: the peer opens streams of the other parity
+   */
+  public static Optional<String> openingProblem(byte[] header, Role local) {
+    if (header.length < HEADER_LENGTH) throw new IllegalArgumentException("a header is " + HEADER_LENGTH + " bytes");
+    int version = header[0] & 0xff;
+    int type = header[1] & 0xff;
+    int flags = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+    int id = readInt(header, 4);
+    long length = readInt(header, 8) & 0xFFFF_FFFFL;
+    if (version != VERSION) return Optional.of("version " + version + ", not " + VERSION);
+    switch (type) {
+      case TYPE_PING:
+        if (id != 0 || flags != FLAG_SYN) return Optional.of("a ping with flags " + flags + " on stream " + id);
+        return Optional.empty();
+      case TYPE_DATA:
+      case TYPE_WINDOW_UPDATE:
+        if ((flags & FLAG_SYN) == 0 || (flags & (FLAG_ACK | FLAG_RST)) != 0) {
+          return Optional.of("a " + (type == TYPE_DATA ? "data" : "window update") + " frame with flags " + flags
+              + " before any stream was opened");
+        }
+        boolean peerId = id != 0 && (id & 1) == (local == Role.CLIENT ? 0 : 1);
+        if (!peerId) return Optional.of("a SYN for stream " + id + ", which the peer may not open");
+        if (type == TYPE_DATA && length > INITIAL_WINDOW) return Optional.of("a SYN carrying " + length + " bytes");
+        return Optional.empty();
+      case TYPE_GO_AWAY:
+        return Optional.of("a go away");
+      default:
+        return Optional.of("frame type " + type);
+    }
   }
 
   public Role role() {
@@ -113,9 +203,15 @@ public final class Yamux {
 
   // ---------------------------------------------------------------- receiving
 
-  /** Consumes every byte of {@code in}, calling the handler for what they mean. */
-  public void receive(ByteBuffer in) {
+  /**
+   * Consumes every byte of {@code in}, calling the handler for what they mean; {@code nowNanos}
+   * (a monotonic clock) is when they arrived, for the flood limits.
+   */
+  public void receive(ByteBuffer in, long nowNanos) {
+    this.nowNanos = nowNanos;
     while (in.hasRemaining()) {
+      // The owner may have ended the session (a flood of refusals) while taking the last event.
+      if (dead) state = State.DEAD;
       switch (state) {
         case HEADER: {
           int n = Math.min(HEADER_LENGTH - headerLength, in.remaining());
@@ -161,8 +257,8 @@ public final class Yamux {
     int version = header[0] & 0xff;
     int type = header[1] & 0xff;
     int flags = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
-    int id = readInt(4);
-    long length = readInt(8) & 0xFFFF_FFFFL;
+    int id = readInt(header, 4);
+    long length = readInt(header, 8) & 0xFFFF_FFFFL;
     if (version != VERSION) return protocolError("unsupported version " + version);
     switch (type) {
       case TYPE_DATA:
@@ -170,6 +266,7 @@ public final class Yamux {
         return streamFrame(type, flags, id, length);
       case TYPE_PING:
         if ((flags & FLAG_SYN) != 0) {
+          if (!pings.take(nowNanos)) return flood("ping", pings);
           // spec.md: a ping with SYN is answered with ACK and the same opaque value.
           writeHeader(TYPE_PING, FLAG_ACK, 0, (int) length);
         } else if ((flags & FLAG_ACK) != 0) {
@@ -191,13 +288,13 @@ public final class Yamux {
     if ((flags & FLAG_SYN) != 0) {
       if (s != null) return protocolError("duplicate SYN for stream " + id);
       if (isLocalId(id)) return protocolError("SYN for stream " + id + " which only this side may open");
-      if (streams.size() >= MAX_STREAMS || localGoneAway) {
+      if (!roomForStream() || localGoneAway) {
         // Refuse the stream but keep the session: RST, and drop what it carries.
+        if (!refusals.take(nowNanos)) return flood("refused stream", refusals);
         writeHeader(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
         return discard(type, length);
       }
-      s = new Stream(id);
-      streams.put(id, s);
+      s = add(id);
       // Acknowledge at once, granting the larger window if porter uses one.
       grant(s, FLAG_ACK, receiveWindow - INITIAL_WINDOW);
       handler.onStreamOpened(id);
@@ -208,7 +305,8 @@ public final class Yamux {
       return discard(type, length);
     }
     if ((flags & FLAG_RST) != 0) {
-      streams.remove(id);
+      if (!resets.take(nowNanos)) return flood("reset", resets);
+      remove(id);
       handler.onReset(id);
       return discard(type, length);
     }
@@ -260,11 +358,17 @@ public final class Yamux {
   private void remoteFin(Stream s) {
     if (s.remoteFin) return;
     s.remoteFin = true;
-    if (s.localFin) streams.remove(s.id);
+    if (s.localFin) remove(s.id);
     handler.onRemoteClose(s.id);
   }
 
+  /** The peer caused more of {@code kind} than {@code allowance} lets it: a flood ends the session. */
+  private State flood(String kind, Allowance allowance) {
+    return protocolError(kind + " flood: more than " + allowance.describe());
+  }
+
   private State protocolError(String message) {
+    dead = true;
     if (!localGoneAway) {
       localGoneAway = true;
       writeHeader(TYPE_GO_AWAY, 0, 0, GO_AWAY_PROTOCOL_ERROR);
@@ -277,17 +381,32 @@ public final class Yamux {
     return (id & 1) == (role == Role.CLIENT ? 1 : 0);
   }
 
-  private int readInt(int at) {
+  private static int readInt(byte[] header, int at) {
     return ((header[at] & 0xff) << 24) | ((header[at + 1] & 0xff) << 16) | ((header[at + 2] & 0xff) << 8)
         | (header[at + 3] & 0xff);
+  }
+
+  /** True while one more stream fits under the cap and the window budget. */
+  private boolean roomForStream() {
+    return streams.size() < maxStreams && granted + receiveWindow <= windowBudget;
+  }
+
+  private Stream add(int id) {
+    Stream s = new Stream(id);
+    streams.put(id, s);
+    granted += receiveWindow;
+    return s;
+  }
+
+  private void remove(int id) {
+    if (streams.remove(id) != null) granted -= receiveWindow;
   }
 
   // ---------------------------------------------------------------- sending
 
   /** True while new streams may be opened: the session is alive and nobody has gone away. */
   public boolean canOpen() {
-    return state != State.DEAD && !peerGoneAway && !localGoneAway && streams.size() < MAX_STREAMS
-        && nextId > 0;
+    return !dead && !peerGoneAway && !localGoneAway && roomForStream() && nextId > 0;
   }
 
   /** Opens a stream (SYN) and returns its id; check {@link #canOpen} first. */
@@ -295,18 +414,18 @@ public final class Yamux {
     if (!canOpen()) throw new IllegalStateException("cannot open a stream: " + why());
     int id = nextId;
     nextId += 2; // ids run out at 2^31; canOpen() then says no
-    Stream s = new Stream(id);
-    streams.put(id, s);
+    Stream s = add(id);
     grant(s, FLAG_SYN, receiveWindow - INITIAL_WINDOW);
     return id;
   }
 
   private String why() {
-    if (state == State.DEAD) return "the session ended with a protocol error";
+    if (dead) return "the session ended with a protocol error";
     if (peerGoneAway) return "the peer went away";
     if (localGoneAway) return "this side went away";
     if (nextId <= 0) return "stream ids are exhausted";
-    return streams.size() + " streams are open (limit " + MAX_STREAMS + ")";
+    if (streams.size() >= maxStreams) return streams.size() + " streams are open (limit " + maxStreams + ")";
+    return "the windows of " + streams.size() + " streams fill the budget of " + windowBudget + " bytes";
   }
 
   /**
@@ -359,13 +478,26 @@ public final class Yamux {
     if (s == null || s.localFin) return;
     s.localFin = true;
     writeHeader(TYPE_WINDOW_UPDATE, FLAG_FIN, id, 0);
-    if (s.remoteFin) streams.remove(id);
+    if (s.remoteFin) remove(id);
   }
 
   /** Resets stream {@code id} (RST) and forgets it; harmless for a stream already gone. */
   public void reset(int id) {
-    if (streams.remove(id) == null) return;
+    if (!streams.containsKey(id)) return;
+    remove(id);
     writeHeader(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+  }
+
+  /**
+   * The owner refused a stream the peer opened, for the peer's own doing (a name it does not
+   * serve, a name never sent): counted with the SYNs the session refuses, and a flood of them at
+   * {@code nowNanos} ends the session as a protocol error. Returns false then.
+   */
+  public boolean refusedOpen(long nowNanos) {
+    if (dead) return false;
+    if (refusals.take(nowNanos)) return true;
+    flood("refused stream", refusals);
+    return false;
   }
 
   /** Sends a ping (SYN) carrying {@code value}; the answer comes as {@link YamuxHandler#onPong}. */
@@ -395,9 +527,14 @@ public final class Yamux {
     return streams.size();
   }
 
+  /** The sum of the receive windows granted to open streams: what the peer may make the owner hold. */
+  public long grantedWindows() {
+    return granted;
+  }
+
   /** True once a protocol error ended the session. */
   public boolean isDead() {
-    return state == State.DEAD;
+    return dead;
   }
 
   /** Payload bytes received and sent, for status. */

@@ -39,8 +39,9 @@ public interface YamuxHandler {
   void onGoAway(int code);
 
   /**
-   * The peer broke the protocol; the session has sent Go Away (protocol error) and reads nothing
-   * more. The owner should close the link once the Go Away is written.
+   * The peer broke the protocol, or flooded the session with what it must answer; the session has
+   * sent Go Away (protocol error) and reads nothing more. The owner should close the link once the
+   * Go Away is written (or soon, if the peer does not read it).
    */
   void onProtocolError(String message);
 }

@@ -84,10 +84,12 @@ final class MuxLinks {
         return;
       }
     }
+    link.allowReplacement(rt.spec.muxReplace());
+    rt.spec.muxMaxStreams().ifPresent(link::useMaxStreams);
     links.put(name, link);
   }
 
-  /** What serves connections accepted on a link's {@code mux.listen}: each becomes the link's session. */
+  /** What serves connections accepted on a link's {@code mux.listen}: each is offered to carry the link. */
   Optional<Server> receptor(ComponentRuntime rt) {
     if (rt.spec.muxListen().isEmpty() || carried.containsKey(rt.name())) return Optional.empty();
     return Optional.of((c, leftover, viaTcpmux) -> {
@@ -96,7 +98,7 @@ final class MuxLinks {
         c.close();
         return;
       }
-      link.attach(c, Yamux.Role.SERVER);
+      link.offer(c);
     });
   }
 

@@ -74,6 +74,18 @@ class CommandLineIT {
   }
 
   @Test
+  void checkWarnsOfAMuxListenAnyoneMayUseAndStillExitsZero(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("open.conf");
+    Files.writeString(conf, "components {\n  link { mode = mux, mux.listen = \"inet://0.0.0.0:9000\" }\n}\n");
+    PorterProcess p = PorterProcess.run("check", "-c", conf.toString());
+    assertEquals(0, p.exitCode(), p.stderr.toString());
+    String err = String.join("\n", p.stderr);
+    assertTrue(err.contains(conf + ":2: warning: components.link.mux.listen: any address may establish this link,"
+        + " and it has no mutual TLS (mux.tls.ca)"), err);
+    assertTrue(String.join("\n", p.stdout).contains(conf + ": ok, 1 component(s)"), p.stdout.toString());
+  }
+
+  @Test
   void aSocketThatCannotBeBoundExitsTwoWithOneClearLine(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Path conf = dir.resolve("p.conf");

@@ -172,6 +172,68 @@ class MuxLinkIT {
   }
 
   @Test
+  void aFarPorterThatRestartsWhileItsOldLinkLooksAliveTakesTheLinkOverWithinSeconds() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startPair("  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }",
+          "  echo-exit { mux-link = link, service = echo, builtin = echo }", true);
+      // The path to the old far porter dies silently: the receptor's session looks alive.
+      proxy.freeze();
+      // A crowd of silent connections waits on mux.listen too; it must not keep the far porter out.
+      List<Socket> silent = new ArrayList<>();
+      try {
+        for (int i = 0; i < 12; i++) silent.add(new Socket("127.0.0.1", receptor.port("link")));
+        long start = System.nanoTime();
+        try (RunningPorter restarted = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+            + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
+            + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n")) {
+          Await.until("the restarted far porter carries the link", Duration.ofSeconds(20),
+              () -> receptor.porter().links().get(0).sessions() == 2 && restarted.porter().link("link").orElseThrow().isUp());
+          long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+          assertTrue(seconds < 15, "the link came back after " + seconds + " s");
+          logs.awaitLine("component link: the link with 127.0.0.1:", "did not answer a ping within 5s;",
+              "takes it over");
+          try (Client c = Client.to(receptor.port("to-echo"))) {
+            c.send("back\n");
+            assertEquals("back\n", c.readLine());
+          }
+        }
+      } finally {
+        for (Socket s : silent) s.close();
+      }
+    }
+  }
+
+  @Test
+  void streamsBeyondTheReceptorsCapAreRefusedAndTheOthersGoOn() throws Exception {
+    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.max-streams = 2 }\n"
+        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
+    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
+        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
+        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n}\n");
+    awaitLinkUp();
+    int port = connector.port("to-echo");
+    try (Client a = Client.to(port); Client b = Client.to(port)) {
+      a.send("a\n");
+      b.send("b\n");
+      assertEquals("a\n", a.readLine());
+      assertEquals("b\n", b.readLine());
+      try (Client third = Client.to(port)) {
+        third.send("c\n");
+        assertTrue(third.closedByServer(), "the third stream is refused by the receptor's cap");
+      }
+      a.send("still\n");
+      assertEquals("still\n", a.readLine());
+    }
+    Await.until("the receptor's streams ended", () -> receptor.porter().links().get(0).streams() == 0);
+    try (Client again = Client.to(port)) {
+      again.send("again\n");
+      assertEquals("again\n", again.readLine());
+    }
+    assertEquals(1, receptor.porter().links().get(0).sessions(), "refused streams leave the session alone");
+  }
+
+  @Test
   void anUnknownNameIsRefusedWithMinusAndTheReasonLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       startPair("", "  nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\" }\n"

@@ -61,8 +61,13 @@ class MuxTlsIT {
   }
 
   private String serverTls(boolean mutual) {
+    return serverTls(mutual, "");
+  }
+
+  /** With {@code more} inside the braces, e.g. {@code , peers = [ ... ]}. */
+  private String serverTls(boolean mutual, String more) {
     return "{ cert = \"" + certs.cert("server") + "\", key = \"" + certs.key("server") + "\""
-        + (mutual ? ", ca = \"" + certs.cert("ca") + "\"" : "") + " }";
+        + (mutual ? ", ca = \"" + certs.cert("ca") + "\"" : "") + more + " }";
   }
 
   private String clientTls(String ca, boolean withCertificate) {
@@ -145,6 +150,36 @@ class MuxTlsIT {
       assertFalse(receptor.porter().link("link").orElseThrow().isUp());
       assertEquals(0, receptor.porter().links().get(0).sessions());
       assertClientSeesOnlyAClose(connector.port("to-echo"));
+    }
+  }
+
+  @Test
+  void aReceptorWithPeersRefusesAClientCertificateThatHoldsNoneOfTheirNames() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      startReceptor(serverTls(true, ", peers = [ \"CN=far\", \"DNS:near.example.org\", \"IP:192.0.2.7\" ]"));
+      startConnector(clientTls("ca", true));
+      String line = logs.awaitLine("component link: refused 127.0.0.1:", "(mux.tls.peers)");
+      assertTrue(line.endsWith("its certificate \"CN=client\" holds none of [CN=far, DNS:near.example.org, IP:192.0.2.7]"),
+          line);
+      assertEquals(0, receptor.porter().links().get(0).sessions());
+      assertFalse(receptor.porter().link("link").orElseThrow().isUp());
+    }
+  }
+
+  @Test
+  void aReceptorWithPeersTakesAClientCertificateByItsCommonNameOrItsSubjectAltNames() throws Exception {
+    for (String peers : new String[] {"\"CN=Client\"", "\"DNS:FAR.example.org\"", "\"CN=x\", \"IP:127.0.0.2\""}) {
+      startReceptor(serverTls(true, ", peers = [ " + peers + " ]"));
+      startConnector(clientTls("ca", true));
+      awaitLinkUp();
+      try (Client c = Client.to(connector.port("to-echo"))) {
+        c.send("hello\n");
+        assertEquals("hello\n", c.readLine(), "with peers = [ " + peers + " ]");
+      }
+      connector.close();
+      receptor.close();
+      connector = null;
+      receptor = null;
     }
   }
 

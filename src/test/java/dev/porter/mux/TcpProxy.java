@@ -15,7 +15,9 @@ final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final Object frozenLock = new Object();
   private volatile boolean closed;
+  private boolean frozen;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -54,7 +56,10 @@ final class TcpProxy implements AutoCloseable {
       byte[] buf = new byte[65536];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
-        while ((n = in.read(buf)) > 0) out.write(buf, 0, n);
+        while ((n = in.read(buf)) > 0) {
+          awaitThaw();
+          out.write(buf, 0, n);
+        }
       } catch (IOException ignored) {
         // cut
       } finally {
@@ -64,6 +69,29 @@ final class TcpProxy implements AutoCloseable {
     }, "test-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Stops forwarding without closing anything, as a path that silently drops every packet: both
+   * ends keep a connection that looks alive, and nothing more arrives on it.
+   */
+  void freeze() {
+    synchronized (frozenLock) {
+      frozen = true;
+    }
+  }
+
+  private void awaitThaw() throws IOException {
+    synchronized (frozenLock) {
+      while (frozen && !closed) {
+        try {
+          frozenLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while frozen");
+        }
+      }
+    }
   }
 
   /** Cuts every forwarded connection abruptly (RST), as a dying network path or a killed peer would. */
@@ -84,6 +112,9 @@ final class TcpProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    synchronized (frozenLock) {
+      frozenLock.notifyAll();
+    }
     server.close();
     cut();
   }

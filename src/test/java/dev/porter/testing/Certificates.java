@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Throwaway PEM files for TLS tests, made by openssl(1): two CAs ({@code ca}, {@code other-ca}), a
- * server certificate for localhost and 127.0.0.1 (RSA) and a client certificate (EC P-256), both
- * signed by {@code ca}. A test without openssl is skipped, saying so.
+ * server certificate for localhost and 127.0.0.1 (RSA) and a client certificate (EC P-256, subject
+ * {@code CN=client}, names far.example.org and 127.0.0.2), both signed by {@code ca}. A test
+ * without openssl is skipped, saying so.
  */
 public final class Certificates {
   private final Path dir;
@@ -32,7 +33,7 @@ public final class Certificates {
     c.leaf("server", "ca", List.of("-newkey", "rsa:2048"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
         + "extendedKeyUsage=serverAuth\n");
     c.leaf("client", "ca", List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
-        "extendedKeyUsage=clientAuth\n");
+        "subjectAltName=DNS:far.example.org,IP:127.0.0.2\nextendedKeyUsage=clientAuth\n");
     return c;
   }
 
