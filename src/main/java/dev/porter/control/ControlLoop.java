@@ -1,5 +1,6 @@
 package dev.porter.control;
 
+import dev.porter.net.LogThrottle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
