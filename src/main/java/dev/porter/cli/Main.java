@@ -23,6 +23,8 @@ public final class Main implements Callable<Integer> {
   /** A thread porter cannot run without failed: restart porter (the JVM's own code for an OOM exit). */
   static final int FATAL = Fatal.EXIT_CODE;
 
+  private static final java.util.concurrent.atomic.AtomicBoolean FATAL_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
+
   public static void main(String[] args) {
     Fatal.onFatal(Main::fatal);
     System.exit(execute(args));
@@ -33,6 +35,8 @@ public final class Main implements Callable<Integer> {
    * {@code halt}, not {@code exit}: shutdown hooks would wait for the very threads that failed.
    */
   private static void fatal(String where, Throwable why) {
+    // Two loops failing at once is one failure: the first says it, the others wait for the end.
+    if (!FATAL_ONCE.compareAndSet(false, true)) return;
     String line = "porter: " + where + " failed: " + Fatal.describe(why) + "; exiting with code " + FATAL
         + " so that porter's supervisor starts it again";
     try {

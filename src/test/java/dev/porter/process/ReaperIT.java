@@ -59,7 +59,9 @@ class ReaperIT {
     assertTrue(exits.values().stream().allMatch(ExitStatus.exited(3)::equals), exits.toString());
     assertEquals(0, reaper.running());
     assertEquals(List.of(), ProcFs.zombieChildren());
-    assertEquals(fdsBefore, ProcFs.ownFdCount());
+    // Other tests in this JVM may still be closing descriptors of their own: only growth is a leak.
+    int fdsAfter = ProcFs.ownFdCount();
+    assertTrue(fdsAfter <= fdsBefore, "descriptors before " + fdsBefore + ", after " + fdsAfter);
   }
 
   @Test
