@@ -66,6 +66,7 @@ public record ComponentSpec(
     Optional<OutputSpec> stderr,
     List<ReturnCodeAction> returnCodes,
     Optional<Path> telnetLog,
+    boolean telnetCompressFromClient,
     Optional<Endpoint> muxListen,
     Optional<Endpoint> muxConnect,
     List<String> muxCommand,

@@ -47,6 +47,7 @@ final class Draft {
   OutputSpec stderr;
   List<ReturnCodeAction> returnCodes;
   Path telnetLog;
+  Boolean telnetCompressFromClient;
   Endpoint muxListen;
   Endpoint muxConnect;
   ConfigValue muxCommandValue;
