@@ -311,6 +311,16 @@ public final class TelnetProxy implements ConnectionHandler {
     backend.conn.close();
   }
 
+  /**
+   * Closes both connections from inside a codec's callback, after writing out what was staged:
+   * what the peer sent before the offence still reaches the other side (as far as the kernel takes it).
+   */
+  private void closeParsing() {
+    if (stage != null) flushStage();
+    client.conn.close();
+    backend.conn.close();
+  }
+
   private Side side(Connection c) {
     return c == client.conn ? client : backend;
   }
@@ -420,8 +430,7 @@ public final class TelnetProxy implements ConnectionHandler {
         // The codec refuses it too (an ERROR follows): what comes next is compressed, for no one.
         log.info("component {}: client {} started compression toward the server (COMPRESS2), which MCCP2"
             + " does not define; closing (telnet-compress-from-client = deny)", component, conn.client());
-        client.conn.close();
-        backend.conn.close();
+        closeParsing();
         return;
       }
       other.telnet.subnegotiation(option, buf, off, len);
@@ -466,8 +475,7 @@ public final class TelnetProxy implements ConnectionHandler {
       // telnet-proxy exits on an ERROR event; porter ends just this pair.
       log.info("component {}: telnet error from {} of {}: {}; closing", component, name, client.conn.client(),
           message);
-      client.conn.close();
-      backend.conn.close();
+      closeParsing();
     }
   }
 }
