@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * is left of the read is held by that side, its reads stop, and a task posted to the loop goes on
  * with it after the loop's other connections had their turn. So per pair porter holds at most:
  * one read per side held ({@code IN_CHUNK}), the output of one turn per side queued (twice what it
- * parsed, every byte an IAC, plus compression overhead: about 130 KiB), zlib's state while a
+ * parsed, a read and 64 KiB inflated, were every byte an IAC: about 260 KiB), zlib's state while a
  * stream is open (about 40 KiB to inflate, 256 KiB to deflate, per side), and the
  * {@code telnet-log} lines of one turn ({@link TelnetLog}). EOF travels on as a half-close; a
  * reset, an error, or a TELNET ERROR event closes both; idle-timeout as for routes.
@@ -168,6 +168,8 @@ public final class TelnetProxy implements ConnectionHandler {
   @Override
   public void onData(Connection from, ByteBuffer data) {
     Side side = side(from);
+    // Reads stop while a side holds input, so nothing read can overtake it.
+    if (side.held != null) throw new IllegalStateException("read from " + side.name + " while input is held");
     if (idleNanos > 0) lastActivityNanos = System.nanoTime();
     byte[] in = SCRATCH.get().in;
     int n = Math.min(data.remaining(), in.length);
