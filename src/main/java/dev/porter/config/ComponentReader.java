@@ -20,7 +20,7 @@ final class ComponentReader {
       "max-instances-message", "max-rate", "name-timeout", "command", "route", "pass-fd-socket",
       "mode", "user", "group", "umask", "chdir", "env", "limits", "prerequisites", "stdout", "stderr",
       "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "proxy-protocol-from",
-      "telnet-log", "mux", "mux-link");
+      "telnet-log", "telnet-compress-from-client", "mux", "mux-link");
   static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
   /** The ways a mux link comes up: exactly one of them. */
   static final List<String> MUX_WAYS = List.of("listen", "connect", "command");
@@ -42,6 +42,8 @@ final class ComponentReader {
   static final Map<String, Flag> FLAGS = names(Flag.values(), Flag::configName);
   static final Map<String, ProxyProtocol> PROXY = names(ProxyProtocol.values(),
       p -> p.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+  /** {@code telnet-compress-from-client}: whether a client may start MCCP2 toward the server. */
+  static final Map<String, Boolean> COMPRESS_FROM_CLIENT = names(new Boolean[] {false, true}, b -> b ? "allow" : "deny");
 
   private static final Set<Endpoint.Scheme> LISTEN = EnumSet.of(Endpoint.Scheme.INET, Endpoint.Scheme.UNIX);
   private static final Set<Endpoint.Scheme> ROUTE = EnumSet.allOf(Endpoint.Scheme.class);
@@ -97,6 +99,9 @@ final class ComponentReader {
       case "proxy-protocol": d.proxyProtocol = values.choice(v, key, "proxy-protocol", PROXY).orElse(null); break;
       case "proxy-protocol-from": d.proxyProtocolFrom = acls.acl(v, key).orElse(null); break;
       case "telnet-log": d.telnetLog = values.path(v, key).orElse(null); break;
+      case "telnet-compress-from-client":
+        d.telnetCompressFromClient = values.choice(v, key, "value", COMPRESS_FROM_CLIENT).orElse(null);
+        break;
       case "mux": mux(d, v, key); break;
       case "mux-link": d.muxLink = values.word(v, key).orElse(null); break;
       default: throw new AssertionError(k);

@@ -241,6 +241,9 @@ final class ComponentRules {
     if (d.has("telnet-log") && d.builtin != Builtin.TELNET_PROXY) {
       at("telnet-log", "telnet-log is for builtin telnet-proxy");
     }
+    if (d.has("telnet-compress-from-client") && d.builtin != Builtin.TELNET_PROXY) {
+      at("telnet-compress-from-client", "telnet-compress-from-client is for builtin telnet-proxy");
+    }
     if (d.has("max-instances-message") && !d.has("max-instances")) {
       at("max-instances-message", "max-instances-message is sent only when max-instances is set");
     }

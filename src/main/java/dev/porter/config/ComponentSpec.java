@@ -73,6 +73,7 @@ public record ComponentSpec(
     Optional<OutputSpec> stderr,
     List<ReturnCodeAction> returnCodes,
     Optional<Path> telnetLog,
+    boolean telnetCompressFromClient,
     Optional<Endpoint> muxListen,
     Optional<Endpoint> muxConnect,
     List<String> muxCommand,

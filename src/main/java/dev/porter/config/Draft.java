@@ -48,6 +48,7 @@ final class Draft {
   OutputSpec stderr;
   List<ReturnCodeAction> returnCodes;
   Path telnetLog;
+  Boolean telnetCompressFromClient;
   Endpoint muxListen;
   Endpoint muxConnect;
   ConfigValue muxCommandValue;

@@ -148,6 +148,7 @@ final class ModelBuilder {
         Optional.ofNullable(d.stderr),
         d.returnCodes != null ? d.returnCodes : List.of(),
         Optional.ofNullable(d.telnetLog),
+        Boolean.TRUE.equals(d.telnetCompressFromClient),
         Optional.ofNullable(d.muxListen),
         Optional.ofNullable(d.muxConnect),
         d.muxCommand != null ? List.copyOf(d.muxCommand) : List.of(),

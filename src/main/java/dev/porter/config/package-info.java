@@ -37,6 +37,7 @@
  * name-timeout    10s (masters and mux links)   idle-timeout 0 = none   connect-timeout 10s (routes)
  * proxy-protocol  accept (on a socket) | send-v1 | send-v2 (on a route)
  * telnet-log      PATH-PREFIX, or "-" for standard output (builtin telnet-proxy)
+ * telnet-compress-from-client  deny (default) | allow: a client may start MCCP2 toward the server
  * user, group     names or ids      umask "022" or 022 (octal)      chdir /path
  * env             { clear = true, keep = [ PATH, "LC_*" ], set { LANG = C.UTF-8 }, unset = [ TZ ] }
  * limits          { nofile = 4096, core = unlimited, ... }  (prlimit(1) names: as core cpu data

@@ -18,8 +18,15 @@ import org.slf4j.LoggerFactory;
  * Where the telnet proxy writes decoded events ({@code telnet-log}): a file per connection named
  * {@code PREFIX.<client>.<n>.log}, or standard output for {@code telnet-log = "-"}. Event loops
  * only queue finished lines; one writer thread does the I/O, so a slow disk or a stalled terminal
- * never holds a relay up. The queue is bounded by {@link #QUEUE_LIMIT}: past it, a read's lines
- * are dropped and counted, and the count goes into the connection's log when it closes.
+ * never holds a relay up. Lines are dropped rather than waited for: when the writer is behind
+ * ({@link #QUEUE_LIMIT} for all connections, {@link #SESSION_QUEUE_LIMIT} for one), a turn's lines
+ * are dropped and counted, a {@code # dropped N bytes} line marks the gap where the log goes on,
+ * and the total is logged when the connection closes. Backpressure instead would let a full disk
+ * or a paused terminal stop every session it logs.
+ *
+ * <p>Memory per connection: the lines of one turn of its loop, gathered before they are queued
+ * (the proxy bounds a turn's work; past {@link #SESSION_BUFFER_LIMIT} they are queued early), and
+ * at most {@link #SESSION_QUEUE_LIMIT} queued.
  */
 public final class TelnetLog {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -29,23 +36,34 @@ public final class TelnetLog {
    * fully logged 64 KiB reads (hex doubles them), which a disk drains in milliseconds.
    */
   static final long QUEUE_LIMIT = 8L << 20;
+  /**
+   * Bytes of one connection's lines waiting for the writer: 1 MiB, several turns of a busy
+   * session (a turn logs at most about 400 KiB: 64 KiB of data, six characters per byte in the
+   * telnet-proxy style), so that one connection cannot take the whole queue from the others.
+   */
+  static final long SESSION_QUEUE_LIMIT = 1L << 20;
+  /** Lines one connection gathers before they are handed on even within a turn: 1 MiB. */
+  static final int SESSION_BUFFER_LIMIT = 1 << 20;
   /** The special {@code telnet-log} value for standard output. */
   public static final String STDOUT = "-";
 
-  private static final Writer WRITER = new Writer();
+  private static final Writer WRITER = new Writer(true);
 
   private final Path prefix;
   private final boolean stdout;
+  private final Writer writer;
   private final AtomicLong sequence = new AtomicLong();
 
-  private TelnetLog(Path prefix) {
+  /** A log written by {@code writer} (tests give one whose thread does not run). */
+  TelnetLog(Path prefix, Writer writer) {
     this.prefix = prefix;
     this.stdout = prefix.toString().equals(STDOUT);
+    this.writer = writer;
   }
 
   /** The log for a {@code telnet-log} value: a path prefix, or {@code -} for standard output. */
   public static TelnetLog of(Path prefix) {
-    return new TelnetLog(prefix);
+    return new TelnetLog(prefix, WRITER);
   }
 
   /** True when events go to standard output (in libtelnet's telnet-proxy style). */
@@ -71,7 +89,11 @@ public final class TelnetLog {
     private final long n;
     private byte[] buf = new byte[256];
     private int len;
+    /** Bytes of lines dropped in all, and since the last gap marker was written. */
     private long dropped;
+    private long droppedUnmarked;
+    /** Bytes of this session's lines in the writer's queue. */
+    private final AtomicLong queued = new AtomicLong();
     // Writer thread only.
     private OutputStream out;
     private boolean failed;
@@ -106,6 +128,7 @@ public final class TelnetLog {
     }
 
     void append(byte[] b, int off, int n) {
+      if (len > 0 && len + n > SESSION_BUFFER_LIMIT) flush();
       if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
       System.arraycopy(b, off, buf, len, n);
       len += n;
@@ -119,20 +142,39 @@ public final class TelnetLog {
     /** Hands the lines gathered so far to the writer, or drops and counts them when it is behind. */
     void flush() {
       if (len == 0) return;
-      if (!WRITER.offer(this, Arrays.copyOf(buf, len), false)) dropped += len;
+      byte[] lines = withGapMarker(Arrays.copyOf(buf, len));
+      if (queued.get() + lines.length > SESSION_QUEUE_LIMIT || !owner.writer.offer(this, lines, false)) {
+        dropped += len;
+        droppedUnmarked += len;
+      } else {
+        droppedUnmarked = 0;
+      }
       len = 0;
       if (buf.length > 1 << 16) buf = new byte[256]; // an idle connection keeps no large buffer
+    }
+
+    /** The lines, after a line saying how much was dropped just before them, if anything was. */
+    private byte[] withGapMarker(byte[] lines) {
+      if (droppedUnmarked == 0) return lines;
+      byte[] mark = gapMarker(droppedUnmarked);
+      byte[] out = Arrays.copyOf(mark, mark.length + lines.length);
+      System.arraycopy(lines, 0, out, mark.length, lines.length);
+      return out;
+    }
+
+    private static byte[] gapMarker(long n) {
+      return ("# dropped " + n + " bytes of log lines (writer behind)\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Queues the last lines and the end of this log (always accepted: it is small). */
     void close() {
       if (dropped > 0) {
-        line("# dropped " + dropped + " bytes of log lines (writer behind)\n");
         log.warn("telnet-log: dropped {} bytes of {}'s event log: the writer fell behind", dropped, client);
       }
-      byte[] rest = Arrays.copyOf(buf, len);
+      byte[] rest = withGapMarker(Arrays.copyOf(buf, len));
       len = 0;
-      WRITER.offer(this, rest, true);
+      droppedUnmarked = 0;
+      owner.writer.offer(this, rest, true);
     }
 
     private void write(byte[] b, boolean last) {
@@ -169,23 +211,38 @@ public final class TelnetLog {
   }
 
   /** The one thread that writes every log, and the bounded queue the loops feed it through. */
-  private static final class Writer {
+  static final class Writer {
     private record Entry(Session session, byte[] bytes, boolean last) {}
 
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
+    private final boolean autostart;
     private Thread thread;
+
+    /** A writer whose thread starts with the first line; without {@code autostart}, see {@link #drain}. */
+    Writer(boolean autostart) {
+      this.autostart = autostart;
+    }
+
+    /** Writes what is queued on the calling thread (for tests: a writer that is behind, catching up). */
+    void drain() {
+      for (Entry e; (e = queue.poll()) != null; ) {
+        write(e);
+        if (!e.last) e.session.flushOut();
+      }
+    }
 
     boolean offer(Session s, byte[] bytes, boolean last) {
       if (!last && queued.get() + bytes.length > QUEUE_LIMIT) return false;
       queued.addAndGet(bytes.length);
+      s.queued.addAndGet(bytes.length);
       start();
       queue.add(new Entry(s, bytes, last));
       return true;
     }
 
     private synchronized void start() {
-      if (thread != null) return;
+      if (thread != null || !autostart) return;
       thread = new Thread(this::run, "porter-telnet-log");
       thread.setDaemon(true);
       thread.start();
@@ -206,12 +263,17 @@ public final class TelnetLog {
         } catch (InterruptedException ie) {
           return;
         }
-        queued.addAndGet(-e.bytes.length);
-        e.session.write(e.bytes, e.last);
+        write(e);
         if (e.last) dirty.remove(e.session);
         else dirty.add(e.session);
-        if (e.last && e.session.owner.stdout) System.out.flush();
       }
+    }
+
+    private void write(Entry e) {
+      e.session.write(e.bytes, e.last);
+      queued.addAndGet(-e.bytes.length);
+      e.session.queued.addAndGet(-e.bytes.length);
+      if (e.last && e.session.owner.stdout) System.out.flush();
     }
   }
 }

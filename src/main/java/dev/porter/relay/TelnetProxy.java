@@ -29,18 +29,30 @@ import org.slf4j.LoggerFactory;
  * the server side starts inflating, and forwarding that subnegotiation makes the client side send
  * the same marker and compress everything after it (the codec's proxy mode). So the client gets
  * a compressed stream of its own, re-deflated by porter: every decoded byte arrives intact, the
- * compressed bytes differ. The same holds in the other direction. Two libtelnet limits remain:
- * when the server ends its zlib stream, the client's stays open (the client keeps inflating,
- * which it can), and a second COMPRESS2 from the server is an error that closes the pair.
+ * compressed bytes differ. Two libtelnet limits remain: when the server ends its zlib stream, the
+ * client's stays open (the client keeps inflating, which it can), and a second COMPRESS2 from the
+ * server is an error that closes the pair.
+ *
+ * <p>MCCP2 compresses what the server sends; a client that starts compression toward the server
+ * (its own {@code IAC SB COMPRESS2 IAC SE}) is closed, with one log line, unless the component
+ * says {@code telnet-compress-from-client = allow} (then porter inflates it and compresses again
+ * toward the server, as libtelnet's proxy does). Real MUD clients never send it: they answer the
+ * server's WILL with DO, and client-to-server compression is a different option (MCCP3, 87).
+ * A stream from either side that expands more than {@link #MAX_INFLATE_RATIO} to one past
+ * {@link #INFLATE_RATIO_FLOOR} is a TELNET error, and closes the pair.
  *
  * <p>Flow and memory as {@link Relay}: reads land in the loop's buffer, are parsed from a
  * per-thread copy, and the re-encoded output is staged per thread and written at once; only what
  * the kernel does not take is queued, and while anything is queued for a side, porter stops
- * reading from the side that feeds it. One read (64 KiB) yields at most twice its size (every
- * byte an IAC) plus compression overhead, so that bounds what a stalled pair holds. EOF travels
- * on as a half-close; a reset, an error, or a TELNET ERROR event closes both; idle-timeout as for
- * routes. With {@code telnet-log}, each side's events are written as lines (see
- * {@link TelnetLog}).
+ * reading from (and parsing for) the side that feeds it. One turn of the loop parses at most one
+ * read ({@link #IN_CHUNK}) of a side and inflates at most {@link #INFLATE_PER_TURN} of it; what
+ * is left of the read is held by that side, its reads stop, and a task posted to the loop goes on
+ * with it after the loop's other connections had their turn. So per pair porter holds at most:
+ * one read per side held ({@code IN_CHUNK}), the output of one turn per side queued (twice what it
+ * parsed, a read and 64 KiB inflated, were every byte an IAC: about 260 KiB), zlib's state while a
+ * stream is open (about 40 KiB to inflate, 256 KiB to deflate, per side), and the
+ * {@code telnet-log} lines of one turn ({@link TelnetLog}). EOF travels on as a half-close; a
+ * reset, an error, or a TELNET ERROR event closes both; idle-timeout as for routes.
  */
 public final class TelnetProxy implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -52,6 +64,24 @@ public final class TelnetProxy implements ConnectionHandler {
    * small events; larger output (inflated MCCP2 data) is written in several pieces.
    */
   static final int OUT_STAGE = 2 * IN_CHUNK + 1024;
+  /**
+   * MCCP2 data inflated per turn of the loop for one side: 64 KiB, one read's worth, so that a
+   * compressed read costs a turn no more than a plain one (at most 128 KiB of output either way).
+   * Without it one 64 KiB read of a bomb (1000:1) was inflated, parsed and re-deflated whole:
+   * about a second in which the loop served no one else.
+   */
+  static final int INFLATE_PER_TURN = 64 * 1024;
+  /**
+   * Inflated bytes a stream may make per compressed byte: 100. MUD text under MCCP2's sync
+   * flushes compresses 3 to 10 times; zlib's most is about 1032 (a run of one byte), which only a
+   * bomb or blank padding reaches.
+   */
+  static final int MAX_INFLATE_RATIO = 100;
+  /**
+   * Inflated bytes of a stream that are never checked against the ratio: 1 MiB, so that a short
+   * stream of padding (a cleared screen, a blank map) passes; a bomb is stopped there.
+   */
+  static final long INFLATE_RATIO_FLOOR = 1 << 20;
 
   private static final byte[] IAC_IAC = {(byte) Telnet.IAC, (byte) Telnet.IAC};
 
@@ -67,6 +97,7 @@ public final class TelnetProxy implements ConnectionHandler {
   }
 
   private final String component;
+  private final boolean compressFromClient;
   private final Side client;
   private final Side backend;
   private final long idleNanos;
@@ -79,12 +110,14 @@ public final class TelnetProxy implements ConnectionHandler {
   private ByteBuffer stage;
   private Connection stageTarget;
 
-  private TelnetProxy(String component, Connection c, Connection b, long idleNanos, Optional<TelnetLog> logs) {
-    this.component = component;
-    this.idleNanos = idleNanos;
+  private TelnetProxy(ComponentSpec spec, Connection c, Connection b, Optional<TelnetLog> logs) {
+    this.component = spec.name();
+    this.idleNanos = spec.idleTimeout().toNanos();
+    this.compressFromClient = spec.telnetCompressFromClient();
     this.events = logs.map(l -> l.open(c.client()));
     this.client = new Side(c, "client");
     this.backend = new Side(b, "server");
+    client.telnet.acceptCompress2(compressFromClient);
     client.other = backend;
     backend.other = client;
     events.ifPresent(s -> {
@@ -112,7 +145,7 @@ public final class TelnetProxy implements ConnectionHandler {
    */
   static void start(ComponentSpec spec, Connection c, Connection b, ByteBuffer early, Optional<TelnetLog> logs) {
     if (c.loop() != b.loop()) throw new IllegalArgumentException("a proxy's two connections share one loop");
-    TelnetProxy p = new TelnetProxy(spec.name(), c, b, spec.idleTimeout().toNanos(), logs);
+    TelnetProxy p = new TelnetProxy(spec, c, b, logs);
     c.noDelay();
     c.setHandler(p);
     b.setHandler(p);
@@ -126,39 +159,74 @@ public final class TelnetProxy implements ConnectionHandler {
     p.lastActivityNanos = System.nanoTime();
     if (p.idleNanos > 0) p.idleTimer = c.loop().schedule(p.idleNanos, p::checkIdle);
     if (early.hasRemaining()) p.onData(c, early);
-    p.flowControl(c, b);
-    p.flowControl(b, c);
+    if (!p.released) {
+      p.flowControl(p.client);
+      p.flowControl(p.backend);
+    }
   }
 
   @Override
   public void onData(Connection from, ByteBuffer data) {
     Side side = side(from);
+    // Reads stop while a side holds input, so nothing read can overtake it.
+    if (side.held != null) throw new IllegalStateException("read from " + side.name + " while input is held");
     if (idleNanos > 0) lastActivityNanos = System.nanoTime();
+    byte[] in = SCRATCH.get().in;
+    int n = Math.min(data.remaining(), in.length);
+    data.get(in, 0, n);
+    int used = parse(side, in, 0, n);
+    if (used < n || data.hasRemaining()) side.hold(in, used, n - used, data);
+    afterTurn(side);
+  }
+
+  /** Goes on with what a side holds, one turn's worth, unless its output is still queued. */
+  private void resume(Side side) {
+    side.resumePosted = false;
+    if (released || side.held == null) return;
+    if (side.other.conn.pendingBytes() > 0) return; // onWritable posts this again once it drained
+    int used = parse(side, side.held, side.heldOff, side.heldLen);
+    side.heldOff += used;
+    side.heldLen -= used;
+    if (side.heldLen == 0) side.held = null;
+    afterTurn(side);
+  }
+
+  /** Runs one side's codec over {@code buf[off, off + len)}, at most one turn's worth; returns the bytes used. */
+  private int parse(Side side, byte[] buf, int off, int len) {
     Scratch s = SCRATCH.get();
     stage = s.out;
     dispatching = true;
     try {
-      while (data.hasRemaining()) {
-        int n = Math.min(data.remaining(), s.in.length);
-        data.get(s.in, 0, n);
-        side.telnet.recv(s.in, 0, n);
-      }
+      int used = side.telnet.recvBounded(buf, off, len, INFLATE_PER_TURN);
       flushStage();
+      return used;
     } finally {
       dispatching = false;
       stage = null;
       stageTarget = null;
       s.out.clear();
     }
+  }
+
+  /** After a side's turn: the log lines go, and the side reads, waits, or goes on in a task. */
+  private void afterTurn(Side side) {
     flushLog();
-    if (!client.conn.isOpen() && !backend.conn.isOpen()) release();
-    else if (side.other.conn.pendingBytes() > 0) from.suspendReads();
+    if (!client.conn.isOpen() && !backend.conn.isOpen()) {
+      release();
+      return;
+    }
+    if (!side.conn.isOpen()) {
+      side.held = null;
+      return;
+    }
+    flowControl(side);
   }
 
   @Override
   public void onWritable(Connection to) {
-    Connection from = side(to).other.conn;
-    if (from.isOpen()) from.resumeReadsNow();
+    Side from = side(to).other;
+    if (from.held != null) from.postResume();
+    else if (from.conn.isOpen()) from.conn.resumeReadsNow();
   }
 
   @Override
@@ -183,6 +251,8 @@ public final class TelnetProxy implements ConnectionHandler {
   private void release() {
     if (released) return;
     released = true;
+    client.held = null;
+    backend.held = null;
     if (idleTimer != null) idleTimer.cancel();
     client.telnet.close();
     backend.telnet.close();
@@ -213,9 +283,21 @@ public final class TelnetProxy implements ConnectionHandler {
     }
   }
 
-  private void flowControl(Connection from, Connection to) {
-    if (to.pendingBytes() > 0) from.suspendReads();
-    else from.resumeReads();
+  /**
+   * The backpressure rule: a side is read only while nothing is queued for the other side and it
+   * holds nothing; what it holds goes on in a task once nothing is queued.
+   */
+  private void flowControl(Side side) {
+    Connection from = side.conn;
+    boolean queued = side.other.conn.pendingBytes() > 0;
+    if (side.held != null) {
+      from.suspendReads();
+      if (!queued) side.postResume();
+    } else if (queued) {
+      from.suspendReads();
+    } else {
+      from.resumeReads();
+    }
   }
 
   private void checkIdle() {
@@ -227,6 +309,16 @@ public final class TelnetProxy implements ConnectionHandler {
     }
     log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.conn.client(),
         Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
+    client.conn.close();
+    backend.conn.close();
+  }
+
+  /**
+   * Closes both connections from inside a codec's callback, after writing out what was staged:
+   * what the peer sent before the offence still reaches the other side (as far as the kernel takes it).
+   */
+  private void closeParsing() {
+    if (stage != null) flushStage();
     client.conn.close();
     backend.conn.close();
   }
@@ -274,11 +366,33 @@ public final class TelnetProxy implements ConnectionHandler {
     TelnetHandler printer;
     /** No zlib stream was ever started on this side, so DATA for it may bypass its codec. */
     boolean plain = true;
+    /** Input read from {@code conn} and not parsed yet ({@code heldLen} bytes from {@code heldOff}), or null. */
+    byte[] held;
+    int heldOff;
+    int heldLen;
+    boolean resumePosted;
 
     Side(Connection conn, String name) {
       this.conn = conn;
       this.name = name;
       this.telnet = new Telnet(TeloptTable.rejectAll(), this, Telnet.FLAG_PROXY);
+      telnet.limitInflateRatio(MAX_INFLATE_RATIO, INFLATE_RATIO_FLOOR);
+    }
+
+    /** Keeps the unparsed rest of a read: {@code buf[off, off + len)}, then what is left in {@code more}. */
+    void hold(byte[] buf, int off, int len, ByteBuffer more) {
+      byte[] h = new byte[len + more.remaining()];
+      System.arraycopy(buf, off, h, 0, len);
+      more.get(h, len, more.remaining());
+      held = h;
+      heldOff = 0;
+      heldLen = h.length;
+    }
+
+    void postResume() {
+      if (resumePosted) return;
+      resumePosted = true;
+      conn.loop().execute(() -> resume(this));
     }
 
     @Override
@@ -314,6 +428,13 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onSubnegotiation(int option, byte[] buf, int off, int len) {
       if (printer != null) printer.onSubnegotiation(option, buf, off, len);
+      if (option == Telnet.TELOPT_COMPRESS2 && this == client && !compressFromClient) {
+        // The codec refuses it too (an ERROR follows): what comes next is compressed, for no one.
+        log.info("component {}: client {} started compression toward the server (COMPRESS2), which MCCP2"
+            + " does not define; closing (telnet-compress-from-client = deny)", component, conn.client());
+        closeParsing();
+        return;
+      }
       other.telnet.subnegotiation(option, buf, off, len);
     }
 
@@ -352,11 +473,11 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onError(String message) {
       if (printer != null) printer.onError(message);
+      if (!client.conn.isOpen() && !backend.conn.isOpen()) return; // the pair ended already, and said why
       // telnet-proxy exits on an ERROR event; porter ends just this pair.
       log.info("component {}: telnet error from {} of {}: {}; closing", component, name, client.conn.client(),
           message);
-      client.conn.close();
-      backend.conn.close();
+      closeParsing();
     }
   }
 }

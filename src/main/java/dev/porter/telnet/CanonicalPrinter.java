@@ -12,7 +12,9 @@ import java.util.List;
  * {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what the C oracle prints for libtelnet.
  *
  * <p>Output is buffered; call {@link #flush()} at the end. I/O errors surface as
- * {@link UncheckedIOException}.
+ * {@link UncheckedIOException}. Memory is bounded: a line holds one event, and a merged DATA or
+ * SEND line at most {@link #MERGE_LIMIT} bytes of data; a longer run goes on in a new line and
+ * {@link #mergeLimitReached()} tells.
  */
 public final class CanonicalPrinter implements TelnetHandler {
 
@@ -21,6 +23,15 @@ public final class CanonicalPrinter implements TelnetHandler {
   private static final int TYPE_DATA = 1;
   private static final int TYPE_SEND = 2;
 
+  /**
+   * Data bytes one merged ({@code -M}) line holds at most: 16 MiB, a 32 MiB line of hex. Merging
+   * that much means a decompression bomb or a capture without a single TELNET command, where one
+   * line is of no use; the run goes on in a new line.
+   */
+  public static final int MERGE_LIMIT = 16 << 20;
+  /** The longest line a Java array holds (the JDK's own soft maximum array length). */
+  private static final int MAX_LINE = Integer.MAX_VALUE - 8;
+
   private final OutputStream out;
   private final boolean merge;
   private final boolean detail;
@@ -28,9 +39,11 @@ public final class CanonicalPrinter implements TelnetHandler {
   private byte[] line = new byte[256];
   private int lineLen;
 
+  /** The type of the merged line being built in {@code line}, or TYPE_NONE. */
   private int pendingType = TYPE_NONE;
-  private byte[] pending = new byte[256];
+  /** Data bytes in the merged line so far. */
   private int pendingLen;
+  private boolean mergeLimitReached;
 
   /**
    * @param out where lines go (written in large blocks)
@@ -54,33 +67,51 @@ public final class CanonicalPrinter implements TelnetHandler {
   }
 
   private void bytesEvent(int type, byte[] buf, int off, int len) {
-    if (merge) {
-      if (pendingType != type) {
-        flushPending();
-        pendingType = type;
-      }
-      if (pendingLen + len > pending.length) {
-        pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + len));
-      }
-      System.arraycopy(buf, off, pending, pendingLen, len);
-      pendingLen += len;
+    if (!merge) {
+      text(type == TYPE_DATA ? "DATA " : "SEND ");
+      hex(buf, off, len);
+      endLine();
       return;
     }
-    flushPending();
-    text(type == TYPE_DATA ? "DATA " : "SEND ");
-    hex(buf, off, len);
-    endLine();
+    // The merged line is built in place, its hex appended event by event; other events end it.
+    if (pendingType != type) {
+      flushPending();
+      pendingType = type;
+      text(type == TYPE_DATA ? "DATA " : "SEND ");
+    }
+    while (len > 0) {
+      if (pendingLen == MERGE_LIMIT) {
+        mergeLimitReached = true;
+        flushPending();
+        pendingType = type;
+        text(type == TYPE_DATA ? "DATA " : "SEND ");
+      }
+      int n = Math.min(len, MERGE_LIMIT - pendingLen);
+      hexDigits(buf, off, n);
+      pendingLen += n;
+      off += n;
+      len -= n;
+    }
   }
 
   private void flushPending() {
     if (pendingType == TYPE_NONE) {
       return;
     }
-    text(pendingType == TYPE_DATA ? "DATA " : "SEND ");
-    hex(pending, 0, pendingLen);
+    if (pendingLen == 0) {
+      put((byte) '-');
+    }
     endLine();
     pendingType = TYPE_NONE;
     pendingLen = 0;
+  }
+
+  /**
+   * True once a merged DATA or SEND run was longer than {@link #MERGE_LIMIT} and went on in a new
+   * line: the output is complete, but no longer one line per run.
+   */
+  public boolean mergeLimitReached() {
+    return mergeLimitReached;
   }
 
   @Override
@@ -296,7 +327,11 @@ public final class CanonicalPrinter implements TelnetHandler {
       put((byte) '-');
       return;
     }
-    ensure(len * 2);
+    hexDigits(b, off, len);
+  }
+
+  private void hexDigits(byte[] b, int off, int len) {
+    ensure(2L * len);
     byte[] l = line;
     int p = lineLen;
     for (int i = off, end = off + len; i < end; i++) {
@@ -332,9 +367,14 @@ public final class CanonicalPrinter implements TelnetHandler {
     }
   }
 
-  private void ensure(int extra) {
-    if (lineLen + extra > line.length) {
-      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + extra));
+  private void ensure(long extra) {
+    long need = lineLen + extra;
+    if (need <= line.length) {
+      return;
     }
+    if (need > MAX_LINE) {
+      throw new IllegalArgumentException("an event of " + extra / 2 + " bytes is too long to print as one line");
+    }
+    line = Arrays.copyOf(line, (int) Math.min(MAX_LINE, Math.max(2L * line.length, need)));
   }
 }

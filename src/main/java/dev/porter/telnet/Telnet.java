@@ -25,6 +25,13 @@ import java.util.zip.Inflater;
  * <p>Target semantics are upstream libtelnet at commit 5f5ecee, including its fixes to 0.21's
  * Q-method events, option-table size and NEW-ENVIRON sending, except that an MCCPv1 start
  * ({@code IAC SB 85 WILL}) discards exactly the byte after WILL, wherever it arrives.
+ *
+ * <p>Received MCCP2 is bounded in three opt-in ways that libtelnet does not have (without them a
+ * {@code Telnet} behaves exactly as libtelnet): {@link #recvBounded} inflates at most a given
+ * amount per call and hands the rest of the input back, {@link #limitInflateRatio} ends a stream
+ * that expands more than a given ratio, and {@link #acceptCompress2} refuses the peer's COMPRESS2
+ * start. Memory is the same either way: while a zlib stream is open, a 1 KiB buffer and zlib's
+ * own state (zlib's figures: about 40 KiB to inflate, 256 KiB to deflate).
  */
 public final class Telnet implements AutoCloseable {
 
@@ -150,6 +157,13 @@ public final class Telnet implements AutoCloseable {
   private Deflater deflater;
   private byte[] zlibOut;
 
+  /** Opt-in bounds on received MCCP2 (see {@link #acceptCompress2}, {@link #limitInflateRatio}). */
+  private boolean compress2Accepted = true;
+  /** Inflated bytes allowed per compressed byte received; 0: no limit (libtelnet). */
+  private int maxInflateRatio;
+  /** Inflated bytes of a stream below which its ratio is not checked. */
+  private long inflateRatioFloor;
+
   /** Send side: the option of the subnegotiation opened by beginSb, or -1. */
   private int sendSbOption = -1;
 
@@ -180,16 +194,77 @@ public final class Telnet implements AutoCloseable {
   /** Parses received bytes; events go to the handler before this returns. */
   public void recv(byte[] buf, int off, int len) {
     Objects.checkFromIndexSize(off, len, buf.length);
+    receive(buf, off, len, Long.MAX_VALUE);
+  }
+
+  /**
+   * Parses received bytes like {@link #recv}, but inflates at most about {@code maxInflated}
+   * bytes of MCCP2 data (the 1 KiB inflate step that reaches it is the last one) and returns how
+   * many bytes of the input it consumed. Fewer than {@code len} means it stopped inside a
+   * compressed stream: pass the rest, {@code buf[off + consumed, off + len)}, alone to the next
+   * call, before any newer input. Fed that way, the events are exactly those of one {@link #recv}
+   * of the whole input (a stream that ends or fails still drops the rest of that input, as in
+   * libtelnet). Plain TELNET is always consumed whole: it never expands more than twofold.
+   *
+   * <p>This lets a server bound the work one read costs and go on later (a decompression bomb
+   * is 1000 times its size), without copying the input: the codec keeps no reference to it.
+   *
+   * @param maxInflated inflated bytes after which this call stops, at least 1
+   * @return the bytes of the input consumed, from 0 (only inflating output zlib held) to {@code len}
+   */
+  public int recvBounded(byte[] buf, int off, int len, int maxInflated) {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (maxInflated < 1) {
+      throw new IllegalArgumentException("maxInflated must be at least 1, got " + maxInflated);
+    }
+    return receive(buf, off, len, maxInflated);
+  }
+
+  private int receive(byte[] buf, int off, int len, long maxInflated) {
     if (inflater != null) {
-      inflate(buf, off, len);
-      return;
+      return inflate(buf, off, len, maxInflated);
     }
     int end = off + len;
     int compressedFrom = process(buf, off, end);
-    if (compressedFrom >= 0) {
-      // COMPRESS2 started mid-buffer: libtelnet re-enters telnet_recv with the rest.
-      inflate(buf, compressedFrom, end - compressedFrom);
+    if (compressedFrom < 0) {
+      return len;
     }
+    // COMPRESS2 started mid-buffer: libtelnet re-enters telnet_recv with the rest.
+    return compressedFrom - off + inflate(buf, compressedFrom, end - compressedFrom, maxInflated);
+  }
+
+  /**
+   * Whether a received COMPRESS2 start ({@code IAC SB COMPRESS2 IAC SE}) starts inflating: yes by
+   * default, as in libtelnet. Refused, the marker is reported (SUBNEGOTIATION) and followed by
+   * ERROR "COMPRESS2 start refused", no stream starts and parsing goes on with the next byte as
+   * plain TELNET: what libtelnet does with a marker it cannot honour ("cannot initialize
+   * compression twice"). A proxy uses it for the direction MCCP2 does not define (client to
+   * server: MCCP2 compresses only what the server sends).
+   */
+  public void acceptCompress2(boolean accept) {
+    compress2Accepted = accept;
+  }
+
+  /**
+   * Ends a received MCCP2 stream that expands too much (no limit by default, as in libtelnet):
+   * once a stream has inflated more than {@code floorBytes}, every 1 KiB inflate step checks that
+   * it inflated at most {@code maxRatio} bytes per compressed byte received. Past that it is an
+   * ERROR "inflate() failed: compression ratio over N:1", the stream ends (COMPRESS 0) and the rest
+   * of the input is dropped, as libtelnet does with a corrupt stream. The floor lets short streams
+   * through: a few compressed bytes may stand for a screenful, and zlib's best is about 1032:1.
+   *
+   * @param maxRatio inflated bytes per compressed byte, at least 1
+   * @param floorBytes inflated bytes of a stream that are never checked, 0 or more
+   */
+  public void limitInflateRatio(int maxRatio, long floorBytes) {
+    if (maxRatio < 1) {
+      throw new IllegalArgumentException("maxRatio must be at least 1, got " + maxRatio);
+    }
+    if (floorBytes < 0) {
+      throw new IllegalArgumentException("floorBytes must be 0 or more, got " + floorBytes);
+    }
+    maxInflateRatio = maxRatio;
+    inflateRatioFloor = floorBytes;
   }
 
   /** Parses received bytes; events go to the handler before this returns. */
@@ -557,10 +632,14 @@ public final class Telnet implements AutoCloseable {
 
   // --------------------------------------------------------------------------------- compression
 
-  /** Received COMPRESS2 start: inflate what follows, unless a zlib stream already exists. */
+  /** Received COMPRESS2 start: inflate what follows, unless a zlib stream exists or it is refused. */
   private boolean startInflate() {
     if (inflater != null || deflater != null) {
       handler.onError("cannot initialize compression twice");
+      return false;
+    }
+    if (!compress2Accepted) {
+      handler.onError("COMPRESS2 start refused");
       return false;
     }
     inflater = new Inflater();
@@ -571,13 +650,18 @@ public final class Telnet implements AutoCloseable {
   /**
    * Inflates received bytes 1 KiB at a time and parses each piece, like libtelnet's telnet_recv:
    * it loops while input remains (output still buffered in zlib comes with the next call), and on
-   * the end of the stream or an error it drops compression and the rest of this input.
+   * the end of the stream or an error it drops compression and the rest of this input. Stops
+   * early, with input left, once {@code maxInflated} bytes came out; returns the bytes consumed.
    */
-  private void inflate(byte[] buf, int off, int len) {
+  private int inflate(byte[] buf, int off, int len, long maxInflated) {
     Inflater z = inflater;
     byte[] out = zlibBuffer();
     z.setInput(buf, off, len);
+    long inflated = 0;
     while (z.getRemaining() > 0) {
+      if (inflated >= maxInflated) {
+        return len - z.getRemaining();
+      }
       long readBefore = z.getBytesRead();
       int n = 0;
       String failure = null;
@@ -594,8 +678,12 @@ public final class Telnet implements AutoCloseable {
           failure = "buffer error";
         }
       }
+      if (failure == null && overRatio(z)) {
+        failure = "compression ratio over " + maxInflateRatio + ":1";
+      }
       if (failure == null) {
         process(out, 0, n); // cannot start compression again: a zlib stream exists
+        inflated += n;
       } else {
         handler.onError("inflate() failed: " + failure);
       }
@@ -603,9 +691,19 @@ public final class Telnet implements AutoCloseable {
         z.end();
         inflater = null;
         handler.onCompress(false);
-        return;
+        return len;
       }
     }
+    return len;
+  }
+
+  /** True when the stream has inflated past the floor and more than the ratio allows. */
+  private boolean overRatio(Inflater z) {
+    if (maxInflateRatio == 0) {
+      return false;
+    }
+    long written = z.getBytesWritten();
+    return written > inflateRatioFloor && written > maxInflateRatio * z.getBytesRead();
   }
 
   private byte[] zlibBuffer() {

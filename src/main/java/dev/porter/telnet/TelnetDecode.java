@@ -1,5 +1,6 @@
 package dev.porter.telnet;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +20,16 @@ import java.util.List;
  * option table, {@code -c OFF,...} / {@code -n N} chunking, {@code -s} script mode, {@code -e}
  * function names on warnings, {@code -M} merged DATA/SEND lines.
  *
- * <p>Two deliberate differences from the C oracle: flag bits other than PROXY (1) and NVT_EOL (2)
+ * <p>Deliberate differences from the C oracle: flag bits other than PROXY (1) and NVT_EOL (2)
  * are libtelnet internals and are ignored; a script that misuses the send API (e.g.
  * {@code finish_sb} without {@code begin_sb}) is a script error, since {@link Telnet} rejects it.
+ * The input is streamed, not read whole: a {@code telnet_recv} call of the oracle longer than
+ * {@link #INPUT_CHUNK} becomes several calls, so longer runs of data print as several DATA lines
+ * (compressed streams that end within such a call drop only the rest of their piece); and with
+ * {@code -M}, a merged line longer than {@link CanonicalPrinter#MERGE_LIMIT} is an error.
+ *
+ * <p>Memory stays bounded whatever the input: one input chunk, a script line, one printed line
+ * (a merged one included), and the codec's own.
  */
 public final class TelnetDecode {
 
@@ -35,6 +43,17 @@ public final class TelnetDecode {
   static final int MAX_CHUNKS = 4096;
   /** {@code zmpv} passes a NULL-terminated vararg list of at most this many arguments. */
   static final int ZMPV_MAX_ARGS = 8;
+  /**
+   * Input handed to the codec per call at most: 1 MiB, so that any capture up to that size
+   * decodes with exactly the oracle's calls (the golden cases are a few KiB at most).
+   */
+  static final int INPUT_CHUNK = 1 << 20;
+  /**
+   * Inflated bytes per codec call (see {@link Telnet#recvBounded}) before the {@code -M} line
+   * limit is checked again: 1 MiB, so a decompression bomb is stopped within about 1 MiB past
+   * the limit instead of after inflating a whole chunk (1 GiB from a 1 MiB bomb).
+   */
+  static final int INFLATE_STEP = 1 << 20;
 
   private TelnetDecode() {}
 
@@ -105,22 +124,29 @@ public final class TelnetDecode {
   }
 
   /**
-   * Runs the decoder: reads all of {@code in}, writes canonical lines to {@code out}. On a
+   * Runs the decoder: reads {@code in} as it goes, writes canonical lines to {@code out}. On a
    * {@link DecodeException} the lines printed so far have been flushed (a pending merged line is
    * not, as in the C oracle).
    */
   public static void run(Options options, InputStream in, OutputStream out)
       throws DecodeException, IOException {
-    byte[] input = in.readAllBytes();
+    run(options, in, out, INPUT_CHUNK, INFLATE_STEP);
+  }
+
+  /** {@link #run(Options, InputStream, OutputStream)} with other bounds (for tests). */
+  static void run(Options options, InputStream in, OutputStream out, int inputChunk, int inflateStep)
+      throws DecodeException, IOException {
+    InputStream input = new BufferedInputStream(in, 1 << 16);
     OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
     CanonicalPrinter printer = new CanonicalPrinter(buffered, options.merge(), options.detail());
     // Bits 5..7 are libtelnet-internal state (BINARY tracking, deflate direction): not user flags.
     int flags = options.flags() & (Telnet.FLAG_PROXY | Telnet.FLAG_NVT_EOL);
     try (Telnet telnet = new Telnet(options.table(), printer, flags)) {
+      Feeder feeder = new Feeder(telnet, printer, inflateStep);
       if (options.script()) {
-        runScript(telnet, printer, input);
+        runScript(telnet, printer, feeder, input);
       } else {
-        runStream(telnet, options, input);
+        runStream(feeder, options, input, inputChunk);
       }
     } catch (DecodeException e) {
       printer.flush();
@@ -135,59 +161,123 @@ public final class TelnetDecode {
     run(Options.parse(args), in, out);
   }
 
-  private static void runStream(Telnet telnet, Options options, byte[] data)
-      throws DecodeException {
-    int len = data.length;
-    int pos = 0;
-    if (options.chunkSize() > 0) {
-      while (pos < len) {
-        int n = (int) Math.min(len - pos, options.chunkSize());
-        telnet.recv(data, pos, n);
-        pos += n;
+  /**
+   * Hands input to the codec in bounded steps (events as for one {@code recv}, see
+   * {@link Telnet#recvBounded}) and stops with an error once {@code -M} could not merge a run.
+   */
+  private static final class Feeder {
+    private final Telnet telnet;
+    private final CanonicalPrinter printer;
+    private final int inflateStep;
+    /** Input bytes fed so far, for the error message. */
+    private long fed;
+
+    Feeder(Telnet telnet, CanonicalPrinter printer, int inflateStep) {
+      this.telnet = telnet;
+      this.printer = printer;
+      this.inflateStep = inflateStep;
+    }
+
+    /** One {@code telnet_recv} call of the oracle (an empty range is one zero-length call). */
+    void recv(byte[] b, int off, int len) throws DecodeException {
+      int done = 0;
+      do {
+        done += telnet.recvBounded(b, off + done, len - done, inflateStep);
+        if (printer.mergeLimitReached()) {
+          throw new DecodeException("-M: a run of DATA or SEND bytes is longer than "
+              + (CanonicalPrinter.MERGE_LIMIT >> 20) + " MiB, too long to merge into one line"
+              + " (input byte " + (fed + done) + "); run without -M");
+        }
+      } while (done < len);
+      fed += len;
+    }
+  }
+
+  /**
+   * Stream mode: the oracle's {@code telnet_recv} calls (pieces of {@code -n}, or cut at the
+   * {@code -c} offsets, or all of stdin), read as they come and each split into pieces of at most
+   * {@code chunk} bytes.
+   */
+  private static void runStream(Feeder feeder, Options options, InputStream in, int chunk)
+      throws DecodeException, IOException {
+    byte[] buf = new byte[chunk];
+    long size = options.chunkSize();
+    if (size > 0) {
+      // As the oracle's loop: no call at all for an empty input, none after the last piece.
+      while (call(feeder, in, buf, size, false) == size) {
+        // a short piece was the last one
       }
       return;
     }
+    long pos = 0;
     for (long raw : options.offsets()) {
-      // size_t: a negative offset is huge and clamps to the end.
-      int off = raw < 0 || raw > len ? len : (int) raw;
+      // size_t: a negative offset is huge; an offset past the end clamps to it.
+      long off = raw < 0 ? Long.MAX_VALUE : raw;
       if (off < pos) {
         throw new DecodeException("chunk offsets must be ascending, got " + raw + " after " + pos);
       }
-      telnet.recv(data, pos, off - pos);
-      pos = off;
+      pos += call(feeder, in, buf, off - pos, true);
     }
-    telnet.recv(data, pos, len - pos);
+    call(feeder, in, buf, Long.MAX_VALUE, true);
+  }
+
+  /**
+   * Feeds one oracle call of {@code want} bytes, or of what is left of the input if that is less,
+   * in pieces of at most the buffer's size; returns the bytes fed. An empty call is made only if
+   * {@code empty} says the oracle makes it.
+   */
+  private static long call(Feeder feeder, InputStream in, byte[] buf, long want, boolean empty)
+      throws DecodeException, IOException {
+    long fed = 0;
+    while (true) {
+      int ask = (int) Math.min(buf.length, want - fed);
+      int n = in.readNBytes(buf, 0, ask);
+      if (n > 0 || (fed == 0 && empty)) {
+        feeder.recv(buf, 0, n);
+      }
+      fed += n;
+      if (n < ask || fed == want) {
+        return fed;
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------- script
 
-  private static void runScript(Telnet telnet, CanonicalPrinter printer, byte[] script)
-      throws DecodeException {
-    int pos = 0;
+  private static void runScript(Telnet telnet, CanonicalPrinter printer, Feeder feeder, InputStream script)
+      throws DecodeException, IOException {
+    byte[] buf = new byte[SCRIPT_LINE_MAX];
     int lineNo = 0;
-    while (pos < script.length) {
-      // fgets: up to 64 KiB - 1 bytes, or through the newline.
-      int limit = Math.min(script.length, pos + SCRIPT_LINE_MAX);
-      int end = pos;
-      while (end < limit && script[end] != '\n') {
-        end++;
-      }
-      if (end < limit) {
-        end++; // include the newline
-      }
+    int len;
+    while ((len = readLine(script, buf)) > 0) {
       lineNo++;
-      String line = cLine(script, pos, end);
-      pos = end;
+      String line = cLine(buf, 0, len);
       List<String> argv = tokens(line);
       if (argv.isEmpty()) {
         continue;
       }
       try {
-        command(telnet, printer, argv, lineNo);
+        command(telnet, printer, feeder, argv, lineNo);
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw new DecodeException("line " + lineNo + ": " + argv.get(0) + ": " + e.getMessage());
       }
     }
+  }
+
+  /** fgets: up to 64 KiB - 1 bytes, or through the newline; returns the length, 0 at the end. */
+  private static int readLine(InputStream in, byte[] buf) throws IOException {
+    int n = 0;
+    while (n < buf.length) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      buf[n++] = (byte) c;
+      if (c == '\n') {
+        break;
+      }
+    }
+    return n;
   }
 
   /** The line as C sees it: up to the first NUL, bytes as ISO-8859-1 chars. */
@@ -233,14 +323,14 @@ public final class TelnetDecode {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
-  private static void command(Telnet t, CanonicalPrinter printer, List<String> argv, int lineNo)
+  private static void command(Telnet t, CanonicalPrinter printer, Feeder feeder, List<String> argv, int lineNo)
       throws DecodeException {
     String name = argv.get(0);
     switch (name) {
       case "recv":
         for (int i = 1; i < argv.size(); i++) {
           byte[] b = hex(argv.get(i));
-          t.recv(b, 0, b.length);
+          feeder.recv(b, 0, b.length);
         }
         break;
       case "iac":

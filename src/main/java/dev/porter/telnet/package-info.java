@@ -19,6 +19,11 @@
  *
  * <p>Limits: a subnegotiation keeps at most 16 KiB ({@code SB_LIMIT}, libtelnet's largest buffer;
  * beyond it a warning, the SB is dropped and the rest is data); MCCP2 input is inflated and
- * parsed 1 KiB at a time, so a decompression bomb never needs more than that.
+ * parsed 1 KiB at a time, so a decompression bomb never needs more memory than that. The time a
+ * bomb takes is bounded by opt-in settings libtelnet does not have:
+ * {@link dev.porter.telnet.Telnet#recvBounded} (at most so much inflated per call, the rest of the
+ * input handed back), {@link dev.porter.telnet.Telnet#limitInflateRatio} (a stream expanding past a
+ * ratio is an error) and {@link dev.porter.telnet.Telnet#acceptCompress2} (refuse the peer's
+ * COMPRESS2 start).
  */
 package dev.porter.telnet;

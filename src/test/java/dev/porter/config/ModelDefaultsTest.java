@@ -2,6 +2,7 @@ package dev.porter.config;
 
 import static dev.porter.config.ConfigAssertions.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +74,14 @@ class ModelDefaultsTest {
     assertEquals(EnvSpec.INHERIT, e.env());
     assertEquals(List.of(), e.command());
     assertEquals(new Origin("t.conf", 1), e.origin());
+  }
+
+  @Test
+  void aTelnetProxyRefusesCompressionFromTheClientUnlessAllowed() {
+    String proxy = "components.m { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy, route = \"inet://127.0.0.1:1\"";
+    assertFalse(load(proxy + " }").components().get(0).telnetCompressFromClient());
+    assertFalse(load(proxy + ", telnet-compress-from-client = deny }").components().get(0).telnetCompressFromClient());
+    assertTrue(load(proxy + ", telnet-compress-from-client = allow }").components().get(0).telnetCompressFromClient());
   }
 
   @Test

@@ -419,6 +419,20 @@ class ValidationTest {
   }
 
   @Test
+  void telnetCompressFromClientNeedsTheTelnetProxy() {
+    assertOneProblem("components.s {\n socket = \"inet://127.0.0.1:7\"\n route = \"inet://127.0.0.1:8\"\n"
+            + " telnet-compress-from-client = allow\n}",
+        "t.conf:4: components.s.telnet-compress-from-client: telnet-compress-from-client is for builtin telnet-proxy");
+  }
+
+  @Test
+  void telnetCompressFromClientIsDenyOrAllow() {
+    assertOneProblem("components.s {\n socket = \"inet://127.0.0.1:7\"\n builtin = telnet-proxy\n"
+            + " route = \"inet://127.0.0.1:8\"\n telnet-compress-from-client = yes\n}",
+        "t.conf:5: components.s.telnet-compress-from-client: unknown value \"yes\" (one of: deny, allow)");
+  }
+
+  @Test
   void maxInstancesMessageNeedsMaxInstances() {
     assertOneProblem("components.s {\n socket = \"inet://127.0.0.1:7\"\n builtin = echo\n max-instances-message = busy\n}",
         "t.conf:4: components.s.max-instances-message: max-instances-message is sent only when max-instances is set");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -179,6 +180,54 @@ class TelnetProxyIT {
       }
       if (System.nanoTime() > deadline) throw new AssertionError("no telnet-log file " + prefix + "* in " + dir);
       Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingStopsPorterInflatingInsteadOfQueuing() throws Exception {
+    byte[] plain = escaped(Streams.random(24 * 1024 * 1024, 13));
+    byte[] stream = concat(MCCP2, deflate(plain)); // random data: zlib cannot shrink it
+    AtomicLong sent = new AtomicLong();
+    try (Backend b = Backend.tcp(c -> {
+          for (int off = 0; off < stream.length; off += 64 * 1024) {
+            c.out.write(stream, off, Math.min(64 * 1024, stream.length - off));
+            sent.set(off);
+          }
+          c.out.flush();
+          c.in.transferTo(java.io.OutputStream.nullOutputStream());
+        });
+        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+            + " route = \"" + b.url() + "\" }");
+        Client c = Client.to(p.port("mud"))) {
+      long before;
+      do { // wait until the backend's writes stall: the client reads nothing, every buffer fills
+        before = sent.get();
+        Thread.sleep(300);
+      } while (sent.get() != before);
+      assertTrue(sent.get() < stream.length - 64 * 1024, "the backend's writes should stall, sent " + sent.get());
+      // What porter holds for the pair: a turn's output queued, not the stream inflated.
+      long queued = p.porter().queuedBytes();
+      assertTrue(queued <= 2 * TelnetProxy.OUT_STAGE, "porter queues " + queued + " bytes");
+      // Then the client reads, and the stream arrives whole, compressed again by porter.
+      assertArrayEquals(MCCP2, c.readN(MCCP2.length));
+      Inflater z = new Inflater();
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] in = new byte[64 * 1024];
+      byte[] out = new byte[256 * 1024];
+      long total = 0;
+      while (total < plain.length) {
+        int n = c.in().read(in);
+        assertTrue(n > 0, "the stream ended after " + total + " of " + plain.length + " bytes");
+        z.setInput(in, 0, n);
+        for (int k; (k = z.inflate(out)) > 0; ) {
+          sha.update(out, 0, k);
+          total += k;
+        }
+      }
+      z.end();
+      assertEquals(plain.length, total);
+      assertEquals(Streams.sha256(plain), java.util.HexFormat.of().formatHex(sha.digest()));
+      b.assertNoFailure();
     }
   }
 

@@ -14,8 +14,13 @@ public final class RunningPorter implements AutoCloseable {
   }
 
   public static RunningPorter start(String hocon) throws Exception {
+    return start(hocon, 2);
+  }
+
+  /** Starts with {@code loops} event loops (one puts every connection on the same loop). */
+  public static RunningPorter start(String hocon, int loops) throws Exception {
     PorterConfig cfg = ConfigLoader.parse(hocon, "test.conf");
-    Porter p = new Porter(cfg, 2, Clock.systemDefaultZone());
+    Porter p = new Porter(cfg, loops, Clock.systemDefaultZone());
     p.start();
     return new RunningPorter(p);
   }
