@@ -35,6 +35,7 @@ public final class Listener implements IoReady {
   private volatile WaitHandler waitHandler;
   private SelectionKey key;
   private boolean paused;
+  private final LogThrottle acceptErrors = new LogThrottle();
   private volatile boolean closed;
 
   private Listener(EventLoop loop, ServerSocketChannel server, Endpoint endpoint, Optional<UnixSocketFile> unixFile) {
@@ -180,7 +181,13 @@ public final class Listener implements IoReady {
       try {
         ch = server.accept();
       } catch (IOException e) {
-        log.warn("listener {}: accept failed: {}", endpoint, e.toString());
+        // EMFILE lasts as long as the descriptor table stays full: one line per 10 s says so.
+        long held = acceptErrors.admit(System.nanoTime());
+        if (held >= 0) {
+          log.warn("listener {}: accept failed: {}{}; pausing accepts {}ms at a time", endpoint, e.getMessage(),
+              held > 0 ? " (" + held + " more since the last line)" : "",
+              TimeUnit.NANOSECONDS.toMillis(ACCEPT_ERROR_PAUSE_NANOS));
+        }
         pause(true);
         loop.schedule(ACCEPT_ERROR_PAUSE_NANOS, () -> {
           if (!closed) pause(false);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.security.auth.module.UnixSystem;
 import dev.porter.control.Json;
 import dev.porter.testing.Await;
+import dev.porter.testing.PorterProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,10 +53,10 @@ class ControlAbuseIT {
 
   @Test
   void silentPeersDoNotDelayARealCtlListAndAreClosedAfterTheRequestTimeout() throws Exception {
-    try (PorterJar porter = porter(small())) {
+    try (PorterProcess porter = porter(small())) {
       Path sock = dir.resolve("ctl.sock");
       for (int i = 0; i < 40; i++) peers.add(connect(sock));
-      PorterJar.Result list = ctl(sock, "list");
+      PorterProcess.Result list = ctl(sock, "list");
       assertEquals(0, list.code(), list.err());
       assertTrue(list.out().startsWith("NAME "), list.out());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
@@ -69,7 +70,7 @@ class ControlAbuseIT {
 
   @Test
   void aFloodOfSilentPeersBeyondTheLimitClosesTheOldestAndCtlIsStillAnswered() throws Exception {
-    try (PorterJar porter = porter(small())) {
+    try (PorterProcess porter = porter(small())) {
       Path sock = dir.resolve("ctl.sock");
       int limit = 64;
       for (int i = 0; i < 150; i++) peers.add(connect(sock));
@@ -78,7 +79,7 @@ class ControlAbuseIT {
           () -> peers.subList(0, 150 - limit).stream().allMatch(ControlAbuseIT::closedByPorter));
       assertTrue(peers.subList(150 - limit, 150).stream().noneMatch(ControlAbuseIT::closedByPorter),
           "the newest peers are still being waited for");
-      PorterJar.Result list = ctl(sock, "list");
+      PorterProcess.Result list = ctl(sock, "list");
       assertEquals(0, list.code(), list.err());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
       String line = porter.awaitLog("control: too many connections max=64");
@@ -97,14 +98,14 @@ class ControlAbuseIT {
       conf.append(String.format("  a-component-with-a-long-name-so-that-the-list-reply-is-large-%04d"
           + " { command = /bin/true, flags = [ disable ] }%n", i));
     }
-    try (PorterJar porter = porter(conf.append("}\n").toString())) {
+    try (PorterProcess porter = porter(conf.append("}\n").toString())) {
       Path sock = dir.resolve("ctl.sock");
       for (int i = 0; i < 8; i++) {
         SocketChannel p = connect(sock);
         p.write(ByteBuffer.wrap("list\n".getBytes(StandardCharsets.US_ASCII)));
         peers.add(p);
       }
-      PorterJar.Result list = ctl(sock, "list");
+      PorterProcess.Result list = ctl(sock, "list");
       assertEquals(0, list.code(), list.err());
       assertEquals(3001, list.out().split("\n").length);
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
@@ -122,7 +123,7 @@ class ControlAbuseIT {
     // nobody must reach the socket: the directory open to all, the socket's mode 0666, so that the
     // peer check is what refuses.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (PorterJar porter = porter(small())) {
+    try (PorterProcess porter = porter(small())) {
       Path sock = dir.resolve("ctl.sock");
       List<List<String>> replies = new ArrayList<>();
       for (int i = 0; i < 24; i++) {
@@ -132,7 +133,7 @@ class ControlAbuseIT {
         others.add(nc);
         replies.add(lines(nc));
       }
-      PorterJar.Result list = ctl(sock, "list");
+      PorterProcess.Result list = ctl(sock, "list");
       assertEquals(0, list.code(), list.err());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
 
@@ -152,7 +153,7 @@ class ControlAbuseIT {
 
   @Test
   void garbageWithoutALineEndGetsAUsageReplyOnceItPassesTheLimit() throws Exception {
-    try (PorterJar porter = porter(small())) {
+    try (PorterProcess porter = porter(small())) {
       Path sock = dir.resolve("ctl.sock");
       // One byte past the 1024-byte limit, and no more: porter reads all of it before it closes,
       // so the close resets nothing (unix(7)).
@@ -178,18 +179,18 @@ class ControlAbuseIT {
   }
 
   /** A porter whose control socket is {@code dir/ctl.sock}, mode 0666 (the peer check is what guards it). */
-  private PorterJar porter(String components) throws Exception {
+  private PorterProcess porter(String components) throws Exception {
     Path conf = dir.resolve("p.conf");
     Files.writeString(conf, "control.socket = \"unix://" + dir.resolve("ctl.sock") + ";mode=0666\"\n" + components);
-    PorterJar p = PorterJar.start("run", "-c", conf.toString());
+    PorterProcess p = PorterProcess.start("run", "-c", conf.toString());
     p.awaitLog("control: listening on");
     return p;
   }
 
-  private static PorterJar.Result ctl(Path sock, String... args) throws Exception {
+  private static PorterProcess.Result ctl(Path sock, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("ctl", "-s", sock.toString()));
     all.addAll(List.of(args));
-    return PorterJar.run(Duration.ofSeconds(120), List.of(), all.toArray(new String[0]));
+    return PorterProcess.run(Duration.ofSeconds(120), List.of(), all.toArray(new String[0]));
   }
 
   private static SocketChannel connect(Path sock) throws IOException {

@@ -3,8 +3,8 @@ package dev.porter.abuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.porter.cli.PorterProcess;
 import dev.porter.testing.Await;
+import dev.porter.testing.PorterProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +34,7 @@ class FatalFailureAbuseIT {
     // memory runs out under a few clients that send and never read, as a too small box would.
     try (PorterProcess p = PorterProcess.start(List.of("-XX:MaxDirectMemorySize=1m"), Map.of(),
         "run", "-c", conf.toString())) {
-      int port = awaitPort(p, "echo");
+      int port = p.awaitPort("echo");
       List<Socket> clients = new ArrayList<>();
       List<Thread> writers = new ArrayList<>();
       try {
@@ -74,21 +72,5 @@ class FatalFailureAbuseIT {
     } catch (IOException expected) {
       // porter went away
     }
-  }
-
-  static int awaitPort(PorterProcess p, String component) {
-    Pattern listening = Pattern.compile(".*component " + component + ": listening on 127\\.0\\.0\\.1:(\\d+).*");
-    int[] port = new int[1];
-    Await.until(() -> "component " + component + " listening in " + p.stderr, Duration.ofSeconds(30), () -> {
-      for (String l : p.stderr) {
-        Matcher m = listening.matcher(l);
-        if (m.matches()) {
-          port[0] = Integer.parseInt(m.group(1));
-          return true;
-        }
-      }
-      return false;
-    });
-    return port[0];
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.security.auth.module.UnixSystem;
 import dev.porter.testing.Await;
+import dev.porter.testing.PorterProcess;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ class FileSafetyIT {
   void aSymlinkPlantedAtThePidfileIsReplacedNotFollowedAndThePidfileGoesAtExit() throws Exception {
     Path pidfile = run.resolve("porter.pid");
     Files.createSymbolicLink(pidfile, secret);
-    try (PorterJar porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
+    try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
       Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
       assertEquals(porter.process.pid() + "\n", Files.readString(pidfile));
       assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(pidfile)));
@@ -65,7 +66,7 @@ class FileSafetyIT {
     Path open = Files.createDirectory(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path pidfile = open.resolve("porter.pid");
-    try (PorterJar porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
+    try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
       String line = porter.awaitLog("pidfile: cannot write");
       assertTrue(line.endsWith("pidfile: cannot write " + pidfile + ", running without one: directory " + open
           + " is writable by others (mode 0777) and not sticky"), line);
@@ -78,7 +79,7 @@ class FileSafetyIT {
   @Test
   void aPidfileSomeoneElseReplacedIsLeftInPlaceAtExit() throws Exception {
     Path pidfile = run.resolve("porter.pid");
-    try (PorterJar porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
+    try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
       Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
       Path other = Files.writeString(run.resolve("other.pid"), "4242\n");
       Files.move(other, pidfile, StandardCopyOption.ATOMIC_MOVE);
@@ -93,14 +94,14 @@ class FileSafetyIT {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxr-x"));
     String why = "directory " + open + " is writable by its group (mode 0775) and not sticky";
 
-    PorterJar.Result listener = runToExit("components { e { socket = \"unix://" + open.resolve("e.sock")
+    PorterProcess.Result listener = runToExit("components { e { socket = \"unix://" + open.resolve("e.sock")
         + "\", builtin = echo } }\n");
     assertEquals(2, listener.code(), listener.err());
     assertTrue(listener.err().contains("component e: cannot listen on unix://" + open.resolve("e.sock") + ": " + why),
         listener.err());
     assertFalse(listener.err().contains("\tat "), listener.err());
 
-    PorterJar.Result control = runToExit("control.socket = \"unix://" + open.resolve("ctl.sock") + "\"\n" + echo());
+    PorterProcess.Result control = runToExit("control.socket = \"unix://" + open.resolve("ctl.sock") + "\"\n" + echo());
     assertEquals(2, control.code(), control.err());
     assertTrue(control.err().contains("porter: cannot listen on " + open.resolve("ctl.sock") + ": " + why),
         control.err());
@@ -113,7 +114,7 @@ class FileSafetyIT {
     Path theirs = Files.createDirectory(tmp.resolve("theirs"));
     Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setOwner(theirs, users().lookupPrincipalByName("nobody"));
-    PorterJar.Result r = runToExit("components { e { socket = \"unix://" + theirs.resolve("e.sock")
+    PorterProcess.Result r = runToExit("components { e { socket = \"unix://" + theirs.resolve("e.sock")
         + "\", builtin = echo } }\n");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("directory " + theirs + " belongs to uid 65534, neither root nor porter's user"), r.err());
@@ -124,7 +125,7 @@ class FileSafetyIT {
     assumeRoot();
     Path sock = run.resolve("e.sock");
     Files.createSymbolicLink(sock, secret);
-    PorterJar.Result r = runToExit("components { e { socket = \"unix://" + sock
+    PorterProcess.Result r = runToExit("components { e { socket = \"unix://" + sock
         + ";mode=0666;user=nobody;group=nogroup\", builtin = echo } }\n");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(sock + " exists and is not a socket"), r.err());
@@ -139,7 +140,7 @@ class FileSafetyIT {
     Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setAttribute(sticky, "unix:mode", 01777);
     Path sock = sticky.resolve("e.sock");
-    try (PorterJar porter = porter("components { e { socket = \"unix://" + sock
+    try (PorterProcess porter = porter("components { e { socket = \"unix://" + sock
         + ";mode=0660;user=nobody;group=nogroup\", builtin = echo } }\n")) {
       porter.awaitLog("component e: listening on unix:" + sock);
       assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS)));
@@ -171,15 +172,15 @@ class FileSafetyIT {
   }
 
   /** A running porter (its control socket up) with {@code body} as its configuration. */
-  private PorterJar porter(String body) throws Exception {
-    PorterJar p = PorterJar.start("run", "-c", conf(body).toString());
+  private PorterProcess porter(String body) throws Exception {
+    PorterProcess p = PorterProcess.start("run", "-c", conf(body).toString());
     p.awaitLog("control: listening on");
     return p;
   }
 
   /** Runs a porter that is expected to give up at start; its exit code and output. */
-  private PorterJar.Result runToExit(String body) throws Exception {
-    return PorterJar.run(Duration.ofSeconds(60), List.of(), "run", "-c", conf(body).toString());
+  private PorterProcess.Result runToExit(String body) throws Exception {
+    return PorterProcess.run(Duration.ofSeconds(60), List.of(), "run", "-c", conf(body).toString());
   }
 
   /** The configuration file: {@code body}, with the control socket in {@code run} unless it says where. */

@@ -2,10 +2,10 @@ package dev.porter.abuse;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.porter.cli.PorterProcess;
 import dev.porter.net.ProxyHeader;
 import dev.porter.testing.Await;
 import dev.porter.testing.Client;
+import dev.porter.testing.PorterProcess;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -42,7 +42,7 @@ class LogInjectionAbuseIT {
         + "  v1 { socket = \"inet://127.0.0.1:0\", builtin = echo, proxy-protocol = accept, proxy-protocol-from = local }\n"
         + "}\n");
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
-      int v1 = awaitPort(p, "v1");
+      int v1 = p.awaitPort("v1");
 
       // A v2 header over a Unix socket may carry paths: this one carries a whole forged line.
       try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -74,21 +74,5 @@ class LogInjectionAbuseIT {
       assertTrue(lines.stream().anyMatch(l -> l.contains("/c\\n" + FORGED)), String.join("\n", lines));
       assertTrue(lines.stream().anyMatch(l -> l.contains("\\x1b[2J\\x07")), String.join("\n", lines));
     }
-  }
-
-  private static int awaitPort(PorterProcess p, String component) {
-    Pattern listening = Pattern.compile(".*component " + component + ": listening on 127\\.0\\.0\\.1:(\\d+).*");
-    int[] port = new int[1];
-    Await.until(() -> "component " + component + " listening in " + p.stderr, Duration.ofSeconds(30), () -> {
-      for (String l : p.stderr) {
-        var m = listening.matcher(l);
-        if (m.matches()) {
-          port[0] = Integer.parseInt(m.group(1));
-          return true;
-        }
-      }
-      return false;
-    });
-    return port[0];
   }
 }

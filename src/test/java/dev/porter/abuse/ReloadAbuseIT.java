@@ -3,8 +3,8 @@ package dev.porter.abuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.porter.cli.PorterProcess;
 import dev.porter.testing.Client;
+import dev.porter.testing.PorterProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ class ReloadAbuseIT {
     Files.writeString(conf, head + "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
-      int echo = FatalFailureAbuseIT.awaitPort(p, "echo");
+      int echo = p.awaitPort("echo");
       Files.writeString(conf, head + "components { echo { socket = \"inet://127.0.0.1:" + busy.getLocalPort()
           + "\", builtin = echo } }\n");
       PorterProcess reload = PorterProcess.run("ctl", "-s", ctl, "reload");
@@ -60,7 +60,7 @@ class ReloadAbuseIT {
 
     Files.writeString(conf, good);
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
-      int echo = FatalFailureAbuseIT.awaitPort(p, "echo");
+      int echo = p.awaitPort("echo");
       Files.writeString(conf, deep);
       PorterProcess reload = PorterProcess.run("ctl", "-s", ctl, "reload");
       assertEquals(1, reload.exitCode());

@@ -9,6 +9,7 @@ import com.sun.security.auth.module.UnixSystem;
 import dev.porter.control.Json;
 import dev.porter.testing.Await;
 import dev.porter.testing.Client;
+import dev.porter.testing.PorterProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.testing.Await;
 import dev.porter.testing.Client;
+import dev.porter.testing.PorterProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
