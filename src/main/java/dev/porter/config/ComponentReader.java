@@ -19,7 +19,7 @@ final class ComponentReader {
       "socket", "builtin", "tcpmux-master", "service", "flags", "acl", "max-instances",
       "max-instances-message", "max-rate", "name-timeout", "command", "route", "pass-fd-socket",
       "mode", "user", "group", "umask", "chdir", "env", "limits", "prerequisites", "stdout", "stderr",
-      "return-code", "idle-timeout", "connect-timeout", "proxy-protocol", "proxy-protocol-from",
+      "return-code", "idle-timeout", "send-timeout", "connect-timeout", "proxy-protocol", "proxy-protocol-from",
       "telnet-log", "telnet-compress-from-client", "mux", "mux-link");
   static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
   /** The ways a mux link comes up: exactly one of them. */
@@ -95,6 +95,7 @@ final class ComponentReader {
       case "stderr": d.stderr = output(v, key); break;
       case "return-code": d.returnCodes = ReturnCodes.read(v, key, values).orElse(null); break;
       case "idle-timeout": d.idleTimeout = values.duration(v, key).orElse(null); break;
+      case "send-timeout": d.sendTimeout = values.duration(v, key).orElse(null); break;
       case "connect-timeout": d.connectTimeout = positive(v, key); break;
       case "proxy-protocol": d.proxyProtocol = values.choice(v, key, "proxy-protocol", PROXY).orElse(null); break;
       case "proxy-protocol-from": d.proxyProtocolFrom = acls.acl(v, key).orElse(null); break;

@@ -250,6 +250,9 @@ final class ComponentRules {
     if (d.has("idle-timeout") && !d.has("route")) {
       at("idle-timeout", "idle-timeout applies to routes, and this component has no route");
     }
+    if (d.has("send-timeout") && !d.has("route")) {
+      at("send-timeout", "send-timeout applies to routes, and this component has no route");
+    }
     if (d.has("connect-timeout") && !d.has("route") && d.muxConnect == null) {
       at("connect-timeout", "connect-timeout applies to routes and mux.connect, and this component has neither");
     }

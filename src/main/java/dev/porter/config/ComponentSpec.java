@@ -25,6 +25,8 @@ import java.util.Set;
  * @param maxRate connections per minute; 0 means unlimited
  * @param nameTimeout masters and mux links: how long a client may take to name a service (10s)
  * @param idleTimeout routes: no bytes either way this long closes both; zero means none
+ * @param sendTimeout routes: a side that takes nothing of what is queued for it this long closes
+ *     both (60s); zero means none
  * @param connectTimeout routes and mux.connect (10s)
  * @param umask octal as written, e.g. {@code 022} is 18
  * @param limits rlimit name (lower case, as prlimit(1), e.g. {@code nofile}) to value; -1 is
@@ -60,6 +62,7 @@ public record ComponentSpec(
     int maxRate,
     Duration nameTimeout,
     Duration idleTimeout,
+    Duration sendTimeout,
     Duration connectTimeout,
     ProxyProtocol proxyProtocol,
     Optional<String> user,

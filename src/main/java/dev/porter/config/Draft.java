@@ -34,6 +34,7 @@ final class Draft {
   Integer maxRate;
   Duration nameTimeout;
   Duration idleTimeout;
+  Duration sendTimeout;
   Duration connectTimeout;
   ProxyProtocol proxyProtocol;
   Acl proxyProtocolFrom;

@@ -25,6 +25,11 @@ final class ModelBuilder {
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_NAME_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A relayed side that takes nothing of what porter queued for it this long is stalled: nginx's
+   * send_timeout default; a live peer on the slowest link takes some bytes far sooner.
+   */
+  static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
 
   private final Values values;
   private final ConfigObject root;
@@ -135,6 +140,7 @@ final class ModelBuilder {
         d.maxRate != null ? d.maxRate : 0,
         d.nameTimeout != null ? d.nameTimeout : DEFAULT_NAME_TIMEOUT,
         d.idleTimeout != null ? d.idleTimeout : Duration.ZERO,
+        d.sendTimeout != null ? d.sendTimeout : DEFAULT_SEND_TIMEOUT,
         d.connectTimeout != null ? d.connectTimeout : DEFAULT_CONNECT_TIMEOUT,
         d.proxyProtocol != null ? d.proxyProtocol : ProxyProtocol.NONE,
         Optional.ofNullable(d.user),

@@ -35,7 +35,9 @@
  * acl             NAME | [ "allow|deny from ADDR[/LEN]", "allow|deny any", "allow|deny acl NAME" ]
  * max-instances   N >= 1        max-instances-message "text"        max-rate  N >= 1 per minute
  * name-timeout    10s (masters and mux links)   idle-timeout 0 = none   connect-timeout 10s (routes)
+ * send-timeout    60s (routes: a side that takes nothing queued for it this long closes both; 0 = none)
  * proxy-protocol  accept (on a socket) | send-v1 | send-v2 (on a route)
+ * proxy-protocol-from  NAME | [ rules ]: the balancers whose header is believed (required with accept)
  * telnet-log      PATH-PREFIX, or "-" for standard output (builtin telnet-proxy)
  * telnet-compress-from-client  deny (default) | allow: a client may start MCCP2 toward the server
  * user, group     names or ids      umask "022" or 022 (octal)      chdir /path

@@ -42,6 +42,8 @@ public final class Connection implements IoReady {
   private SelectionKey key;
   private ConnectionHandler handler;
   private long pending;
+  /** When queued output last made progress (queued from empty, or partly written). */
+  private long sendProgressNanos;
   private long bytesIn;
   private long bytesOut;
   private boolean readsSuspended;
@@ -146,6 +148,14 @@ public final class Connection implements IoReady {
     return pending;
   }
 
+  /**
+   * How long, at {@code nowNanos}, the peer has taken none of the bytes queued for it: 0 while
+   * nothing is queued. A relay closes a side that stays stalled past its {@code send-timeout}.
+   */
+  public long sendStalledNanos(long nowNanos) {
+    return out == null ? 0 : Math.max(0, nowNanos - sendProgressNanos);
+  }
+
   public boolean isOpen() {
     return !closed;
   }
@@ -216,7 +226,10 @@ public final class Connection implements IoReady {
     }
     ByteBuffer copy = loop.buffers().take(src.remaining());
     copy.put(src).flip();
-    if (out == null) out = new ArrayDeque<>(2);
+    if (out == null) {
+      out = new ArrayDeque<>(2);
+      sendProgressNanos = System.nanoTime();
+    }
     out.add(copy);
     pending += copy.remaining();
     loop.queued(copy.remaining());
@@ -398,6 +411,7 @@ public final class Connection implements IoReady {
       while (out != null) {
         ByteBuffer head = out.peek();
         int n = channel.write(head);
+        if (n > 0) sendProgressNanos = System.nanoTime();
         bytesOut += n;
         pending -= n;
         loop.queued(-n);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * kernel does not take is queued, and while anything is queued for a side, porter stops reading
  * from the side that feeds it (backpressure), so a relay holds at most one read buffer per
  * direction, and an idle one holds none. EOF travels on as a half-close once the queue is flushed;
- * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence.
+ * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence,
+ * {@code send-timeout} when a side takes nothing of what is queued for it (see {@link SendStall}).
  */
 public final class Relay implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -24,14 +25,16 @@ public final class Relay implements ConnectionHandler {
   private final Connection client;
   private final Connection backend;
   private final long idleNanos;
+  private final SendStall stall;
   private long lastActivityNanos;
   private Timer idleTimer;
 
-  private Relay(String component, Connection client, Connection backend, long idleNanos) {
+  private Relay(String component, Connection client, Connection backend, long idleNanos, Duration sendTimeout) {
     this.component = component;
     this.client = client;
     this.backend = backend;
     this.idleNanos = idleNanos;
+    this.stall = new SendStall(component, client, backend, sendTimeout);
   }
 
   /**
@@ -40,10 +43,12 @@ public final class Relay implements ConnectionHandler {
    *
    * @param component the component's name, for logs
    * @param idleTimeout zero for none
+   * @param sendTimeout zero for none
    */
-  public static void start(String component, Connection client, Connection backend, Duration idleTimeout) {
+  public static void start(String component, Connection client, Connection backend, Duration idleTimeout,
+      Duration sendTimeout) {
     if (client.loop() != backend.loop()) throw new IllegalArgumentException("a relay's two connections share one loop");
-    Relay r = new Relay(component, client, backend, idleTimeout.toNanos());
+    Relay r = new Relay(component, client, backend, idleTimeout.toNanos(), sendTimeout);
     client.noDelay();
     client.setHandler(r);
     backend.setHandler(r);
@@ -72,7 +77,10 @@ public final class Relay implements ConnectionHandler {
     if (idleNanos > 0) lastActivityNanos = System.nanoTime();
     to.write(data);
     data.position(data.limit()); // written or queued; on a closed side, dropped with the relay
-    if (to.pendingBytes() > 0) from.suspendReads();
+    if (to.pendingBytes() > 0) {
+      from.suspendReads();
+      stall.queued();
+    }
   }
 
   @Override
@@ -97,14 +105,19 @@ public final class Relay implements ConnectionHandler {
     if (!clean) other.close();
     if (!other.isOpen()) {
       if (idleTimer != null) idleTimer.cancel();
+      stall.cancel();
       log.debug("component {}: relay {} ended: backend in={} out={}", component, client.client(),
           backend.bytesIn(), backend.bytesOut());
     }
   }
 
   private void flowControl(Connection from, Connection to) {
-    if (to.pendingBytes() > 0) from.suspendReads();
-    else from.resumeReads();
+    if (to.pendingBytes() > 0) {
+      from.suspendReads();
+      stall.queued();
+    } else {
+      from.resumeReads();
+    }
   }
 
   private void checkIdle() {

@@ -36,7 +36,7 @@ public final class Route {
   /** The plain relay: the early bytes go to the backend as they are, then bytes flow both ways. */
   static void relay(ComponentSpec spec, Connection client, Connection backend, ByteBuffer early) {
     if (early.hasRemaining()) backend.write(early);
-    Relay.start(spec.name(), client, backend, spec.idleTimeout());
+    Relay.start(spec.name(), client, backend, spec.idleTimeout(), spec.sendTimeout());
   }
 
   /**

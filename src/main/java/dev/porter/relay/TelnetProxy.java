@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * parsed, a read and 64 KiB inflated, were every byte an IAC: about 260 KiB), zlib's state while a
  * stream is open (about 40 KiB to inflate, 256 KiB to deflate, per side), and the
  * {@code telnet-log} lines of one turn ({@link TelnetLog}). EOF travels on as a half-close; a
- * reset, an error, or a TELNET ERROR event closes both; idle-timeout as for routes.
+ * reset, an error, or a TELNET ERROR event closes both; idle-timeout and send-timeout as for routes.
  */
 public final class TelnetProxy implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -101,6 +101,7 @@ public final class TelnetProxy implements ConnectionHandler {
   private final Side client;
   private final Side backend;
   private final long idleNanos;
+  private final SendStall stall;
   private final Optional<TelnetLog.Session> events;
   private long lastActivityNanos;
   private Timer idleTimer;
@@ -117,6 +118,7 @@ public final class TelnetProxy implements ConnectionHandler {
     this.events = logs.map(l -> l.open(c.client()));
     this.client = new Side(c, "client");
     this.backend = new Side(b, "server");
+    this.stall = new SendStall(component, c, b, spec.sendTimeout());
     client.telnet.acceptCompress2(compressFromClient);
     client.other = backend;
     backend.other = client;
@@ -254,6 +256,7 @@ public final class TelnetProxy implements ConnectionHandler {
     client.held = null;
     backend.held = null;
     if (idleTimer != null) idleTimer.cancel();
+    stall.cancel();
     client.telnet.close();
     backend.telnet.close();
     finishPrinters();
@@ -290,6 +293,7 @@ public final class TelnetProxy implements ConnectionHandler {
   private void flowControl(Side side) {
     Connection from = side.conn;
     boolean queued = side.other.conn.pendingBytes() > 0;
+    if (queued) stall.queued();
     if (side.held != null) {
       from.suspendReads();
       if (!queued) side.postResume();
