@@ -77,6 +77,27 @@ public final class TelnetLog {
   }
 
   /** The file a connection's log goes to: the prefix, the client (made file-name safe), a number. */
+  /**
+   * Tries for a new file at {@code file}, then {@code file.1}, {@code file.2} ...: porter runs as
+   * root and the log directory is the administrator's choice, so it never opens a file that is
+   * there already (a link planted under the name it will use, or a log of an earlier run).
+   */
+  static java.io.OutputStream create(Path file) throws IOException {
+    for (int i = 0; i < MAX_NAME_TRIES; i++) {
+      Path p = i == 0 ? file : Path.of(file + "." + i);
+      try {
+        return Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // the next name
+      }
+    }
+    throw new IOException(file + " and " + (MAX_NAME_TRIES - 1) + " names after it exist already");
+  }
+
+  /** Names tried for one connection's log before giving up on it (the log only, not the connection). */
+  static final int MAX_NAME_TRIES = 100;
+
   static Path fileFor(Path prefix, String client, long n) {
     String safe = client.replaceAll("[^A-Za-z0-9.-]", "_");
     return Path.of(prefix + "." + safe + "." + n + ".log");
@@ -185,8 +206,7 @@ public final class TelnetLog {
       if (failed) return;
       try {
         if (out == null) {
-          Path file = fileFor(owner.prefix, client, n);
-          out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+          out = new BufferedOutputStream(create(fileFor(owner.prefix, client, n)), 1 << 16);
         }
         out.write(b);
         if (last) {

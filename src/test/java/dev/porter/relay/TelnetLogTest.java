@@ -73,4 +73,18 @@ class TelnetLogTest {
     assertEquals(64, lines.size());
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("#")));
   }
+
+  @Test
+  void aLogIsNeverWrittenThroughALinkPlantedUnderItsNameNorOverAnEarlierLog() throws Exception {
+    java.nio.file.Path victim = java.nio.file.Files.writeString(dir.resolve("victim"), "precious\n");
+    java.nio.file.Path name = TelnetLog.fileFor(dir.resolve("mud"), "127.0.0.1:5000", 1);
+    java.nio.file.Files.createSymbolicLink(name, victim);
+    java.nio.file.Files.writeString(java.nio.file.Path.of(name + ".1"), "an earlier run\n");
+    try (java.io.OutputStream out = TelnetLog.create(name)) {
+      out.write("this connection\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    org.junit.jupiter.api.Assertions.assertEquals("precious\n", java.nio.file.Files.readString(victim));
+    org.junit.jupiter.api.Assertions.assertEquals("an earlier run\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".1")));
+    org.junit.jupiter.api.Assertions.assertEquals("this connection\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".2")));
+  }
 }
