@@ -35,7 +35,8 @@ public final class ControlServer implements AutoCloseable {
   private ControlServer(UnixSocketFile file, ControlLoop loop) {
     this.file = file;
     this.loop = loop;
-    this.thread = new Thread(loop, "porter-control");
+    // Without it nobody can reload or stop porter by its socket: its death is fatal.
+    this.thread = dev.porter.net.Fatal.essential(new Thread(loop, "porter-control"));
     thread.setDaemon(true);
   }
 

@@ -263,7 +263,8 @@ public final class TelnetLog {
 
     private synchronized void start() {
       if (thread != null || !autostart) return;
-      thread = new Thread(this::run, "porter-telnet-log");
+      // Sessions queue their lines for this thread alone: were it gone, their logs would stop.
+      thread = dev.porter.net.Fatal.essential(new Thread(this::run, "porter-telnet-log"));
       thread.setDaemon(true);
       thread.start();
     }
