@@ -118,6 +118,13 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /** The bound port (useful with port 0). */
+  /** Exchanges waiting now for a rendering of {@code path} (asked on the loop; for tests). */
+  int waitingFor(String path) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> n = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> n.complete(waiting.getOrDefault(path, List.of()).size()));
+    return n.get(10, TimeUnit.SECONDS);
+  }
+
   public int port() {
     return listener.port();
   }

@@ -148,6 +148,8 @@ class MetricsServerIT {
       try {
         for (int i = 0; i < 10; i++) clients.add(Client.to(m.port()).send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
         Await.until("the first rendering to start", () -> renderings.get() == 1);
+        // The nine others are read while the first renders: only then is the burst complete.
+        Await.until("nine scrapes to wait for the next rendering", () -> waiting(m) == 9);
         release.countDown();
         for (Client c : clients) assertTrue(c.readAll().endsWith("small_metric 1.0\n"));
       } finally {
@@ -198,6 +200,14 @@ class MetricsServerIT {
         // a reset after porter's close is the same answer
       }
       assertFalse(read >= large.length, read + " bytes read");
+    }
+  }
+
+  private static int waiting(MetricsServer m) {
+    try {
+      return m.waitingFor("/metrics");
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 }
