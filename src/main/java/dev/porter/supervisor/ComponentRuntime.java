@@ -2,7 +2,6 @@ package dev.porter.supervisor;
 
 import dev.porter.acl.AclChain;
 import dev.porter.config.ComponentSpec;
-import dev.porter.net.Admission;
 import dev.porter.net.Listener;
 import java.util.Optional;
 

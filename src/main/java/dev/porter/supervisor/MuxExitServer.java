@@ -38,10 +38,10 @@ final class MuxExitServer extends SubordinateAdapter implements MuxExit {
 
   @Override
   public Optional<String> admitStream(String client) {
-    Optional<String> refusal = rt.admission.tryAdmit(System.nanoTime());
+    Optional<Limit> refusal = rt.admission.tryAdmit(System.nanoTime());
     if (refusal.isEmpty()) return Optional.empty();
     log.info("component {}: refused {} ({})", rt.name(), client, refusal.get());
-    return Optional.of(rt.spec.maxInstancesMessage().orElse(Pipeline.refusalText(refusal.get())));
+    return Optional.of(rt.spec.maxInstancesMessage().orElse(refusal.get().reply()));
   }
 
   @Override

@@ -77,11 +77,11 @@ final class Pipeline {
    * refusal logs it and answers (TCPMUX reply when {@code tcpmuxReply} says so). Returns admitted.
    */
   boolean admit(ComponentRuntime rt, Connection c, Optional<Session> viaMaster) {
-    Optional<String> refusal = rt.admission.tryAdmit(System.nanoTime());
+    Optional<Limit> refusal = rt.admission.tryAdmit(System.nanoTime());
     if (refusal.isPresent()) {
       log.info("component {}: refused {} ({})", rt.name(), c.client(), refusal.get());
       if (viaMaster.isPresent()) {
-        TcpmuxMaster.refuse(c, rt.spec.maxInstancesMessage().orElse(refusalText(refusal.get())));
+        TcpmuxMaster.refuse(c, rt.spec.maxInstancesMessage().orElse(refusal.get().reply()));
       } else {
         rt.spec.maxInstancesMessage().ifPresent(m -> c.write(line(m)));
         LingeringClose.start(c);
@@ -109,9 +109,6 @@ final class Pipeline {
     });
   }
 
-  static String refusalText(String limit) {
-    return limit.equals("max-rate") ? "too many connections, try again later" : "service busy";
-  }
 
   private static byte[] line(String message) {
     String m = message.endsWith("\n") ? message : message + "\r\n";

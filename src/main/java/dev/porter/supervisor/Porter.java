@@ -9,7 +9,6 @@ import dev.porter.config.PorterConfig;
 import dev.porter.mux.LinkStatus;
 import dev.porter.mux.MuxLink;
 import dev.porter.net.Addresses;
-import dev.porter.net.Admission;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
 import dev.porter.process.ExitStatus;

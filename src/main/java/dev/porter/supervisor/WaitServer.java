@@ -38,7 +38,7 @@ final class WaitServer implements Listener.WaitHandler {
     // max-rate counts programs started: past it, the connection waits in the backlog until the
     // rate allows the next start (inetd counts invocations of a wait service the same way).
     long now = System.nanoTime();
-    Optional<String> refusal = rt.admission.tryAdmit(now);
+    Optional<Limit> refusal = rt.admission.tryAdmit(now);
     if (refusal.isPresent()) {
       long wait = Math.max(rt.admission.nanosUntilRateAllows(now), TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_FAILURE_MILLIS));
       if (heldBack.compareAndSet(false, true)) {

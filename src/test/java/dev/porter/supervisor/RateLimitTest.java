@@ -1,4 +1,4 @@
-package dev.porter.net;
+package dev.porter.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +47,7 @@ class RateLimitTest {
     Admission a = new Admission(2, 0);
     assertTrue(a.tryAdmit(0).isEmpty());
     assertTrue(a.tryAdmit(0).isEmpty());
-    assertTrue(a.tryAdmit(0).filter("max-instances"::equals).isPresent());
+    assertTrue(a.tryAdmit(0).filter(Limit.MAX_INSTANCES::equals).isPresent());
     a.release();
     assertTrue(a.tryAdmit(0).isEmpty());
     assertTrue(a.refused() == 1 && a.total() == 3 && a.active() == 2);
@@ -57,7 +57,7 @@ class RateLimitTest {
   void aRateRefusalDoesNotHoldAnInstanceSlot() {
     Admission a = new Admission(5, 1);
     assertTrue(a.tryAdmit(0).isEmpty());
-    assertTrue(a.tryAdmit(0).filter("max-rate"::equals).isPresent());
+    assertTrue(a.tryAdmit(0).filter(Limit.MAX_RATE::equals).isPresent());
     assertTrue(a.active() == 1);
   }
 
@@ -92,7 +92,7 @@ class RateLimitTest {
     assertTrue(before.tryAdmit(0).isEmpty());
     Admission after = Admission.continuing(before, 3, 0, 0);
     assertTrue(after.tryAdmit(0).isEmpty());
-    assertTrue(after.tryAdmit(0).filter("max-instances"::equals).isPresent());
+    assertTrue(after.tryAdmit(0).filter(Limit.MAX_INSTANCES::equals).isPresent());
     before.release(); // a connection of the old declaration closes
     assertTrue(after.tryAdmit(0).isEmpty());
     assertEquals(3, after.active());

@@ -1,4 +1,4 @@
-package dev.porter.net;
+package dev.porter.supervisor;
 
 import java.util.concurrent.TimeUnit;
 
@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
  * {@code max-rate}: at most {@code perMinute} admissions in any minute, as a token bucket that
  * holds a minute's worth and refills continuously. Time is an argument, so tests pass numbers.
  */
-public final class RateLimit {
+final class RateLimit {
   private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final int perMinute;
@@ -15,7 +15,7 @@ public final class RateLimit {
   private long lastRefill;
   private boolean started;
 
-  public RateLimit(int perMinute) {
+  RateLimit(int perMinute) {
     if (perMinute < 1) throw new IllegalArgumentException("max-rate must be at least 1, got " + perMinute);
     this.perMinute = perMinute;
     this.nanosPerToken = Math.max(1, MINUTE_NANOS / perMinute);
@@ -25,7 +25,7 @@ public final class RateLimit {
    * A limit of {@code perMinute} that has already spent what {@code before} spent and has not yet
    * earned back at {@code nowNanos}: a reload that changes the rate does not hand out a fresh minute.
    */
-  public static RateLimit continuing(RateLimit before, int perMinute, long nowNanos) {
+  static RateLimit continuing(RateLimit before, int perMinute, long nowNanos) {
     RateLimit r = new RateLimit(perMinute);
     long spent;
     synchronized (before) {
@@ -39,7 +39,7 @@ public final class RateLimit {
   }
 
   /** Takes one admission at {@code nowNanos}; false when the minute's budget is spent. */
-  public synchronized boolean tryAcquire(long nowNanos) {
+  synchronized boolean tryAcquire(long nowNanos) {
     refill(nowNanos);
     if (tokens == 0) return false;
     tokens--;
@@ -47,7 +47,7 @@ public final class RateLimit {
   }
 
   /** Nanoseconds from {@code nowNanos} until {@link #tryAcquire} would succeed; 0 when it would now. */
-  public synchronized long nanosUntilNext(long nowNanos) {
+  synchronized long nanosUntilNext(long nowNanos) {
     refill(nowNanos);
     if (tokens > 0) return 0;
     return Math.max(1, nanosPerToken - (nowNanos - lastRefill));

@@ -1,4 +1,4 @@
-package dev.porter.net;
+package dev.porter.supervisor;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * declaration still hold their slots, and what it admitted in the last minute still counts
  * against the rate, so a reload can never be used to reset a limit.
  */
-public final class Admission {
+final class Admission {
   /** What every generation of one component's Admission shares. */
   private static final class Counts {
     final AtomicInteger active = new AtomicInteger();
@@ -28,7 +28,7 @@ public final class Admission {
   private final Counts counts;
 
   /** {@code maxInstances} and {@code maxRate} of 0 mean unlimited. */
-  public Admission(int maxInstances, int maxRate) {
+  Admission(int maxInstances, int maxRate) {
     this(maxInstances, maxRate > 0 ? Optional.of(new RateLimit(maxRate)) : Optional.empty(), new Counts());
   }
 
@@ -42,7 +42,7 @@ public final class Admission {
    * The limits of a changed declaration, counting on from {@code before}: the same active slots and
    * totals, and a rate whose last minute includes what {@code before} admitted ({@link RateLimit#continuing}).
    */
-  public static Admission continuing(Admission before, int maxInstances, int maxRate, long nowNanos) {
+  static Admission continuing(Admission before, int maxInstances, int maxRate, long nowNanos) {
     Optional<RateLimit> rate = Optional.empty();
     if (maxRate > 0) {
       rate = Optional.of(before.rate.map(r -> RateLimit.continuing(r, maxRate, nowNanos))
@@ -51,8 +51,8 @@ public final class Admission {
     return new Admission(maxInstances, rate, before.counts);
   }
 
-  /** Admits one connection, or says which limit refused it ({@code max-instances}, {@code max-rate}). */
-  public Optional<String> tryAdmit(long nowNanos) {
+  /** Admits one connection, or says which limit refused it. */
+  Optional<Limit> tryAdmit(long nowNanos) {
     AtomicInteger active = counts.active;
     if (maxInstances > 0) {
       int now;
@@ -60,7 +60,7 @@ public final class Admission {
         now = active.get();
         if (now >= maxInstances) {
           counts.refusedMaxInstances.incrementAndGet();
-          return Optional.of("max-instances");
+          return Optional.of(Limit.MAX_INSTANCES);
         }
       } while (!active.compareAndSet(now, now + 1));
     } else {
@@ -69,7 +69,7 @@ public final class Admission {
     if (rate.isPresent() && !rate.get().tryAcquire(nowNanos)) {
       active.decrementAndGet();
       counts.refusedMaxRate.incrementAndGet();
-      return Optional.of("max-rate");
+      return Optional.of(Limit.MAX_RATE);
     }
     counts.total.incrementAndGet();
     return Optional.empty();
@@ -79,7 +79,7 @@ public final class Admission {
    * Nanoseconds from {@code nowNanos} until {@code max-rate} would admit one more: 0 when it
    * would now (or there is no rate), for a caller that waits rather than refuses (inetd's wait mode).
    */
-  public long nanosUntilRateAllows(long nowNanos) {
+  long nanosUntilRateAllows(long nowNanos) {
     return rate.map(r -> r.nanosUntilNext(nowNanos)).orElse(0L);
   }
 
@@ -87,47 +87,47 @@ public final class Admission {
    * Takes one more slot without checking the limits: the connection's slot is released when
    * porter lets go of the socket, and the child that now serves it holds this one until it exits.
    */
-  public void retain() {
+  void retain() {
     counts.active.incrementAndGet();
   }
 
   /** Ends one admitted connection. */
-  public void release() {
+  void release() {
     counts.active.decrementAndGet();
   }
 
-  public int active() {
+  int active() {
     return counts.active.get();
   }
 
-  public long total() {
+  long total() {
     return counts.total.get();
   }
 
   /** Connections refused for any reason: ACL, max-instances, max-rate. */
-  public long refused() {
+  long refused() {
     return counts.refusedAcl.get() + counts.refusedMaxInstances.get() + counts.refusedMaxRate.get();
   }
 
   /** Counts a connection an ACL refused (the check happens before the limits, elsewhere). */
-  public void refusedByAcl() {
+  void refusedByAcl() {
     counts.refusedAcl.incrementAndGet();
   }
 
   /** Counts a start that {@code max-rate} held back (wait mode, which delays rather than refuses). */
-  public void refusedByRate() {
+  void refusedByRate() {
     counts.refusedMaxRate.incrementAndGet();
   }
 
-  public long refusedAcl() {
+  long refusedAcl() {
     return counts.refusedAcl.get();
   }
 
-  public long refusedMaxInstances() {
+  long refusedMaxInstances() {
     return counts.refusedMaxInstances.get();
   }
 
-  public long refusedMaxRate() {
+  long refusedMaxRate() {
     return counts.refusedMaxRate.get();
   }
 }
