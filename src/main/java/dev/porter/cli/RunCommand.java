@@ -3,10 +3,10 @@ package dev.porter.cli;
 import dev.porter.config.ConfigException;
 import dev.porter.control.ControlException;
 import dev.porter.control.ControlPlane;
-import dev.porter.control.ReloadOutcome;
 import dev.porter.config.ConfigLoader;
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
+import dev.porter.supervisor.ConfigSource;
 import dev.porter.supervisor.Porter;
 import dev.porter.supervisor.Privileges;
 import java.util.List;
@@ -53,24 +53,17 @@ final class RunCommand implements Callable<Integer> {
         stop.countDown();
       });
     }
-    Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone());
-    // control socket, metrics, systemd notification (dev.porter.control): begin
-    // Like TERM, SIGHUP and the control socket are ready before porter binds; a reload waits
-    // until porter serves.
-    ControlPlane plane = new ControlPlane(System.getenv(), () -> reload(porter));
+    // Like TERM, SIGHUP and the control socket are ready before porter binds: a reload asked for
+    // now waits, with every other command, until porter has started.
+    ControlPlane plane = new ControlPlane(System.getenv());
+    Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone(), plane);
+    ConfigSource source = this::load;
     Signal.handle(new Signal("HUP"), s -> {
       log.info("porter: SIGHUP received, reloading");
-      reloads.execute(() -> {
-        try {
-          plane.reload();
-        } catch (RuntimeException | Error e) {
-          // What the control socket answers as an internal error: one line here, no stack trace.
-          log.error("reload: failed: {}", e.toString());
-        }
-      });
+      porter.reload(source);
     });
     try {
-      plane.open(cfg, porter, stop::countDown, System.getenv());
+      plane.open(cfg, porter, source, stop::countDown, System.getenv());
     } catch (ControlException e) {
       System.err.println("porter: " + e.getMessage());
       return Main.RUNTIME;
@@ -79,11 +72,10 @@ final class RunCommand implements Callable<Integer> {
       porter.start();
     } catch (StartException e) {
       plane.close();
-      System.err.println("porter: " + e.getMessage());
+      e.reasons().forEach(r -> System.err.println("porter: " + r));
       return Main.RUNTIME;
     }
     plane.serving(cfg);
-    // control: end
     Optional<Pidfile> pidfile = writePidfile(cfg);
     if (file.isEmpty()) tellHowToTry(cfg, porter);
     stop.await();
@@ -95,35 +87,7 @@ final class RunCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** Reloads on its own thread: a signal handler must not wait for the supervisor. */
-  private final java.util.concurrent.ExecutorService reloads = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "porter-reload");
-    t.setDaemon(true);
-    return t;
-  });
-
-  /**
-   * Reads the file again; a file that fails validation changes nothing and every problem is logged.
-   * Returns the changes, or the problems (for the control socket's reply).
-   */
-  private ReloadOutcome reload(Porter porter) {
-    PorterConfig next;
-    try {
-      next = load();
-    } catch (ConfigException e) {
-      log.error("reload: refused, the running configuration stays; {} problem(s):", e.problems().size());
-      e.problems().forEach(p -> log.error("reload: {}", p));
-      return ReloadOutcome.refused(e.problems());
-    }
-    try {
-      return ReloadOutcome.applied(porter.reload(next));
-    } catch (StartException e) {
-      log.error("reload: refused, the running configuration stays; {} problem(s):", e.reasons().size());
-      e.reasons().forEach(r -> log.error("reload: {}", r));
-      return ReloadOutcome.refused(e.reasons());
-    }
-  }
-
+  /** The configuration file as a reload reads it: parsed, validated, its privileges checked. */
   private PorterConfig load() throws ConfigException {
     PorterConfig cfg = loadFile();
     List<String> privileges = Privileges.problems(cfg);

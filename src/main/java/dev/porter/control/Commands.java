@@ -4,6 +4,7 @@ import dev.porter.supervisor.ComponentStatus;
 import dev.porter.mux.LinkStatus;
 import dev.porter.supervisor.ConnectionInfo;
 import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.ReloadOutcome;
 import dev.porter.supervisor.StartException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,11 +2,13 @@ package dev.porter.control;
 
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
+import dev.porter.supervisor.ConfigSource;
 import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.ReloadObserver;
+import dev.porter.supervisor.ReloadOutcome;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,33 +16,25 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code porter run} offers the world besides its services: the control socket, the metrics
  * endpoint and systemd notification, started together once porter serves and stopped together
- * when it shuts down. Reloads from SIGHUP and from the control socket both come through
- * {@link #reload}, one at a time, wrapped in {@code RELOADING=1} and {@code READY=1}.
+ * when it shuts down. It hears every reload, from SIGHUP or the control socket alike (the
+ * supervisor runs them one at a time), and tells systemd {@code RELOADING=1}, then
+ * {@code READY=1} with what happened.
  */
-public final class ControlPlane implements AutoCloseable {
+public final class ControlPlane implements AutoCloseable, ReloadObserver {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
 
   private final SystemdNotify systemd;
-  private final Supplier<ReloadOutcome> reloadFromFile;
   private Optional<ControlServer> control = Optional.empty();
   private Optional<MetricsServer> metrics = Optional.empty();
-  private final Object reloading = new Object();
-  /** Opened once porter serves: a reload before that could race its start. */
-  private final CountDownLatch serving = new CountDownLatch(1);
   private boolean closed;
 
-  private ControlPlane(SystemdNotify systemd, Supplier<ReloadOutcome> reloadFromFile) {
+  private ControlPlane(SystemdNotify systemd) {
     this.systemd = systemd;
-    this.reloadFromFile = reloadFromFile;
   }
 
-  /**
-   * A plane that serves nothing yet; SIGHUP may call {@link #reload} at once (it waits).
-   *
-   * @param reloadFromFile reads the configuration file again and reconciles, as SIGHUP does
-   */
-  public ControlPlane(Map<String, String> env, Supplier<ReloadOutcome> reloadFromFile) {
-    this(SystemdNotify.fromEnvironment(env), reloadFromFile);
+  /** A plane that serves nothing yet: give it to the {@link Porter} as its reload observer. */
+  public ControlPlane(Map<String, String> env) {
+    this(SystemdNotify.fromEnvironment(env));
   }
 
   /**
@@ -50,15 +44,17 @@ public final class ControlPlane implements AutoCloseable {
    * that cannot be opened is an error; the default one only a warning, so that a second porter
    * (a test, a user's own) still runs.
    *
+   * @param source what {@code porter ctl reload} reads, as SIGHUP does
    * @param shutdown starts porter's shutdown
    */
-  public void open(PorterConfig cfg, Porter porter, Runnable shutdown, Map<String, String> env)
+  public void open(PorterConfig cfg, Porter porter, ConfigSource source, Runnable shutdown, Map<String, String> env)
       throws ControlException {
+    Supplier<ReloadOutcome> reload = () -> porter.reload(source).join();
     try {
       if (cfg.controlSocket().isPresent()) {
         Endpoint ep = cfg.controlSocket().get();
         control = Optional.of(ControlServer.start(ep.path(), ep.mode().orElse(ControlServer.DEFAULT_MODE),
-            ep.owner(), ep.group(), porter, this::reload, shutdown));
+            ep.owner(), ep.group(), porter, reload, shutdown));
       } else {
         Optional<Path> p = ControlSocketPath.forServer(env, ControlSocketPath.runningAsRoot());
         if (p.isEmpty()) {
@@ -66,7 +62,7 @@ public final class ControlPlane implements AutoCloseable {
         } else {
           try {
             control = Optional.of(ControlServer.start(p.get(), ControlServer.DEFAULT_MODE, Optional.empty(),
-                Optional.empty(), porter, this::reload, shutdown));
+                Optional.empty(), porter, reload, shutdown));
           } catch (ControlException e) {
             log.warn("control: {}; running without a control socket", e.getMessage());
           }
@@ -79,9 +75,8 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  /** Porter serves: reloads may go ahead, and systemd hears READY=1. */
+  /** Porter serves: systemd hears READY=1. */
   public void serving(PorterConfig cfg) {
-    serving.countDown();
     systemd.ready("serving " + cfg.components().size() + " component(s)");
   }
 
@@ -90,25 +85,15 @@ public final class ControlPlane implements AutoCloseable {
     return control.map(ControlServer::path);
   }
 
-  /** Reloads from the file, one reload at a time, telling systemd before and after. */
-  public ReloadOutcome reload() {
-    try {
-      serving.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ReloadOutcome.refused(java.util.List.of("interrupted before porter started"));
-    }
-    synchronized (reloading) {
-      systemd.reloading();
-      ReloadOutcome o = ReloadOutcome.refused(java.util.List.of("the reload failed"));
-      try {
-        o = reloadFromFile.get();
-        return o;
-      } finally {
-        // systemctl status shows this line: a refused reload must not look like a good one.
-        systemd.ready(statusText(o));
-      }
-    }
+  @Override
+  public void reloading() {
+    systemd.reloading();
+  }
+
+  @Override
+  public void reloaded(ReloadOutcome outcome) {
+    // systemctl status shows this line: a refused reload must not look like a good one.
+    systemd.ready(statusText(outcome));
   }
 
   /** systemd's STATUS= after a reload: what changed, or why nothing did. */

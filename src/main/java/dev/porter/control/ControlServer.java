@@ -2,6 +2,7 @@ package dev.porter.control;
 
 import dev.porter.net.UnixSocketFile;
 import dev.porter.supervisor.Porter;
+import dev.porter.supervisor.ReloadOutcome;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;

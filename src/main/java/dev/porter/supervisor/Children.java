@@ -38,6 +38,8 @@ final class Children {
   });
   private final Map<Integer, Child> running = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> spawns = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> whenNone =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Runs blocking spawn work off the event loops. */
   void onSpawnThread(Runnable task) {
@@ -50,13 +52,34 @@ final class Children {
     int[] pid = new int[1];
     pid[0] = spawner.spawn(req, (p, status) -> {
       running.remove(p);
-      onExit.exited(p, status);
+      try {
+        onExit.exited(p, status);
+      } finally {
+        if (running.isEmpty()) runWhenNone();
+      }
     });
     spawns.computeIfAbsent(component, k -> new LongAdder()).increment();
     // The exit may already have been delivered (a child that dies at once): only track a live one.
     running.putIfAbsent(pid[0], new Child(pid[0], component, started));
-    if (!Processes.kill(pid[0], 0)) running.remove(pid[0]);
+    if (!Processes.kill(pid[0], 0)) {
+      running.remove(pid[0]);
+      if (running.isEmpty()) runWhenNone();
+    }
     return pid[0];
+  }
+
+  /**
+   * Runs {@code r} once no child is left: at once when none runs now, else on the thread that
+   * sees the last one exit (the reaper). For the shutdown's wait: {@code r} should only post work.
+   */
+  void whenNone(Runnable r) {
+    whenNone.set(r);
+    if (running.isEmpty()) runWhenNone();
+  }
+
+  private void runWhenNone() {
+    Runnable r = whenNone.getAndSet(null);
+    if (r != null) r.run();
   }
 
   /** Programs started so far under {@code component}'s name. */
@@ -81,17 +104,6 @@ final class Children {
   /** Signals every child's process group (each child leads its own session). */
   void signalAll(int signal) {
     for (Child c : running.values()) Processes.killGroup(c.pid(), signal);
-  }
-
-  /** Waits (bounded) until no child is left; true when none is. */
-  boolean awaitNone(long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (!running.isEmpty()) {
-      if (System.nanoTime() - deadline > 0) return false;
-      // The reaper delivers exits asynchronously; a short park between checks is bounded by the deadline.
-      TimeUnit.MILLISECONDS.sleep(10);
-    }
-    return true;
   }
 
   void stop() {

@@ -16,36 +16,36 @@ import org.slf4j.LoggerFactory;
 final class MuxExitServer extends SubordinateAdapter implements MuxExit {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
 
-  MuxExitServer(ComponentRuntime rt, Server server, Pipeline pipeline) {
-    super(rt, server, pipeline);
+  MuxExitServer(Serving s, Pipeline pipeline) {
+    super(s, pipeline);
   }
 
   // A stream arrives without a master's session: it gets its own.
   @Override
   public boolean admit(Connection c) {
-    Session s = new Session(c, rt.name());
-    c.attach(s);
-    if (!pipeline.admit(rt, c, Optional.of(s))) return false;
-    pipeline.track(s);
+    OpenConnection oc = new OpenConnection(c, s);
+    c.attach(oc);
+    if (!pipeline.admit(s, c, Optional.of(oc))) return false;
+    pipeline.track(oc);
     return true;
   }
 
   @Override
   public Optional<Route> route() {
-    Optional<Endpoint> to = rt.spec.route().filter(r -> r.scheme() != Endpoint.Scheme.MUX);
-    return to.map(ep -> new Route(ep, rt.spec.connectTimeout(), rt.spec.idleTimeout(), rt.spec.has(Flag.TCPMUXPLUS)));
+    Optional<Endpoint> to = s.spec().route().filter(r -> r.scheme() != Endpoint.Scheme.MUX);
+    return to.map(ep -> new Route(ep, s.spec().connectTimeout(), s.spec().idleTimeout(), s.spec().has(Flag.TCPMUXPLUS)));
   }
 
   @Override
   public Optional<String> admitStream(String client) {
-    Optional<Limit> refusal = rt.admission.tryAdmit(System.nanoTime());
+    Optional<Limit> refusal = s.admission().tryAdmit(System.nanoTime());
     if (refusal.isEmpty()) return Optional.empty();
-    log.info("component {}: refused {} ({})", rt.name(), client, refusal.get());
-    return Optional.of(rt.spec.maxInstancesMessage().orElse(refusal.get().reply()));
+    log.info("component {}: refused {} ({})", s.name(), client, refusal.get());
+    return Optional.of(s.spec().maxInstancesMessage().orElse(refusal.get().reply()));
   }
 
   @Override
   public void releaseStream() {
-    rt.admission.release();
+    s.admission().release();
   }
 }

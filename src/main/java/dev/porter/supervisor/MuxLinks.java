@@ -23,21 +23,25 @@ import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mux links of a running porter (issue 7): one {@link MuxLink} per {@code mode = mux}
+ * The mux links of a running porter: one {@link MuxLink} per {@code mode = mux}
  * component, how each comes up ({@code mux.listen} through the ordinary accept pipeline,
  * {@code mux.connect} by the link itself, {@code mux.command} as a child on a socket pair, or a
  * socket given by {@code porter mux --stdio}), the exits each link serves, and the server for
  * entrances ({@code route = "mux://LINK/NAME"}). Links are looked up by name when used, so
  * entrances and exits follow reloads.
+ *
+ * <p>Part of the supervisor's state: its maps are touched on the supervisor thread only. The event
+ * loops (entrances, receptors) and the links (naming exits) read what it publishes: the links by
+ * name, and each link's exits.
  */
 final class MuxLinks {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
@@ -48,10 +52,13 @@ final class MuxLinks {
   private final Pipeline pipeline;
   private final Children children;
   private final SupervisorThread supervisor;
-  private final Map<String, MuxLink> links = new ConcurrentHashMap<>();
-  private final Map<String, Directory> exits = new ConcurrentHashMap<>();
-  private final Map<String, SocketChannel> carried = new ConcurrentHashMap<>();
-  private final Map<String, LinkChild> commands = new ConcurrentHashMap<>();
+  private final Map<String, MuxLink> links = new HashMap<>();
+  /** {@link #links} as the loops and the control socket see it: replaced whole when it changes. */
+  private final Published<Map<String, MuxLink>> published = new Published<>(Map.of());
+  private final Map<String, Published<Directory>> exits = new HashMap<>();
+  /** Filled before porter starts ({@code porter mux --stdio}), read on the supervisor thread after. */
+  private final Map<String, SocketChannel> carried = new HashMap<>();
+  private final Map<String, LinkChild> commands = new HashMap<>();
 
   MuxLinks(Pipeline pipeline, Children children, SupervisorThread supervisor) {
     this.pipeline = pipeline;
@@ -73,8 +80,8 @@ final class MuxLinks {
   void create(ComponentRuntime rt, EventLoopGroup loops) {
     if (rt.spec.mode() != Mode.MUX) return;
     String name = rt.name();
-    MuxLink link = new MuxLink(name, loops.next(), () -> exits.getOrDefault(name, new Directory(List.of())),
-        rt.spec.nameTimeout());
+    Published<Directory> table = new Published<>(new Directory(List.of()));
+    MuxLink link = new MuxLink(name, loops.next(), table::get, rt.spec.nameTimeout());
     if (rt.spec.muxTls().isPresent()) {
       try {
         link.useTls(TlsSettings.of(rt.spec.muxTls().get()));
@@ -87,13 +94,15 @@ final class MuxLinks {
     link.allowReplacement(rt.spec.muxReplace());
     rt.spec.muxMaxStreams().ifPresent(link::useMaxStreams);
     links.put(name, link);
+    exits.put(name, table);
+    published.set(Map.copyOf(links));
   }
 
   /** What serves connections accepted on a link's {@code mux.listen}: each is offered to carry the link. */
   Optional<Server> receptor(ComponentRuntime rt) {
     if (rt.spec.muxListen().isEmpty() || carried.containsKey(rt.name())) return Optional.empty();
     return Optional.of((c, leftover, viaTcpmux) -> {
-      MuxLink link = links.get(rt.name());
+      MuxLink link = published.get().get(rt.name());
       if (link == null) {
         c.close();
         return;
@@ -109,7 +118,7 @@ final class MuxLinks {
     Entrance e = new Entrance(spec.name(), route.muxService(), false, spec.idleTimeout());
     Entrance viaMaster = new Entrance(spec.name(), route.muxService(), true, spec.idleTimeout());
     return (c, leftover, viaTcpmux) -> {
-      MuxLink link = links.get(linkName);
+      MuxLink link = published.get().get(linkName);
       if (link == null) {
         if (viaTcpmux) TcpmuxMaster.refuse(c, "link down");
         else c.close();
@@ -119,18 +128,17 @@ final class MuxLinks {
     };
   }
 
-  /** Rebuilds every link's exit table from the components that name it in {@code mux-link}. */
-  void rebuildExits(Map<String, ComponentRuntime> table) {
-    for (String link : links.keySet()) {
+  /** Publishes every link's exit table from the components that name it in {@code mux-link}. */
+  void publishExits(java.util.Collection<ComponentRuntime> components) {
+    for (Map.Entry<String, Published<Directory>> e : exits.entrySet()) {
       List<Subordinate> subs = new ArrayList<>();
-      for (ComponentRuntime rt : table.values()) {
-        if (rt.spec.muxLink().filter(link::equals).isPresent() && !rt.spec.has(Flag.DISABLE)) {
-          subs.add(new MuxExitServer(rt, rt.server.orElseThrow(), pipeline));
+      for (ComponentRuntime rt : components) {
+        if (rt.spec.muxLink().filter(e.getKey()::equals).isPresent() && !rt.spec.has(Flag.DISABLE)) {
+          subs.add(new MuxExitServer(rt.serving.orElseThrow(), pipeline));
         }
       }
-      exits.put(link, new Directory(subs));
+      e.getValue().set(new Directory(subs));
     }
-    exits.keySet().retainAll(links.keySet());
   }
 
   /** Brings a link up the way its declaration says (mux.listen needs nothing: its listener starts it). */
@@ -150,8 +158,9 @@ final class MuxLinks {
     }
   }
 
+  /** Any thread. */
   Optional<MuxLink> link(String name) {
-    return Optional.ofNullable(links.get(name));
+    return Optional.ofNullable(published.get().get(name));
   }
 
   /** Stops one link (removed or changed by a reload). */
@@ -159,6 +168,8 @@ final class MuxLinks {
     LinkChild child = commands.remove(name);
     if (child != null) child.stop();
     MuxLink link = links.remove(name);
+    exits.remove(name);
+    published.set(Map.copyOf(links));
     if (link != null) link.close();
   }
 
@@ -166,9 +177,10 @@ final class MuxLinks {
     for (String name : new ArrayList<>(links.keySet())) stop(name);
   }
 
+  /** Any thread. */
   List<LinkStatus> status() {
     List<LinkStatus> out = new ArrayList<>();
-    for (MuxLink l : links.values()) out.add(l.status());
+    for (MuxLink l : published.get().values()) out.add(l.status());
     return out;
   }
 

@@ -3,6 +3,7 @@ package dev.porter.supervisor;
 import dev.porter.config.ProxyProtocol;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
+import dev.porter.net.EventLoopGroup;
 import dev.porter.net.LingeringClose;
 import dev.porter.net.ProxyHeaderReader;
 import dev.porter.tcpmux.TcpmuxMaster;
@@ -16,53 +17,54 @@ import org.slf4j.LoggerFactory;
 /**
  * The path of every accepted connection, in one place: accept → ACL chain → limits → server
  * (which for a TCPMUX master continues with the name line, subordinate ACL, limits, service).
+ * Runs on the event loops, from the {@link Serving} each component's listener was given.
  */
 final class Pipeline {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
 
-  private final Porter porter;
+  private final EventLoopGroup loops;
+  private final OpenConnections open;
 
-  Pipeline(Porter porter) {
-    this.porter = porter;
+  Pipeline(EventLoopGroup loops, OpenConnections open) {
+    this.loops = loops;
+    this.open = open;
   }
 
   /** Called on the listener's loop for each accepted channel. */
-  void accepted(ComponentRuntime rt, Server server, SocketChannel channel) {
-    Connection.open(porter.loops().next(), channel, new Entry(rt, server));
+  void accepted(Serving s, SocketChannel channel) {
+    Connection.open(loops.next(), channel, new Entry(s));
   }
 
   /** Runs the checks once the connection is registered on its own loop. */
   private final class Entry implements ConnectionHandler {
-    private final ComponentRuntime rt;
-    private final Server server;
+    private final Serving s;
 
-    Entry(ComponentRuntime rt, Server server) {
-      this.rt = rt;
-      this.server = server;
+    Entry(Serving s) {
+      this.s = s;
     }
 
     @Override
     public void onOpen(Connection c) {
       // PROXY protocol: the balancer's header names the real client, which the checks must see.
-      if (rt.spec.proxyProtocol() == ProxyProtocol.ACCEPT) {
-        ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy(rt.name(), rt.spec.proxyProtocolFrom(),
-            server.takesSocket()), this::checked);
+      if (s.spec().proxyProtocol() == ProxyProtocol.ACCEPT) {
+        ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy(s.name(), s.spec().proxyProtocolFrom(),
+            s.server().takesSocket()), this::checked);
       } else {
         checked(c, ByteBuffer.allocate(0));
       }
     }
 
     private void checked(Connection c, ByteBuffer early) {
-      Optional<String> layer = rt.acls.refusingLayer(c.remoteAddress());
+      Optional<String> layer = s.acls().refusingLayer(c.remoteAddress());
       if (layer.isPresent()) {
-        log.info("component {}: refused {} (acl {})", rt.name(), c.client(), layer.get());
-        rt.admission.refusedByAcl();
-        if (rt.spec.isTcpmuxMaster()) TcpmuxMaster.refuse(c, "access denied");
+        log.info("component {}: refused {} (acl {})", s.name(), c.client(), layer.get());
+        s.admission().refusedByAcl();
+        if (s.spec().isTcpmuxMaster()) TcpmuxMaster.refuse(c, "access denied");
         else c.close();
         return;
       }
-      if (!admit(rt, c, Optional.empty())) return;
-      server.serve(c, early, false);
+      if (!admit(s, c, Optional.empty())) return;
+      s.server().serve(c, early, false);
     }
 
     @Override
@@ -73,54 +75,54 @@ final class Pipeline {
   }
 
   /**
-   * Applies the component's limits; on success records the session and its close log line, on
-   * refusal logs it and answers (TCPMUX reply when {@code tcpmuxReply} says so). Returns admitted.
+   * Applies the component's limits; on success records the connection and its close log line, on
+   * refusal logs it and answers (a TCPMUX reply when it came through a master). Returns admitted.
    */
-  boolean admit(ComponentRuntime rt, Connection c, Optional<Session> viaMaster) {
-    Optional<Limit> refusal = rt.admission.tryAdmit(System.nanoTime());
+  boolean admit(Serving s, Connection c, Optional<OpenConnection> viaMaster) {
+    Optional<Limit> refusal = s.admission().tryAdmit(System.nanoTime());
     if (refusal.isPresent()) {
-      log.info("component {}: refused {} ({})", rt.name(), c.client(), refusal.get());
+      log.info("component {}: refused {} ({})", s.name(), c.client(), refusal.get());
       if (viaMaster.isPresent()) {
-        TcpmuxMaster.refuse(c, rt.spec.maxInstancesMessage().orElse(refusal.get().reply()));
+        TcpmuxMaster.refuse(c, s.spec().maxInstancesMessage().orElse(refusal.get().reply()));
       } else {
-        rt.spec.maxInstancesMessage().ifPresent(m -> c.write(line(m)));
+        s.spec().maxInstancesMessage().ifPresent(m -> c.write(line(m)));
         LingeringClose.start(c);
       }
       return false;
     }
-    c.onClose(x -> rt.admission.release());
+    Admission admission = s.admission();
+    c.onClose(x -> admission.release());
     if (viaMaster.isPresent()) {
-      viaMaster.get().component = rt.name();
+      viaMaster.get().serving = s;
     } else {
-      Session s = new Session(c, rt.name());
-      track(s);
-      c.attach(s);
+      OpenConnection oc = new OpenConnection(c, s);
+      track(oc);
+      c.attach(oc);
     }
     return true;
   }
 
-  /** Lists the session among the open connections until it closes, then logs its close line. */
-  void track(Session s) {
-    porter.addSession(s);
-    s.connection.onClose(x -> {
-      porter.traffic(s.component).add(s.connection.bytesIn(), s.connection.bytesOut());
-      porter.removeSession(s);
-      logClose(s);
+  /** Lists the connection among the open ones until it closes, then logs its close line. */
+  void track(OpenConnection oc) {
+    open.add(oc);
+    oc.connection.onClose(x -> {
+      oc.serving.traffic().add(oc.connection.bytesIn(), oc.connection.bytesOut());
+      open.remove(oc);
+      logClose(oc);
     });
   }
-
 
   private static byte[] line(String message) {
     String m = message.endsWith("\n") ? message : message + "\r\n";
     return m.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void logClose(Session s) {
-    Connection c = s.connection;
+  private static void logClose(OpenConnection oc) {
+    Connection c = oc.connection;
     // A child serves a handed-over connection: its exit is logged instead.
     if (c.isDetached() || !log.isInfoEnabled()) return;
     long micros = (System.nanoTime() - c.openedNanos()) / 1000;
-    log.info("component {}: closed {} in={} out={} duration={}ms", s.component, c.client(), c.bytesIn(),
+    log.info("component {}: closed {} in={} out={} duration={}ms", oc.component(), c.client(), c.bytesIn(),
         c.bytesOut(), millis(micros));
   }
 

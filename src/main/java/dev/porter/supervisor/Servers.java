@@ -7,10 +7,8 @@ import dev.porter.config.Flag;
 import dev.porter.config.Mode;
 import dev.porter.service.Builtins;
 import dev.porter.service.Qotd;
-import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.time.Clock;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +24,13 @@ final class Servers {
   private final MuxLinks muxLinks;
   private final Clock clock;
   private final Supplier<Qotd> qotd;
-  private final Function<String, Directory> directories;
 
-  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd,
-      Function<String, Directory> directories) {
+  /** @param qotd the quotes as the last start or reload read them */
+  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd) {
     this.children = children;
     this.muxLinks = muxLinks;
     this.clock = clock;
     this.qotd = qotd;
-    this.directories = directories;
   }
 
   /** What serves the connections of a component that takes them. */
@@ -49,7 +45,7 @@ final class Servers {
           return new Server() {
             @Override
             public void serve(dev.porter.net.Connection c, java.nio.ByteBuffer leftover, boolean viaTcpmux) {
-              c.setHandler(new TcpmuxMaster(name, () -> directories.apply(name), timeout), leftover);
+              c.setHandler(new TcpmuxMaster(name, rt.directory::get, timeout), leftover);
             }
 
             @Override
@@ -59,12 +55,10 @@ final class Servers {
           };
         }
         case TELNET_PROXY:
-          // telnet proxy (dev.porter.relay.TelnetProxy): begin
           if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
             return unavailable(spec, "builtin telnet-proxy over a mux route");
           }
           return new TelnetProxyServer(spec);
-          // telnet proxy: end
         default:
           return new BuiltinServer(Builtins.handler(b, qotd, clock));
       }
@@ -77,10 +71,9 @@ final class Servers {
       return new SpawnServer(rt, children);
     }
     if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
-    // ---- mux links (issue 7): an entrance; a route exit, whose streams its link relays itself
+    // A mux entrance; a route exit, whose streams its link relays itself.
     if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
     if (spec.route().isPresent() && spec.muxLink().isPresent()) return (c, leftover, viaTcpmux) -> c.close();
-    // ---- end mux links
     if (RouteServer.serves(spec)) return new RouteServer(spec);
     if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
     return unavailable(spec, "mode " + spec.mode().configName());

@@ -11,43 +11,41 @@ import java.util.Optional;
  * link's exits are presented the same way ({@link MuxExitServer}).
  */
 class SubordinateAdapter implements Subordinate {
-  final ComponentRuntime rt;
-  final Server server;
+  final Serving s;
   final Pipeline pipeline;
 
-  SubordinateAdapter(ComponentRuntime rt, Server server, Pipeline pipeline) {
-    this.rt = rt;
-    this.server = server;
+  SubordinateAdapter(Serving s, Pipeline pipeline) {
+    this.s = s;
     this.pipeline = pipeline;
   }
 
   @Override
   public String service() {
-    return rt.spec.service();
+    return s.spec().service();
   }
 
   @Override
   public String component() {
-    return rt.name();
+    return s.name();
   }
 
   @Override
   public Acl acl() {
-    return rt.spec.acl();
+    return s.spec().acl();
   }
 
   @Override
   public boolean admit(Connection c) {
-    return pipeline.admit(rt, c, Optional.of((Session) c.attachment()));
+    return pipeline.admit(s, c, Optional.of((OpenConnection) c.attachment()));
   }
 
   @Override
   public void refusedByAcl() {
-    rt.admission.refusedByAcl();
+    s.admission().refusedByAcl();
   }
 
   @Override
   public void serve(Connection c, ByteBuffer leftover) {
-    server.serve(c, leftover, true);
+    s.server().serve(c, leftover, true);
   }
 }

@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns component state. Work reaches it as tasks; when a task must wait for a
- * child (a startup program, a daemon to stop), {@link #await} keeps running the queue meanwhile so
- * that the exit it waits for can arrive.
+ * The one thread that owns component state ({@link Supervisor}). Work reaches it as tasks, run one
+ * after the other; nothing on it blocks: a task that must wait for something (a child's exit, a
+ * timer) ends, and a later task goes on when that happens.
  */
-final class SupervisorThread {
+final class SupervisorThread implements java.util.concurrent.Executor {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.supervisor");
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
@@ -35,7 +35,8 @@ final class SupervisorThread {
     thread.start();
   }
 
-  void execute(Runnable task) {
+  @Override
+  public void execute(Runnable task) {
     queue.add(task);
   }
 
@@ -46,43 +47,6 @@ final class SupervisorThread {
 
   boolean isCurrent() {
     return Thread.currentThread() == thread;
-  }
-
-  /** Waits for {@code f} on this thread, running queued tasks meanwhile. */
-  <T> T await(CompletableFuture<T> f) {
-    if (!isCurrent()) throw new IllegalStateException("await is for the supervisor thread");
-    while (!f.isDone()) {
-      try {
-        Runnable r = queue.poll(10, TimeUnit.MILLISECONDS);
-        if (r != null) safely(r);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting");
-      }
-    }
-    try {
-      return f.get();
-    } catch (InterruptedException | ExecutionException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Like {@link #await} with a bound; empty on timeout. */
-  <T> java.util.Optional<T> await(CompletableFuture<T> f, long timeoutNanos) {
-    long deadline = System.nanoTime() + timeoutNanos;
-    CompletableFuture<T> bounded = f.copy();
-    ScheduledFuture<?> t = timer.schedule(() -> bounded.completeExceptionally(new TimeoutException()),
-        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    try {
-      return java.util.Optional.of(await(bounded));
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof ExecutionException && e.getCause().getCause() instanceof TimeoutException) {
-        return java.util.Optional.empty();
-      }
-      throw e;
-    } finally {
-      t.cancel(false);
-    }
   }
 
   void stop() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.porter.cli.Main;
+import dev.porter.supervisor.ReloadOutcome;
 import dev.porter.testing.LogCapture;
 import dev.porter.testing.RunningPorter;
 import java.io.PrintWriter;

@@ -218,4 +218,22 @@ class ReloadIT {
       }
     }
   }
+
+  /** A command in flight holds the next: nobody ever sees a reconcile half applied. */
+  @Test
+  void aCommandSubmittedDuringAReloadRunsAfterItWhole() throws Exception {
+    // The daemon takes its time to stop, so the reload is in flight for a while.
+    String slow = "d { command = [ /bin/sh, -c, \"trap 'sleep 0.5; exit 0' TERM; while :; do sleep 1; done\" ] }";
+    try (RunningPorter p = RunningPorter.start("shutdown-timeout = 5s\ncomponents {\n" + slow + "\n}\n")) {
+      Await.until("the daemon to run", () -> SupervisionIT.pid(p, "d") > 0);
+      dev.porter.config.PorterConfig next = ConfigLoader.parse("shutdown-timeout = 5s\ncomponents {\n"
+          + slow.replace("sleep 1", "sleep 2") + "\n  late { socket = \"inet://127.0.0.1:0\", builtin = echo }\n}\n",
+          "next.conf");
+      java.util.concurrent.CompletableFuture<dev.porter.supervisor.ReloadOutcome> reload = p.porter().reload(() -> next);
+      List<ComponentStatus> seen = p.porter().status();
+      assertTrue(reload.isDone(), "status answered while the reload was in flight");
+      assertTrue(seen.stream().anyMatch(st -> st.name().equals("late")), seen.toString());
+      assertEquals(List.of("changed d", "added late"), reload.get().lines());
+    }
+  }
 }

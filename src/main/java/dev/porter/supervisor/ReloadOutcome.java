@@ -1,4 +1,4 @@
-package dev.porter.control;
+package dev.porter.supervisor;
 
 import java.util.List;
 
