@@ -20,6 +20,7 @@
 #   PORT_BASE=27000 ports PORT_BASE+1, +7 (porter), +101, +107 (xinetd), +207 (INFO_TOO)
 #   PORTER_LOG=WARN porter's log level         INFO_TOO=0  1 adds "porter-echo-info": a second porter
 #                                                          logging every connection (the logging cost)
+#   PORTER_JAR=FILE the porter jar to run (default target/porter.jar, rebuilt when stale)
 #   OUT=FILE        also copy the driver output (with its RESULT lines) there
 set -euo pipefail
 
@@ -67,7 +68,8 @@ wait_port() { # port pid name: up to 20 s for the port to accept, failing early 
 
 # ---- prerequisites: porter's jar, xinetd, the driver ------------------------------------------
 cd "$ROOT"
-if [ ! -f target/porter.jar ] || [ -n "$(find src/main pom.xml -newer target/porter.jar -print -quit)" ]; then
+PORTER_JAR=${PORTER_JAR:-target/porter.jar}
+if [ "$PORTER_JAR" = target/porter.jar ] && { [ ! -f target/porter.jar ] || [ -n "$(find src/main pom.xml -newer target/porter.jar -print -quit)" ]; }; then
   say "building porter (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
 fi
@@ -143,13 +145,13 @@ service cat
 EOF
 
 # ---- start the servers ------------------------------------------------------------------------
-PORTER_LOG_LEVEL=$PORTER_LOG java -jar target/porter.jar run -c "$STATE/porter.conf" >"$STATE/porter.out" 2>&1 &
+PORTER_LOG_LEVEL=$PORTER_LOG java -jar "$PORTER_JAR" run -c "$STATE/porter.conf" >"$STATE/porter.out" 2>&1 &
 PORTER_PID=$!; PIDS+=("$PORTER_PID")
 xinetd -dontfork -pidfile "$STATE/xinetd.pid" -filelog "$STATE/xinetd.log" -f "$STATE/xinetd.conf" >"$STATE/xinetd.out" 2>&1 &
 XINETD_PID=$!; PIDS+=("$XINETD_PID")
 if [ "$INFO_TOO" = 1 ]; then
   # Connection lines go to a file, as they would to journald: the cost measured is formatting + write.
-  PORTER_LOG_LEVEL=INFO java -jar target/porter.jar run -c "$STATE/porter-info.conf" >"$STATE/porter-info.out" 2>&1 &
+  PORTER_LOG_LEVEL=INFO java -jar "$PORTER_JAR" run -c "$STATE/porter-info.conf" >"$STATE/porter-info.out" 2>&1 &
   INFO_PID=$!; PIDS+=("$INFO_PID")
   wait_port "$P_INFO_ECHO" "$INFO_PID" porter-info
 fi

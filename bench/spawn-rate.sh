@@ -79,7 +79,8 @@ wait_port() { # port pid name: up to 20 s for the port to accept, failing early 
 
 # ---- prerequisites: porter's jar, the three inetds, the driver ------------------------------------
 cd "$ROOT"
-if [ ! -f target/porter.jar ] || [ -n "$(find src/main pom.xml -newer target/porter.jar -print -quit)" ]; then
+PORTER_JAR=${PORTER_JAR:-target/porter.jar}
+if [ "$PORTER_JAR" = target/porter.jar ] && { [ ! -f target/porter.jar ] || [ -n "$(find src/main pom.xml -newer target/porter.jar -print -quit)" ]; }; then
   say "building porter (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
 fi
@@ -173,7 +174,7 @@ cat >"$STATE/openbsd.conf" <<EOF
 EOF
 
 # ---- start the servers ----------------------------------------------------------------------------
-PORTER_LOG_LEVEL=$PORTER_LOG java -jar target/porter.jar run -c "$STATE/porter.conf" >"$STATE/porter.out" 2>&1 &
+PORTER_LOG_LEVEL=$PORTER_LOG java -jar "$PORTER_JAR" run -c "$STATE/porter.conf" >"$STATE/porter.out" 2>&1 &
 PORTER_PID=$!; PIDS+=("$PORTER_PID")
 xinetd -dontfork -pidfile "$STATE/xinetd.pid" -filelog "$STATE/xinetd.log" -f "$STATE/xinetd.conf" >"$STATE/xinetd.out" 2>&1 &
 XINETD_PID=$!; PIDS+=("$XINETD_PID")
