@@ -31,6 +31,7 @@
 #   TARGETS_ONLY=   space-separated labels to run (default: all seven)
 #   PEERS=/var/tmp/porter-bench-peers   where the unpacked inetds are kept between runs
 #   PORTER_LOG=WARN porter's log level         OUT=FILE  also copy the RESULT lines there
+#   PORTER_JAR=FILE the porter jar to run (default target/porter.jar, rebuilt when stale)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
