@@ -1,5 +1,7 @@
 package dev.porter.mux;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.config.Endpoint;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
@@ -353,13 +355,5 @@ public final class MuxLink {
       LinkSession s = session;
       if (s != null) s.end("dropped");
     });
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (java.io.IOException ignored) {
-      // an unused connection
-    }
   }
 }

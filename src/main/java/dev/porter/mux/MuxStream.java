@@ -1,5 +1,7 @@
 package dev.porter.mux;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.LingeringClose;
@@ -557,13 +559,5 @@ final class MuxStream implements ConnectionHandler {
 
   Phase phase() {
     return phase;
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // a backend connection nobody will use
-    }
   }
 }

@@ -124,7 +124,7 @@ public final class Connector implements IoReady {
 
   private void release() {
     if (key != null) key.cancel();
-    if (channel != null) Connection.closeQuietly(channel);
+    if (channel != null) Closeables.closeQuietly(channel);
     channel = null;
     key = null;
   }

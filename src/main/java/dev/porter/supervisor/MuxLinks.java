@@ -1,5 +1,7 @@
 package dev.porter.supervisor;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.config.ComponentSpec;
 import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
@@ -243,14 +245,6 @@ final class MuxLinks {
     void stop() {
       stopped = true;
       linkDown();
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // porter's copy; the child has its own
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.porter.supervisor;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.acl.AclChain;
 import dev.porter.config.ComponentSpec;
 import dev.porter.config.Endpoint;
@@ -452,14 +454,6 @@ public final class Porter {
     } else {
       Server server = rt.server.orElseThrow();
       l.setHandler(ch -> pipeline.accepted(rt, server, ch));
-    }
-  }
-
-  private static void closeQuietly(java.nio.channels.SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // a connection to a disabled component
     }
   }
 
