@@ -1,10 +1,10 @@
 package dev.porter.mux;
 
-import static dev.porter.net.Closeables.closeQuietly;
-
 import dev.porter.config.Endpoint;
+import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Connector;
 import dev.porter.net.EventLoop;
 import dev.porter.net.Timer;
 import dev.porter.tcpmux.Directory;
@@ -64,6 +64,8 @@ public final class MuxLink {
   private Duration connectTimeout;
   private int failures;
   private Timer retry;
+  /** The connect in flight ({@code mux.connect}), if any. */
+  private Connector dialing;
 
   /**
    * @param exits this link's exits, read each time a stream names a service (so reloads apply)
@@ -253,25 +255,35 @@ public final class MuxLink {
     retry = null;
     if (closing || isUp()) return;
     state = "connecting";
-    Dialer.dialLink(connectTo, connectTimeout, loop, ch -> {
-      if (closing) {
-        closeQuietly(ch);
-        return;
-      }
-      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty(), true));
-    }, e -> {
-      failures++;
-      long delay = Backoff.delayNanos(failures);
-      // The first failure says why at warn; the retries that follow at debug, not to flood the log.
-      if (failures == 1) {
-        log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
-            e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(Backoff.MAX));
-      } else {
-        log.debug("component {}: cannot connect to {}: {}", name, connectTo, e.getMessage());
-      }
-      state = "down";
-      scheduleDial(delay);
-    });
+    // A thread of its own for a name lookup: the link comes back while its streams' backends hang.
+    dialing = Connector.connect(loop, connectTo, connectTimeout.toNanos(), Connector.Lookup.OWN_THREAD,
+        new ConnectListener() {
+          @Override
+          public void connected(Connection c) {
+            dialing = null;
+            c.setHandler(opener(Yamux.Role.CLIENT, Optional.empty(), true));
+          }
+
+          @Override
+          public void failed(String reason) {
+            dialing = null;
+            dialFailed(reason);
+          }
+        });
+  }
+
+  private void dialFailed(String reason) {
+    failures++;
+    long delay = Backoff.delayNanos(failures);
+    // The first failure says why at warn; the retries that follow at debug, not to flood the log.
+    if (failures == 1) {
+      log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
+          reason, TimeUnit.NANOSECONDS.toSeconds(Backoff.MAX));
+    } else {
+      log.debug("component {}: cannot connect to {}: {}", name, connectTo, reason);
+    }
+    state = "down";
+    scheduleDial(delay);
   }
 
   private void scheduleDial(long delayNanos) {
@@ -340,6 +352,7 @@ public final class MuxLink {
     loop.execute(() -> {
       state = "closed";
       if (retry != null) retry.cancel();
+      if (dialing != null) dialing.cancel();
       receptor.closeAll();
       LinkSession s = session;
       if (s != null) {

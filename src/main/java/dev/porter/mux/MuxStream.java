@@ -1,9 +1,9 @@
 package dev.porter.mux;
 
-import static dev.porter.net.Closeables.closeQuietly;
-
+import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Connector;
 import dev.porter.net.LingeringClose;
 import dev.porter.net.Timer;
 import dev.porter.tcpmux.Directory;
@@ -84,6 +84,8 @@ final class MuxStream implements ConnectionHandler {
   private long idleNanos;
   private long lastActiveNanos = System.nanoTime();
   private Optional<MuxExit> admitted = Optional.empty();
+  /** Exit: the connect to the route's backend in flight, if any. */
+  private Connector connecting;
 
   private MuxStream(LinkSession session, int id, Optional<Entrance> entrance, Phase phase) {
     this.session = session;
@@ -241,32 +243,28 @@ final class MuxStream implements ConnectionHandler {
     }
     admitted = Optional.of(exit);
     idle(route.idleTimeout());
-    Dialer.dialStream(route.endpoint(), route.connectTimeout(), session.loop, ch -> {
-      if (phase != Phase.CONNECTING) {
-        closeQuietly(ch);
-        return;
-      }
-      Connection.open(session.loop, ch, new ConnectionHandler() {
-        @Override
-        public void onOpen(Connection c) {
-          if (phase != Phase.CONNECTING) {
-            c.close();
-            return;
+    connecting = Connector.connect(session.loop, route.endpoint(), route.connectTimeout().toNanos(),
+        new ConnectListener() {
+          @Override
+          public void connected(Connection c) {
+            connecting = null;
+            if (phase != Phase.CONNECTING) {
+              c.close();
+              return;
+            }
+            if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
+            relayTo(c);
           }
-          if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
-          relayTo(c);
-        }
 
-        @Override
-        public void onData(Connection c, ByteBuffer data) {
-          throw new IllegalStateException("replaced in onOpen");
-        }
-      });
-    }, e -> {
-      if (phase != Phase.CONNECTING) return;
-      log.warn("component {}: cannot connect to {} for stream {}: {}", component, route.endpoint(), id, e.getMessage());
-      refuse("service unavailable");
-    });
+          @Override
+          public void failed(String reason) {
+            connecting = null;
+            if (phase != Phase.CONNECTING) return;
+            log.warn("component {}: cannot connect to {} for stream {}: {}", component, route.endpoint(), id,
+                reason);
+            refuse("service unavailable");
+          }
+        });
   }
 
   /** Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed. */
@@ -554,6 +552,8 @@ final class MuxStream implements ConnectionHandler {
     held = null;
     admitted.ifPresent(MuxExit::releaseStream);
     admitted = Optional.empty();
+    if (connecting != null) connecting.cancel();
+    connecting = null;
     session.forget(this);
   }
 
