@@ -1,6 +1,7 @@
 package dev.porter.mux;
 
 import dev.porter.config.Endpoint;
+import dev.porter.net.Backoff;
 import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
@@ -38,8 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class MuxLink {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
 
-  /** A session shorter than this counts as a failed attempt for the reconnect backoff. */
-  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A link that just dropped is retried quickly: the peer has most often just restarted. */
+  static final Duration RECONNECT_FIRST = Duration.ofMillis(100);
+  /** Tried at least this often while down (minutes apart, a peer that came back waits too long). */
+  static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
+  /** A session (or a link program) that lasted this long worked: the backoff starts over. */
+  static final Duration STABLE = Duration.ofSeconds(1);
 
   private final String name;
   private final EventLoop loop;
@@ -62,7 +67,7 @@ public final class MuxLink {
   private final Receptor receptor = new Receptor(this);
   private Endpoint connectTo;
   private Duration connectTimeout;
-  private int failures;
+  private final Backoff backoff = reconnectBackoff();
   private Timer retry;
   /** The connect in flight ({@code mux.connect}), if any. */
   private Connector dialing;
@@ -237,9 +242,16 @@ public final class MuxLink {
     }
     log.warn("component {}: tls handshake with {} failed: {}", name, c.client(), reason);
     if (role != Yamux.Role.CLIENT) return;
-    failures++;
     if (session == null) state = "down";
-    scheduleDial(Backoff.delayNanos(failures));
+    scheduleDial(backoff.ended(0));
+  }
+
+  /**
+   * The backoff of a link's reconnects, and of a link's program ({@code mux.command}) restarts:
+   * 0.1 s doubling up to 30 s, from the start again after a session of 1 s.
+   */
+  public static Backoff reconnectBackoff() {
+    return new Backoff(RECONNECT_FIRST, RECONNECT_MAX, STABLE);
   }
 
   /** Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops. */
@@ -273,12 +285,11 @@ public final class MuxLink {
   }
 
   private void dialFailed(String reason) {
-    failures++;
-    long delay = Backoff.delayNanos(failures);
+    long delay = backoff.ended(0);
     // The first failure says why at warn; the retries that follow at debug, not to flood the log.
-    if (failures == 1) {
+    if (backoff.failures() == 1) {
       log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
-          reason, TimeUnit.NANOSECONDS.toSeconds(Backoff.MAX));
+          reason, TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
     } else {
       log.debug("component {}: cannot connect to {}: {}", name, connectTo, reason);
     }
@@ -301,10 +312,9 @@ public final class MuxLink {
     }
     log.info("component {}: link with {} down ({}); {} stream(s) reset", name, s.peerText(), reason,
         s.streamCount());
-    boolean stable = System.nanoTime() - s.startedNanos >= STABLE_NANOS;
-    failures = stable ? 0 : failures + 1;
+    long delay = backoff.ended(System.nanoTime() - s.startedNanos);
     for (Runnable r : downListeners) r.run();
-    if (session == null) scheduleDial(Backoff.delayNanos(failures));
+    if (session == null) scheduleDial(delay);
   }
 
   // ---------------------------------------------------------------- entrances

@@ -6,13 +6,13 @@ import dev.porter.config.ComponentSpec;
 import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.config.Mode;
-import dev.porter.mux.Backoff;
 import dev.porter.mux.Entrance;
 import dev.porter.mux.LinkStatus;
 import dev.porter.mux.MuxLink;
 import dev.porter.mux.SocketPair;
 import dev.porter.mux.TlsSettings;
 import dev.porter.mux.Yamux;
+import dev.porter.net.Backoff;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.process.Descriptors;
 import dev.porter.process.ExitStatus;
@@ -43,9 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MuxLinks {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
-
-  /** A link command that ran at least this long counts as having worked (for the respawn backoff). */
-  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Pipeline pipeline;
   private final Children children;
@@ -180,7 +177,7 @@ final class MuxLinks {
     private final MuxLink link;
     private volatile int pid;
     private volatile boolean stopped;
-    private int failures;
+    private final Backoff backoff = MuxLink.reconnectBackoff();
 
     LinkChild(ComponentSpec spec, MuxLink link) {
       this.spec = spec;
@@ -232,8 +229,7 @@ final class MuxLinks {
 
     private void respawnLater(long ranNanos) {
       if (stopped) return;
-      failures = ranNanos >= STABLE_NANOS ? 0 : failures + 1;
-      supervisor.schedule(this::spawn, Backoff.delayNanos(failures), TimeUnit.NANOSECONDS);
+      supervisor.schedule(this::spawn, backoff.ended(ranNanos), TimeUnit.NANOSECONDS);
     }
 
     /** The session ended while the program may still run (a protocol error, say): end it too. */
