@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The named ACLs ({@code acls { NAME = [rules] }}, pies' {@code defacl}), parsed in dependency
@@ -106,7 +107,8 @@ final class AclTable {
   }
 
   private void refuseCycles() {
-    for (List<String> cycle : Cycles.find(declared.keySet(), name -> references(declared.get(name)))) {
+    Function<String, List<String>> refs = name -> references(declared.get(name));
+    for (List<String> cycle : Cycles.find(declared.keySet(), refs)) {
       values.problem(declared.get(cycle.get(0)), "acls." + cycle.get(0),
           Cycles.describe("ACL reference", cycle));
       broken.addAll(cycle);

@@ -268,7 +268,8 @@ public final class MuxLink {
     if (closing || isUp()) return;
     state = "connecting";
     // A thread of its own for a name lookup: the link comes back while its streams' backends hang.
-    dialing = Connector.connect(loop, connectTo, connectTimeout.toNanos(), Connector.Lookup.OWN_THREAD,
+    long timeout = connectTimeout.toNanos();
+    dialing = Connector.connect(loop, connectTo, timeout, Connector.Lookup.OWN_THREAD,
         new ConnectListener() {
           @Override
           public void connected(Connection c) {
@@ -288,8 +289,8 @@ public final class MuxLink {
     long delay = backoff.ended(0);
     // The first failure says why at warn; the retries that follow at debug, not to flood the log.
     if (backoff.failures() == 1) {
-      log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
-          reason, TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
+      log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name,
+          connectTo, reason, TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
     } else {
       log.debug("component {}: cannot connect to {}: {}", name, connectTo, reason);
     }

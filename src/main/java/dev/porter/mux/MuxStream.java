@@ -262,8 +262,8 @@ final class MuxStream implements ConnectionHandler {
           public void failed(String reason) {
             connecting = null;
             if (phase != Phase.CONNECTING) return;
-            log.warn("component {}: cannot connect to {} for stream {}: {}", component, route.endpoint(), id,
-                reason);
+            log.warn("component {}: cannot connect to {} for stream {}: {}", component,
+                route.endpoint(), id, reason);
             refuse("service unavailable");
           }
         });

@@ -63,7 +63,10 @@ public final class Connector implements IoReady {
     return connect(loop, target, timeoutNanos, Lookup.SHARED, listener);
   }
 
-  /** As {@link #connect(EventLoop, Endpoint, long, ConnectListener)}, a name looked up as {@code lookup} says. */
+  /**
+   * As {@link #connect(EventLoop, Endpoint, long, ConnectListener)}, with a name looked up as
+   * {@code lookup} says.
+   */
   public static Connector connect(EventLoop loop, Endpoint target, long timeoutNanos, Lookup lookup,
       ConnectListener listener) {
     loop.assertInLoop();

@@ -35,7 +35,8 @@ final class Resolver {
    * getaddrinfo's own timeout (resolv.conf(5): 5 s per try and server, 2 tries).
    */
   static final ThreadPoolExecutor OWN_THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
-      KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), daemons("porter-resolver-own-"));
+      KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
+      daemons("porter-resolver-own-"));
 
   private Resolver() {}
 

@@ -29,7 +29,8 @@ public final class IdleTimeout {
   private Timer timer;
   private boolean active;
 
-  private IdleTimeout(EventLoop loop, long idleNanos, String component, String subject, Runnable close) {
+  private IdleTimeout(EventLoop loop, long idleNanos, String component, String subject,
+      Runnable close) {
     this.loop = loop;
     this.idleNanos = idleNanos;
     this.component = component;
@@ -45,8 +46,8 @@ public final class IdleTimeout {
    * @param subject what is closed, for the log line: the client's address, say
    * @param close closes the pair, once the silence has lasted {@code timeout}
    */
-  public static IdleTimeout start(EventLoop loop, Duration timeout, String component, String subject,
-      Runnable close) {
+  public static IdleTimeout start(EventLoop loop, Duration timeout, String component,
+      String subject, Runnable close) {
     if (timeout.isZero() || timeout.isNegative()) return NONE;
     IdleTimeout t = new IdleTimeout(loop, timeout.toNanos(), component, subject, close);
     t.active = true;
@@ -86,7 +87,8 @@ public final class IdleTimeout {
     }
     active = false;
     timer = null;
-    log.info("component {}: closing {} idle for {} (idle-timeout)", component, subject, text(idleNanos));
+    log.info("component {}: closing {} idle for {} (idle-timeout)", component, subject,
+        text(idleNanos));
     close.run();
   }
 

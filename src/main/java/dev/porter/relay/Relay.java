@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * kernel does not take is queued, and while anything is queued for a side, porter stops reading
  * from the side that feeds it (backpressure), so a relay holds at most one read buffer per
  * direction, and an idle one holds none. EOF travels on as a half-close once the queue is flushed;
- * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence ({@link IdleTimeout}),
+ * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence
+ * ({@link IdleTimeout}),
  * {@code send-timeout} when a side takes nothing of what is queued for it (see {@link SendStall}).
  */
 public final class Relay implements ConnectionHandler {
@@ -52,7 +53,8 @@ public final class Relay implements ConnectionHandler {
       backend.close();
       return;
     }
-    r.idle = IdleTimeout.start(client.loop(), idleTimeout, component, client.client(), r::closeBoth);
+    r.idle = IdleTimeout.start(client.loop(), idleTimeout, component, client.client(),
+        r::closeBoth);
     r.flowControl(client, backend);
     r.flowControl(backend, client);
   }

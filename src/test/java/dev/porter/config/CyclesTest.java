@@ -16,7 +16,8 @@ class CyclesTest {
     Map<String, List<String>> refs = new LinkedHashMap<>();
     for (String node : graph.split(" ")) {
       String[] parts = node.split(":", -1);
-      refs.put(parts[0], parts.length < 2 || parts[1].isEmpty() ? List.of() : List.of(parts[1].split(",")));
+      boolean none = parts.length < 2 || parts[1].isEmpty();
+      refs.put(parts[0], none ? List.of() : List.of(parts[1].split(",")));
     }
     return Cycles.find(refs.keySet(), refs::get);
   }
@@ -39,7 +40,8 @@ class CyclesTest {
 
   @Test
   void eachCycleIsReportedOnceInDeclarationOrder() {
-    assertEquals(List.of(List.of("a", "b", "a"), List.of("c", "d", "c")), cycles("a:b b:a c:d d:c"));
+    assertEquals(List.of(List.of("a", "b", "a"), List.of("c", "d", "c")),
+        cycles("a:b b:a c:d d:c"));
   }
 
   @Test
@@ -63,6 +65,7 @@ class CyclesTest {
 
   @Test
   void theProblemNamesWhatCyclesAndThePath() {
-    assertEquals("prerequisite cycle a -> b -> a", Cycles.describe("prerequisite", List.of("a", "b", "a")));
+    assertEquals("prerequisite cycle a -> b -> a",
+        Cycles.describe("prerequisite", List.of("a", "b", "a")));
   }
 }

@@ -363,7 +363,8 @@ class MuxLinkIT {
       long start = System.nanoTime();
       assertTrue(c.closedByServer());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-      logs.awaitLine("component to-echo: closing 127.0.0.1:", "on stream 1 of link link idle for 1s (idle-timeout)");
+      logs.awaitLine("component to-echo: closing 127.0.0.1:",
+          "on stream 1 of link link idle for 1s (idle-timeout)");
     }
   }
 
@@ -378,7 +379,7 @@ class MuxLinkIT {
         far.setSoTimeout(10_000);
         c.send("x");
         assertEquals('x', far.getInputStream().read());
-        assertEquals(-1, far.getInputStream().read(), "the exit closes its backend after 1 s of silence");
+        assertEquals(-1, far.getInputStream().read(), "the exit closes its backend after 1 s idle");
         assertTrue(c.closedByServer());
         logs.awaitLine("component back: closing stream 1 of link link from 127.0.0.1:",
             "idle for 1s (idle-timeout)");

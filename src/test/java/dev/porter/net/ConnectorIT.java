@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Outgoing connections from an event loop, over real loopback and Unix sockets: porter's one connector. */
+/** Porter's one connector: connections from an event loop to loopback and Unix sockets. */
 class ConnectorIT {
   static final long TIMEOUT = TimeUnit.SECONDS.toNanos(5);
 
@@ -82,7 +82,8 @@ class ConnectorIT {
         return s.getLocalPort();
       }
     }
-    Assumptions.abort("this kernel completes connects to a full backlog; the black hole needs it to drop SYNs");
+    Assumptions.abort("this kernel completes connects to a full backlog;"
+        + " the black hole needs it to drop SYNs");
     return -1;
   }
 
@@ -127,7 +128,9 @@ class ConnectorIT {
       assertEquals("connected to 127.0.0.1:" + far.getLocalPort(), link.get(10, TimeUnit.SECONDS));
       assertTrue(hanging.stream().noneMatch(CompletableFuture::isDone), "the black hole answered");
     }
-    for (CompletableFuture<String> h : hanging) assertEquals("failed: timed out", h.get(10, TimeUnit.SECONDS));
+    for (CompletableFuture<String> h : hanging) {
+      assertEquals("failed: timed out", h.get(10, TimeUnit.SECONDS));
+    }
   }
 
   @Test
