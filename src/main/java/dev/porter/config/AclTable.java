@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The named ACLs ({@code acls { NAME = [rules] }}, pies' {@code defacl}), parsed in dependency
@@ -106,28 +107,12 @@ final class AclTable {
   }
 
   private void refuseCycles() {
-    Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the path, 2: done
-    for (String name : declared.keySet()) walk(name, new ArrayList<>(), state);
-  }
-
-  private void walk(String name, List<String> path, Map<String, Integer> state) {
-    Integer s = state.get(name);
-    if (s != null && s == 2) return;
-    if (s != null && s == 1) {
-      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-      cycle.add(name);
+    Function<String, List<String>> refs = name -> references(declared.get(name));
+    for (List<String> cycle : Cycles.find(declared.keySet(), refs)) {
       values.problem(declared.get(cycle.get(0)), "acls." + cycle.get(0),
-          "ACL reference cycle " + String.join(" -> ", cycle));
+          Cycles.describe("ACL reference", cycle));
       broken.addAll(cycle);
-      return;
     }
-    state.put(name, 1);
-    path.add(name);
-    for (String ref : references(declared.get(name))) {
-      if (declared.containsKey(ref)) walk(ref, path, state);
-    }
-    path.remove(path.size() - 1);
-    state.put(name, 2);
   }
 
   private void resolve(String name) {

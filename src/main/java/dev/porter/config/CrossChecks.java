@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The checks that relate components to each other: masters and their subordinates, mux links and
@@ -108,29 +109,15 @@ final class CrossChecks {
         }
       }
     }
-    Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the path, 2: done
-    for (String name : byName.keySet()) walk(name, new ArrayList<>(), state);
-  }
-
-  private void walk(String name, List<String> path, Map<String, Integer> state) {
-    Integer s = state.get(name);
-    if (s != null && s == 2) return;
-    if (s != null && s == 1) {
-      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-      cycle.add(name);
+    Function<String, List<String>> prerequisites = name -> {
+      List<String> p = byName.get(name).prerequisites;
+      return p == null ? List.of() : p;
+    };
+    for (List<String> cycle : Cycles.find(byName.keySet(), prerequisites)) {
       Draft first = byName.get(cycle.get(0));
       values.problem(first.at("prerequisites"), first.key("prerequisites"),
-          "prerequisite cycle " + String.join(" -> ", cycle));
-      return;
+          Cycles.describe("prerequisite", cycle));
     }
-    state.put(name, 1);
-    path.add(name);
-    Draft d = byName.get(name);
-    if (d.prerequisites != null) {
-      for (String p : d.prerequisites) if (byName.containsKey(p)) walk(p, path, state);
-    }
-    path.remove(path.size() - 1);
-    state.put(name, 2);
   }
 
   private void sockets(List<Listener> globalListeners) {

@@ -1,5 +1,7 @@
 package dev.porter.control;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -58,13 +60,8 @@ public final class ControlClient {
         }
         throw new ControlException("cannot reach porter on " + socket + ": " + m);
       }
-      timer.schedule(() -> {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // the reader sees the close
-        }
-      }, REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // The reader below sees the close.
+      timer.schedule(() -> closeQuietly(ch), REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       ByteBuffer out = ByteBuffer.wrap(request.line().getBytes(StandardCharsets.UTF_8));
       try {
         while (out.hasRemaining()) ch.write(out);

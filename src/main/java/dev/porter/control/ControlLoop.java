@@ -1,5 +1,7 @@
 package dev.porter.control;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.net.LogThrottle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -397,13 +399,5 @@ final class ControlLoop implements Runnable {
 
   private static String heldBack(long n) {
     return n == 0 ? "" : " (" + n + " more like it not logged)";
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing: nothing more to do
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.porter.control;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.net.UnixSocketFile;
 import dev.porter.supervisor.Porter;
 import dev.porter.supervisor.ReloadOutcome;
@@ -98,13 +100,6 @@ public final class ControlServer implements AutoCloseable {
     log.info("control: closed {}", file.path());
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing: nothing more to do
-    }
-  }
 
   private static void deleteQuietly(UnixSocketFile f) {
     try {

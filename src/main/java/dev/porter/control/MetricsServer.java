@@ -1,5 +1,7 @@
 package dev.porter.control;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.net.LogThrottle;
 import dev.porter.config.Endpoint;
 import dev.porter.net.Addresses;
@@ -251,13 +253,6 @@ public final class MetricsServer implements AutoCloseable {
     renderer.shutdownNow();
   }
 
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // refused at accept: nothing more to do with it
-    }
-  }
 
   private static void stopQuietly(EventLoop loop) {
     try {

@@ -1,5 +1,6 @@
 package dev.porter.control;
 
+import dev.porter.net.Closeables;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -81,11 +82,6 @@ public final class SystemdNotify implements AutoCloseable {
 
   @Override
   public void close() {
-    if (channel.isEmpty()) return;
-    try {
-      channel.get().close();
-    } catch (IOException ignored) {
-      // nothing more to send
-    }
+    channel.ifPresent(Closeables::closeQuietly);
   }
 }

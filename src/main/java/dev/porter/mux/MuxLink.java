@@ -1,8 +1,11 @@
 package dev.porter.mux;
 
 import dev.porter.config.Endpoint;
+import dev.porter.net.Backoff;
+import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Connector;
 import dev.porter.net.EventLoop;
 import dev.porter.net.Timer;
 import dev.porter.tcpmux.Directory;
@@ -36,8 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class MuxLink {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
 
-  /** A session shorter than this counts as a failed attempt for the reconnect backoff. */
-  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A link that just dropped is retried quickly: the peer has most often just restarted. */
+  static final Duration RECONNECT_FIRST = Duration.ofMillis(100);
+  /** Tried at least this often while down (minutes apart, a peer that came back waits too long). */
+  static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
+  /** A session (or a link program) that lasted this long worked: the backoff starts over. */
+  static final Duration STABLE = Duration.ofSeconds(1);
 
   private final String name;
   private final EventLoop loop;
@@ -60,8 +67,10 @@ public final class MuxLink {
   private final Receptor receptor = new Receptor(this);
   private Endpoint connectTo;
   private Duration connectTimeout;
-  private int failures;
+  private final Backoff backoff = reconnectBackoff();
   private Timer retry;
+  /** The connect in flight ({@code mux.connect}), if any. */
+  private Connector dialing;
 
   /**
    * @param exits this link's exits, read each time a stream names a service (so reloads apply)
@@ -233,9 +242,16 @@ public final class MuxLink {
     }
     log.warn("component {}: tls handshake with {} failed: {}", name, c.client(), reason);
     if (role != Yamux.Role.CLIENT) return;
-    failures++;
     if (session == null) state = "down";
-    scheduleDial(Backoff.delayNanos(failures));
+    scheduleDial(backoff.ended(0));
+  }
+
+  /**
+   * The backoff of a link's reconnects, and of a link's program ({@code mux.command}) restarts:
+   * 0.1 s doubling up to 30 s, from the start again after a session of 1 s.
+   */
+  public static Backoff reconnectBackoff() {
+    return new Backoff(RECONNECT_FIRST, RECONNECT_MAX, STABLE);
   }
 
   /** Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops. */
@@ -251,25 +267,35 @@ public final class MuxLink {
     retry = null;
     if (closing || isUp()) return;
     state = "connecting";
-    Dialer.dialLink(connectTo, connectTimeout, loop, ch -> {
-      if (closing) {
-        closeQuietly(ch);
-        return;
-      }
-      Connection.open(loop, ch, opener(Yamux.Role.CLIENT, Optional.empty(), true));
-    }, e -> {
-      failures++;
-      long delay = Backoff.delayNanos(failures);
-      // The first failure says why at warn; the retries that follow at debug, not to flood the log.
-      if (failures == 1) {
-        log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name, connectTo,
-            e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(Backoff.MAX));
-      } else {
-        log.debug("component {}: cannot connect to {}: {}", name, connectTo, e.getMessage());
-      }
-      state = "down";
-      scheduleDial(delay);
-    });
+    // A thread of its own for a name lookup: the link comes back while its streams' backends hang.
+    long timeout = connectTimeout.toNanos();
+    dialing = Connector.connect(loop, connectTo, timeout, Connector.Lookup.OWN_THREAD,
+        new ConnectListener() {
+          @Override
+          public void connected(Connection c) {
+            dialing = null;
+            c.setHandler(opener(Yamux.Role.CLIENT, Optional.empty(), true));
+          }
+
+          @Override
+          public void failed(String reason) {
+            dialing = null;
+            dialFailed(reason);
+          }
+        });
+  }
+
+  private void dialFailed(String reason) {
+    long delay = backoff.ended(0);
+    // The first failure says why at warn; the retries that follow at debug, not to flood the log.
+    if (backoff.failures() == 1) {
+      log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name,
+          connectTo, reason, TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
+    } else {
+      log.debug("component {}: cannot connect to {}: {}", name, connectTo, reason);
+    }
+    state = "down";
+    scheduleDial(delay);
   }
 
   private void scheduleDial(long delayNanos) {
@@ -287,10 +313,9 @@ public final class MuxLink {
     }
     log.info("component {}: link with {} down ({}); {} stream(s) reset", name, s.peerText(), reason,
         s.streamCount());
-    boolean stable = System.nanoTime() - s.startedNanos >= STABLE_NANOS;
-    failures = stable ? 0 : failures + 1;
+    long delay = backoff.ended(System.nanoTime() - s.startedNanos);
     for (Runnable r : downListeners) r.run();
-    if (session == null) scheduleDial(Backoff.delayNanos(failures));
+    if (session == null) scheduleDial(delay);
   }
 
   // ---------------------------------------------------------------- entrances
@@ -338,6 +363,7 @@ public final class MuxLink {
     loop.execute(() -> {
       state = "closed";
       if (retry != null) retry.cancel();
+      if (dialing != null) dialing.cancel();
       receptor.closeAll();
       LinkSession s = session;
       if (s != null) {
@@ -353,13 +379,5 @@ public final class MuxLink {
       LinkSession s = session;
       if (s != null) s.end("dropped");
     });
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (java.io.IOException ignored) {
-      // an unused connection
-    }
   }
 }

@@ -1,9 +1,12 @@
 package dev.porter.mux;
 
+import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
+import dev.porter.net.Connector;
 import dev.porter.net.LingeringClose;
 import dev.porter.net.Timer;
+import dev.porter.relay.IdleTimeout;
 import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.NameLine;
 import dev.porter.tcpmux.Subordinate;
@@ -78,10 +81,12 @@ final class MuxStream implements ConnectionHandler {
   private NameLine nameLine;
   private byte[] reply;
   private int replyLength;
+  /** The name line's deadline (exit), then the grace after a refusal. */
   private Timer timer;
-  private long idleNanos;
-  private long lastActiveNanos = System.nanoTime();
+  private IdleTimeout idle = IdleTimeout.NONE;
   private Optional<MuxExit> admitted = Optional.empty();
+  /** Exit: the connect to the route's backend in flight, if any. */
+  private Connector connecting;
 
   private MuxStream(LinkSession session, int id, Optional<Entrance> entrance, Phase phase) {
     this.session = session;
@@ -110,7 +115,7 @@ final class MuxStream implements ConnectionHandler {
     yamux.send(id, ByteBuffer.wrap((e.service() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     // RFC 1078: the answer to "help" is the list itself, with no + or - before it.
     if (e.service().equalsIgnoreCase("help")) phase = Phase.RELAY;
-    idle(e.idleTimeout());
+    idle(e.idleTimeout(), client.client() + " on stream " + id + " of link " + session.link.name());
     client.setHandler(this, leftover);
   }
 
@@ -238,33 +243,30 @@ final class MuxStream implements ConnectionHandler {
       return;
     }
     admitted = Optional.of(exit);
-    idle(route.idleTimeout());
-    Dialer.dialStream(route.endpoint(), route.connectTimeout(), session.loop, ch -> {
-      if (phase != Phase.CONNECTING) {
-        closeQuietly(ch);
-        return;
-      }
-      Connection.open(session.loop, ch, new ConnectionHandler() {
-        @Override
-        public void onOpen(Connection c) {
-          if (phase != Phase.CONNECTING) {
-            c.close();
-            return;
+    idle(route.idleTimeout(),
+        "stream " + id + " of link " + session.link.name() + " from " + session.peerText());
+    connecting = Connector.connect(session.loop, route.endpoint(), route.connectTimeout().toNanos(),
+        new ConnectListener() {
+          @Override
+          public void connected(Connection c) {
+            connecting = null;
+            if (phase != Phase.CONNECTING) {
+              c.close();
+              return;
+            }
+            if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
+            relayTo(c);
           }
-          if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
-          relayTo(c);
-        }
 
-        @Override
-        public void onData(Connection c, ByteBuffer data) {
-          throw new IllegalStateException("replaced in onOpen");
-        }
-      });
-    }, e -> {
-      if (phase != Phase.CONNECTING) return;
-      log.warn("component {}: cannot connect to {} for stream {}: {}", component, route.endpoint(), id, e.getMessage());
-      refuse("service unavailable");
-    });
+          @Override
+          public void failed(String reason) {
+            connecting = null;
+            if (phase != Phase.CONNECTING) return;
+            log.warn("component {}: cannot connect to {} for stream {}: {}", component,
+                route.endpoint(), id, reason);
+            refuse("service unavailable");
+          }
+        });
   }
 
   /** Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed. */
@@ -337,6 +339,7 @@ final class MuxStream implements ConnectionHandler {
   private void answerAndClose(String text) {
     phase = Phase.REFUSED;
     if (timer != null) timer.cancel();
+    idle.cancel();
     early.clear();
     if (!yamux.isOpen(id)) {
       end();
@@ -356,7 +359,7 @@ final class MuxStream implements ConnectionHandler {
 
   /** Payload for this stream from the link. */
   void fromStream(ByteBuffer data) {
-    lastActiveNanos = System.nanoTime();
+    idle.activity();
     switch (phase) {
       case NAME:
         nameBytes(data);
@@ -449,7 +452,7 @@ final class MuxStream implements ConnectionHandler {
       data.position(data.limit());
       return;
     }
-    lastActiveNanos = System.nanoTime();
+    idle.activity();
     // Look before sending: the link's output stays under its high-water mark plus one read.
     if (!session.congested()) yamux.send(id, data);
     if (data.hasRemaining()) {
@@ -524,20 +527,11 @@ final class MuxStream implements ConnectionHandler {
 
   // ---------------------------------------------------------------- timers and the end
 
-  private void idle(Duration timeout) {
-    if (timeout.isZero() || timeout.isNegative()) return;
-    idleNanos = timeout.toNanos();
-    timer = session.loop.schedule(idleNanos, this::checkIdle);
+  private void idle(Duration timeout, String subject) {
+    idle = IdleTimeout.start(session.loop, timeout, component, subject, this::closeIdle);
   }
 
-  private void checkIdle() {
-    if (phase == Phase.DONE) return;
-    long quiet = System.nanoTime() - lastActiveNanos;
-    if (quiet < idleNanos) {
-      timer = session.loop.schedule(idleNanos - quiet, this::checkIdle);
-      return;
-    }
-    log.info("component {}: stream {} idle for {}s; closing", component, id, TimeUnit.NANOSECONDS.toSeconds(quiet));
+  private void closeIdle() {
     yamux.reset(id);
     Connection c = local;
     end();
@@ -548,22 +542,17 @@ final class MuxStream implements ConnectionHandler {
     if (phase == Phase.DONE) return;
     phase = Phase.DONE;
     if (timer != null) timer.cancel();
+    idle.cancel();
     early.clear();
     held = null;
     admitted.ifPresent(MuxExit::releaseStream);
     admitted = Optional.empty();
+    if (connecting != null) connecting.cancel();
+    connecting = null;
     session.forget(this);
   }
 
   Phase phase() {
     return phase;
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // a backend connection nobody will use
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.porter.mux;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,24 +55,12 @@ public final class StdioBridge {
         log.debug("mux stdio: stdout: {}", e.toString());
         closeQuietly(mine);
       }
-      try {
-        out.close();
-      } catch (IOException ignored) {
-        // the reader of our stdout is gone
-      }
+      closeQuietly(out); // the reader of our stdout may be gone
     }, "porter-stdout");
     up.setDaemon(true);
     down.setDaemon(true);
     up.start();
     down.start();
     return pair[0];
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // the link sees the close
-    }
   }
 }

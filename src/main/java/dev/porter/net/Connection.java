@@ -88,7 +88,7 @@ public final class Connection implements IoReady {
       c.key = loop.register(channel, SelectionKey.OP_READ, c);
     } catch (IOException e) {
       log.debug("connection: cannot register: {}", e.toString());
-      closeQuietly(channel);
+      Closeables.closeQuietly(channel);
       return Optional.empty();
     }
     c.handler.onOpen(c);
@@ -289,7 +289,7 @@ public final class Connection implements IoReady {
     if (closed) return;
     closed = true;
     if (key != null) key.cancel();
-    closeQuietly(channel);
+    Closeables.closeQuietly(channel);
     finished();
   }
 
@@ -308,7 +308,7 @@ public final class Connection implements IoReady {
         channel.configureBlocking(true);
       } catch (IOException e) {
         log.warn("connection {}: cannot hand over: {}", client(), e.toString());
-        closeQuietly(channel);
+        Closeables.closeQuietly(channel);
         finished();
         return;
       }
@@ -478,14 +478,6 @@ public final class Connection implements IoReady {
       } catch (RuntimeException e) {
         log.error("connection {}: close listener failed", client(), e);
       }
-    }
-  }
-
-  static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // nothing more can be done about a socket that fails to close
     }
   }
 

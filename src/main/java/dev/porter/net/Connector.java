@@ -16,13 +16,30 @@ import java.util.Optional;
  * the loop, the socket connects non-blocking (TCP or Unix), and a timer bounds the whole attempt.
  * It ends exactly once: with {@link ConnectListener#connected}, {@link ConnectListener#failed}, or
  * silently by {@link #cancel}.
+ *
+ * <p>This is porter's one way out: routes' backends, mux exits' backends and mux links' own
+ * connections ({@code mux.connect}) all connect here. No attempt holds a thread while it
+ * connects, so a backend that does not answer delays no one else; only a name lookup takes a
+ * thread (see {@link Lookup}).
  */
 public final class Connector implements IoReady {
+  /** Where an attempt's name lookup waits for a thread (a literal address needs none). */
+  public enum Lookup {
+    /** On the shared resolver pool, behind other lookups: a backend for a client or a stream. */
+    SHARED,
+    /**
+     * On a thread of its own, never behind other lookups: a mux link's reconnect, which must not
+     * wait while the streams it carried look up backends that do not answer.
+     */
+    OWN_THREAD
+  }
+
   /** Holds the new connection until the listener installs its own handler. */
   private static final ConnectionHandler PLACEHOLDER = (c, data) -> data.position(data.limit());
 
   private final EventLoop loop;
   private final Endpoint target;
+  private final Lookup lookup;
   // Dropped once the attempt ends: a caller may keep this connector for the life of a connection.
   private ConnectListener listener;
   private Timer deadline;
@@ -30,23 +47,33 @@ public final class Connector implements IoReady {
   private SelectionKey key;
   private boolean done;
 
-  private Connector(EventLoop loop, Endpoint target, ConnectListener listener) {
+  private Connector(EventLoop loop, Endpoint target, Lookup lookup, ConnectListener listener) {
     this.loop = loop;
     this.target = target;
+    this.lookup = lookup;
     this.listener = listener;
   }
 
   /**
    * Starts connecting to {@code target} ({@code inet} or {@code unix}) on {@code loop}, giving up
    * after {@code timeoutNanos} (resolution included). Call on the loop; the listener hears the
-   * outcome on it, never from within this call.
+   * outcome on it, never from within this call. A name is looked up on the shared pool.
    */
   public static Connector connect(EventLoop loop, Endpoint target, long timeoutNanos, ConnectListener listener) {
+    return connect(loop, target, timeoutNanos, Lookup.SHARED, listener);
+  }
+
+  /**
+   * As {@link #connect(EventLoop, Endpoint, long, ConnectListener)}, with a name looked up as
+   * {@code lookup} says.
+   */
+  public static Connector connect(EventLoop loop, Endpoint target, long timeoutNanos, Lookup lookup,
+      ConnectListener listener) {
     loop.assertInLoop();
     if (target.scheme() == Endpoint.Scheme.MUX) {
       throw new IllegalArgumentException("cannot connect a socket to " + target);
     }
-    Connector c = new Connector(loop, target, listener);
+    Connector c = new Connector(loop, target, lookup, listener);
     c.deadline = loop.schedule(timeoutNanos, () -> c.fail("timed out"));
     // Deferred so that the listener never runs inside connect(): the caller may not be ready yet.
     loop.execute(c::resolve);
@@ -66,7 +93,7 @@ public final class Connector implements IoReady {
     if (target.scheme() == Endpoint.Scheme.UNIX) {
       begin(target.socketAddress());
     } else {
-      Resolver.resolve(loop, target.host(), target.port(), this::begin, this::fail);
+      Resolver.resolve(loop, target.host(), target.port(), lookup, this::begin, this::fail);
     }
   }
 
@@ -124,7 +151,7 @@ public final class Connector implements IoReady {
 
   private void release() {
     if (key != null) key.cancel();
-    if (channel != null) Connection.closeQuietly(channel);
+    if (channel != null) Closeables.closeQuietly(channel);
     channel = null;
     key = null;
   }

@@ -249,17 +249,7 @@ public final class EventLoop implements Executor {
   }
 
   private void closeAll() {
-    for (SelectionKey key : selector.keys()) {
-      try {
-        key.channel().close();
-      } catch (IOException ignored) {
-        // closing on the way out: nothing more to do
-      }
-    }
-    try {
-      selector.close();
-    } catch (IOException ignored) {
-      // closing on the way out
-    }
+    for (SelectionKey key : selector.keys()) Closeables.closeQuietly(key.channel());
+    Closeables.closeQuietly(selector);
   }
 }

@@ -54,7 +54,7 @@ public final class Listener implements IoReady {
           s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
           s.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
         } catch (IOException e) {
-          Connection.closeQuietly(s);
+          Closeables.closeQuietly(s);
           throw e;
         }
         return new Listener(loop, s, endpoint, Optional.empty());
@@ -212,7 +212,7 @@ public final class Listener implements IoReady {
     closed = true;
     Runnable r = () -> {
       if (key != null) key.cancel();
-      Connection.closeQuietly(server);
+      Closeables.closeQuietly(server);
       unixFile.ifPresent(f -> {
         try {
           f.delete();

@@ -99,7 +99,7 @@ public final class UnixSocketFile {
       Files.move(bound, target, StandardCopyOption.ATOMIC_MOVE);
       return new UnixSocketFile(s, path, target, fileKey(target));
     } catch (IOException | RuntimeException e) {
-      Connection.closeQuietly(s);
+      Closeables.closeQuietly(s);
       Files.deleteIfExists(bound);
       throw e;
     } finally {

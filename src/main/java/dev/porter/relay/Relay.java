@@ -2,10 +2,8 @@ package dev.porter.relay;
 
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
-import dev.porter.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * kernel does not take is queued, and while anything is queued for a side, porter stops reading
  * from the side that feeds it (backpressure), so a relay holds at most one read buffer per
  * direction, and an idle one holds none. EOF travels on as a half-close once the queue is flushed;
- * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence,
+ * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence
+ * ({@link IdleTimeout}),
  * {@code send-timeout} when a side takes nothing of what is queued for it (see {@link SendStall}).
  */
 public final class Relay implements ConnectionHandler {
@@ -24,16 +23,13 @@ public final class Relay implements ConnectionHandler {
   private final String component;
   private final Connection client;
   private final Connection backend;
-  private final long idleNanos;
   private final SendStall stall;
-  private long lastActivityNanos;
-  private Timer idleTimer;
+  private IdleTimeout idle = IdleTimeout.NONE;
 
-  private Relay(String component, Connection client, Connection backend, long idleNanos, Duration sendTimeout) {
+  private Relay(String component, Connection client, Connection backend, Duration sendTimeout) {
     this.component = component;
     this.client = client;
     this.backend = backend;
-    this.idleNanos = idleNanos;
     this.stall = new SendStall(component, client, backend, sendTimeout);
   }
 
@@ -48,7 +44,7 @@ public final class Relay implements ConnectionHandler {
   public static void start(String component, Connection client, Connection backend, Duration idleTimeout,
       Duration sendTimeout) {
     if (client.loop() != backend.loop()) throw new IllegalArgumentException("a relay's two connections share one loop");
-    Relay r = new Relay(component, client, backend, idleTimeout.toNanos(), sendTimeout);
+    Relay r = new Relay(component, client, backend, sendTimeout);
     client.noDelay();
     client.setHandler(r);
     backend.setHandler(r);
@@ -57,24 +53,16 @@ public final class Relay implements ConnectionHandler {
       backend.close();
       return;
     }
-    r.lastActivityNanos = System.nanoTime();
-    if (r.idleNanos > 0) r.idleTimer = client.loop().schedule(r.idleNanos, r::checkIdle);
+    r.idle = IdleTimeout.start(client.loop(), idleTimeout, component, client.client(),
+        r::closeBoth);
     r.flowControl(client, backend);
     r.flowControl(backend, client);
-  }
-
-  /**
-   * The delay until the next idle check: zero or less means the relay has been silent for
-   * {@code idleNanos} at {@code nowNanos} and must close.
-   */
-  static long idleDelay(long lastActivityNanos, long idleNanos, long nowNanos) {
-    return lastActivityNanos + idleNanos - nowNanos;
   }
 
   @Override
   public void onData(Connection from, ByteBuffer data) {
     Connection to = peer(from);
-    if (idleNanos > 0) lastActivityNanos = System.nanoTime();
+    idle.activity();
     to.write(data);
     data.position(data.limit()); // written or queued; on a closed side, dropped with the relay
     if (to.pendingBytes() > 0) {
@@ -104,7 +92,7 @@ public final class Relay implements ConnectionHandler {
     boolean clean = c.isInputClosed() && c.isOutputShut();
     if (!clean) other.close();
     if (!other.isOpen()) {
-      if (idleTimer != null) idleTimer.cancel();
+      idle.cancel();
       stall.cancel();
       log.debug("component {}: relay {} ended: backend in={} out={}", component, client.client(),
           backend.bytesIn(), backend.bytesOut());
@@ -120,15 +108,7 @@ public final class Relay implements ConnectionHandler {
     }
   }
 
-  private void checkIdle() {
-    if (!client.isOpen() && !backend.isOpen()) return;
-    long delay = idleDelay(lastActivityNanos, idleNanos, System.nanoTime());
-    if (delay > 0) {
-      idleTimer = client.loop().schedule(delay, this::checkIdle);
-      return;
-    }
-    log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.client(),
-        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
+  private void closeBoth() {
     client.close();
     backend.close();
   }

@@ -3,7 +3,6 @@ package dev.porter.relay;
 import dev.porter.net.Connection;
 import dev.porter.net.Timer;
 import java.time.Duration;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +70,7 @@ final class SendStall {
     String side = backendStalled >= clientStalled ? "the backend" : "the client";
     log.info("component {}: closing {}: {} took nothing of {} queued bytes for {} (send-timeout)", component,
         client.client(), side, backendStalled >= clientStalled ? backend.pendingBytes() : client.pendingBytes(),
-        Duration.ofNanos(timeoutNanos).toString().substring(2).toLowerCase(Locale.ROOT));
+        IdleTimeout.text(timeoutNanos));
     client.close();
     backend.close();
   }

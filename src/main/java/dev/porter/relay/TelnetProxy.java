@@ -3,7 +3,6 @@ package dev.porter.relay;
 import dev.porter.config.ComponentSpec;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
-import dev.porter.net.Timer;
 import dev.porter.telnet.CanonicalPrinter;
 import dev.porter.telnet.EnvironValue;
 import dev.porter.telnet.MsspVariable;
@@ -11,7 +10,6 @@ import dev.porter.telnet.Telnet;
 import dev.porter.telnet.TelnetHandler;
 import dev.porter.telnet.TeloptTable;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -100,11 +98,9 @@ public final class TelnetProxy implements ConnectionHandler {
   private final boolean compressFromClient;
   private final Side client;
   private final Side backend;
-  private final long idleNanos;
   private final SendStall stall;
   private final Optional<TelnetLog.Session> events;
-  private long lastActivityNanos;
-  private Timer idleTimer;
+  private IdleTimeout idle = IdleTimeout.NONE;
   /** Set while a codec runs (a read being parsed), so its zlib stream is not released under it. */
   private boolean dispatching;
   private boolean released;
@@ -113,7 +109,6 @@ public final class TelnetProxy implements ConnectionHandler {
 
   private TelnetProxy(ComponentSpec spec, Connection c, Connection b, Optional<TelnetLog> logs) {
     this.component = spec.name();
-    this.idleNanos = spec.idleTimeout().toNanos();
     this.compressFromClient = spec.telnetCompressFromClient();
     this.events = logs.map(l -> l.open(c.client()));
     this.client = new Side(c, "client");
@@ -158,8 +153,10 @@ public final class TelnetProxy implements ConnectionHandler {
     }
     p.note("CLIENT CONNECTION RECEIVED");
     p.note("SERVER CONNECTION ESTABLISHED");
-    p.lastActivityNanos = System.nanoTime();
-    if (p.idleNanos > 0) p.idleTimer = c.loop().schedule(p.idleNanos, p::checkIdle);
+    p.idle = IdleTimeout.start(c.loop(), spec.idleTimeout(), p.component, c.client(), () -> {
+      c.close();
+      b.close();
+    });
     if (early.hasRemaining()) p.onData(c, early);
     if (!p.released) {
       p.flowControl(p.client);
@@ -172,7 +169,7 @@ public final class TelnetProxy implements ConnectionHandler {
     Side side = side(from);
     // Reads stop while a side holds input, so nothing read can overtake it.
     if (side.held != null) throw new IllegalStateException("read from " + side.name + " while input is held");
-    if (idleNanos > 0) lastActivityNanos = System.nanoTime();
+    idle.activity();
     byte[] in = SCRATCH.get().in;
     int n = Math.min(data.remaining(), in.length);
     data.get(in, 0, n);
@@ -255,7 +252,7 @@ public final class TelnetProxy implements ConnectionHandler {
     released = true;
     client.held = null;
     backend.held = null;
-    if (idleTimer != null) idleTimer.cancel();
+    idle.cancel();
     stall.cancel();
     client.telnet.close();
     backend.telnet.close();
@@ -302,19 +299,6 @@ public final class TelnetProxy implements ConnectionHandler {
     } else {
       from.resumeReads();
     }
-  }
-
-  private void checkIdle() {
-    if (!client.conn.isOpen() && !backend.conn.isOpen()) return;
-    long delay = Relay.idleDelay(lastActivityNanos, idleNanos, System.nanoTime());
-    if (delay > 0) {
-      idleTimer = client.conn.loop().schedule(delay, this::checkIdle);
-      return;
-    }
-    log.info("component {}: closing {} idle for {} (idle-timeout)", component, client.conn.client(),
-        Duration.ofNanos(idleNanos).toString().substring(2).toLowerCase(Locale.ROOT));
-    client.conn.close();
-    backend.conn.close();
   }
 
   /**

@@ -1,16 +1,18 @@
 package dev.porter.supervisor;
 
+import static dev.porter.net.Closeables.closeQuietly;
+
 import dev.porter.config.ComponentSpec;
 import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.config.Mode;
-import dev.porter.mux.Backoff;
 import dev.porter.mux.Entrance;
 import dev.porter.mux.LinkStatus;
 import dev.porter.mux.MuxLink;
 import dev.porter.mux.SocketPair;
 import dev.porter.mux.TlsSettings;
 import dev.porter.mux.Yamux;
+import dev.porter.net.Backoff;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.process.Descriptors;
 import dev.porter.process.ExitStatus;
@@ -45,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MuxLinks {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
-
-  /** A link command that ran at least this long counts as having worked (for the respawn backoff). */
-  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Pipeline pipeline;
   private final Children children;
@@ -190,7 +189,7 @@ final class MuxLinks {
     private final MuxLink link;
     private volatile int pid;
     private volatile boolean stopped;
-    private int failures;
+    private final Backoff backoff = MuxLink.reconnectBackoff();
 
     LinkChild(ComponentSpec spec, MuxLink link) {
       this.spec = spec;
@@ -242,8 +241,7 @@ final class MuxLinks {
 
     private void respawnLater(long ranNanos) {
       if (stopped) return;
-      failures = ranNanos >= STABLE_NANOS ? 0 : failures + 1;
-      supervisor.schedule(this::spawn, Backoff.delayNanos(failures), TimeUnit.NANOSECONDS);
+      supervisor.schedule(this::spawn, backoff.ended(ranNanos), TimeUnit.NANOSECONDS);
     }
 
     /** The session ended while the program may still run (a protocol error, say): end it too. */
@@ -255,14 +253,6 @@ final class MuxLinks {
     void stop() {
       stopped = true;
       linkDown();
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // porter's copy; the child has its own
     }
   }
 }

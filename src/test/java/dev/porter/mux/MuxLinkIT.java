@@ -11,6 +11,7 @@ import dev.porter.testing.RunningPorter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -356,12 +357,33 @@ class MuxLinkIT {
   void anIdleStreamIsClosedAfterItsIdleTimeout() throws Exception {
     startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\", idle-timeout = 1s }");
-    try (Client c = Client.to(connector.port("to-echo"))) {
+    try (LogCapture logs = new LogCapture(); Client c = Client.to(connector.port("to-echo"))) {
       c.send("x");
       assertEquals("x", c.readN("x"));
       long start = System.nanoTime();
       assertTrue(c.closedByServer());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+      logs.awaitLine("component to-echo: closing 127.0.0.1:",
+          "on stream 1 of link link idle for 1s (idle-timeout)");
+    }
+  }
+
+  @Test
+  void anIdleStreamIsClosedAfterItsExitsIdleTimeout() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      startPair("  back { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort()
+              + "\", idle-timeout = 1s }",
+          "  to-back { socket = \"inet://127.0.0.1:0\", route = \"mux://link/back\" }");
+      try (LogCapture logs = new LogCapture(); Client c = Client.to(connector.port("to-back"));
+          Socket far = backend.accept()) {
+        far.setSoTimeout(10_000);
+        c.send("x");
+        assertEquals('x', far.getInputStream().read());
+        assertEquals(-1, far.getInputStream().read(), "the exit closes its backend after 1 s idle");
+        assertTrue(c.closedByServer());
+        logs.awaitLine("component back: closing stream 1 of link link from 127.0.0.1:",
+            "idle for 1s (idle-timeout)");
+      }
     }
   }
 

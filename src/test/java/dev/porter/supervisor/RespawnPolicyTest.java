@@ -12,11 +12,21 @@ class RespawnPolicyTest {
   private static final long S = TimeUnit.SECONDS.toNanos(1);
 
   @Test
-  void quickExitsBackOffStepByStepUpToTheCap() {
+  void quickExitsBackOffDoublingUpToOneSecond() {
     RespawnPolicy p = new RespawnPolicy(false);
     assertEquals(100 * MS, p.exited(0, MS).delayNanos());
     assertEquals(200 * MS, p.exited(S, MS).delayNanos());
-    assertEquals(300 * MS, p.exited(2 * S, MS).delayNanos());
+    assertEquals(400 * MS, p.exited(2 * S, MS).delayNanos());
+    assertEquals(800 * MS, p.exited(3 * S, MS).delayNanos());
+    assertEquals(S, p.exited(4 * S, MS).delayNanos());
+    assertEquals(S, p.exited(5 * S, MS).delayNanos());
+  }
+
+  @Test
+  void afterASleepTheBackoffStartsOver() {
+    RespawnPolicy p = new RespawnPolicy(false);
+    for (int i = 0; i < 10; i++) p.exited(i * S, MS);
+    assertEquals(100 * MS, p.exited(10 * S + TimeUnit.MINUTES.toNanos(5), MS).delayNanos());
   }
 
   @Test
