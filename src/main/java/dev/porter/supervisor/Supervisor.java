@@ -8,6 +8,7 @@ import dev.porter.config.Flag;
 import dev.porter.config.Mode;
 import dev.porter.config.PorterConfig;
 import dev.porter.net.Addresses;
+import dev.porter.net.Closeables;
 import dev.porter.net.EventLoopGroup;
 import dev.porter.net.Listener;
 import dev.porter.process.ExitStatus;
@@ -376,7 +377,7 @@ final class Supervisor {
     ComponentSpec s = rt.spec;
     Listener l = rt.listener.orElseThrow();
     if (s.has(Flag.DISABLE)) {
-      l.setHandler(Supervisor::closeQuietly);
+      l.setHandler(Closeables::closeQuietly);
       log.info("component {}: disabled", s.name());
       return;
     }
@@ -529,14 +530,6 @@ final class Supervisor {
     whenDone.accept(() -> thread.execute(() -> f.complete(null)));
     thread.schedule(() -> f.complete(null), Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     return f;
-  }
-
-  private static void closeQuietly(java.nio.channels.SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // a connection to a disabled component
-    }
   }
 
   /** After the last command: no more config reads. */

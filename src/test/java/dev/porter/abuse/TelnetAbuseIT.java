@@ -45,11 +45,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TelnetAbuseIT {
   private static final byte[] MARKER = {(byte) 255, (byte) 250, 86, (byte) 255, (byte) 240};
   /**
-   * The other client's slowest round trip while an attack runs. The issue's goal is 50 ms; this
-   * allows a shared two-core machine its GC pauses and scheduling, and stays far below the second
-   * a bomb used to hold the loop.
+   * The other client's 90th-percentile round trip while an attack runs. The issue's goal is 50 ms;
+   * this allows a shared two-core machine its scheduling, and stays far below the second a read
+   * of a bomb used to hold the loop (then nearly every round trip took that long). A percentile,
+   * not the slowest: one GC pause or preemption on a loaded box is not what is being measured.
    */
   private static final long ROUND_TRIP_BOUND_MILLIS = 200;
+  /** The slowest round trip allowed at all: a bomb's read held the loop 4.5 s before. */
+  private static final long SLOWEST_BOUND_MILLIS = 2_000;
   /** How much porter's heap may grow while four bombs with telnet-log run (it grew over 1 GB). */
   private static final long HEAP_GROWTH_BOUND = 64L << 20;
 
@@ -161,6 +164,7 @@ class TelnetAbuseIT {
     private final Client client;
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong slowest = new AtomicLong();
+    private final java.util.List<Long> trips = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean stop;
     private volatile Exception failure;
 
@@ -179,6 +183,7 @@ class TelnetAbuseIT {
           long dt = System.nanoTime() - t0;
           if (!Arrays.equals(ping, back)) throw new IOException("echo garbled: " + Arrays.toString(back));
           slowest.accumulateAndGet(dt, Math::max);
+          trips.add(dt);
           count.incrementAndGet();
         }
       } catch (Exception e) {
@@ -191,6 +196,17 @@ class TelnetAbuseIT {
       long target = count.get() + n;
       Await.until("probe round trips", () -> count.get() >= target || failure != null);
       slowest.set(0);
+      trips.clear();
+    }
+
+    private long percentile(int p) {
+      java.util.List<Long> sorted;
+      synchronized (trips) {
+        sorted = new java.util.ArrayList<>(trips);
+      }
+      if (sorted.isEmpty()) return 0;
+      java.util.Collections.sort(sorted);
+      return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 
     long slowestMillis() {
@@ -200,8 +216,11 @@ class TelnetAbuseIT {
     void assertFast(String during) throws Exception {
       if (failure != null) throw new AssertionError("the probe failed during " + during, failure);
       long ms = slowestMillis();
-      System.out.println("telnet abuse: " + during + ": " + count.get() + " round trips, slowest " + ms + " ms");
-      assertTrue(ms < ROUND_TRIP_BOUND_MILLIS, "slowest round trip during " + during + ": " + ms + " ms");
+      long p90 = TimeUnit.NANOSECONDS.toMillis(percentile(90));
+      System.out.println("telnet abuse: " + during + ": " + count.get() + " round trips, 90th percentile " + p90
+          + " ms, slowest " + ms + " ms");
+      assertTrue(p90 < ROUND_TRIP_BOUND_MILLIS, "90th-percentile round trip during " + during + ": " + p90 + " ms");
+      assertTrue(ms < SLOWEST_BOUND_MILLIS, "slowest round trip during " + during + ": " + ms + " ms");
     }
 
     @Override

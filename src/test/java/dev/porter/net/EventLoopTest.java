@@ -19,10 +19,12 @@ class EventLoopTest {
     List<String> ran = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
-      loop.schedule(TimeUnit.MILLISECONDS.toNanos(30), () -> ran.add("late"));
+      // "late" is scheduled first: deadline order, not insertion order. The gap is wide, so that
+      // even a loaded machine pausing this thread between two lines cannot swap the deadlines.
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(600), () -> ran.add("late"));
       loop.schedule(TimeUnit.MILLISECONDS.toNanos(10), () -> ran.add("early"));
       loop.schedule(TimeUnit.MILLISECONDS.toNanos(20), () -> ran.add("cancelled")).cancel();
-      loop.schedule(TimeUnit.MILLISECONDS.toNanos(40), () -> done.complete(null));
+      loop.schedule(TimeUnit.MILLISECONDS.toNanos(610), () -> done.complete(null));
     });
     done.get(5, TimeUnit.SECONDS);
     assertEquals(List.of("early", "late"), ran);
