@@ -4,8 +4,8 @@ package dev.porter.net;
  * A {@link Connection}'s lifecycle as three small states, and the one place they change; it does
  * no I/O and reads no clock, so every transition is tested without a socket.
  *
- * <p>The split follows TCP's: the two directions of a stream end independently (RFC 9293 §3.6,
- * half-close), and the descriptor itself has a fate of its own.
+ * <p>The split follows TCP's: the two directions of a stream end independently (RFC 9293
+ * §3.6.1, half-closed connections), and the descriptor itself has a fate of its own.
  * <ul>
  *   <li>{@link Input}: whether porter reads. Suspending is backpressure and only means something
  *       while bytes can still arrive, so once the peer's FIN is read ({@code ENDED}) suspending
@@ -16,7 +16,11 @@ package dev.porter.net;
  *   <li>{@link Life}: whether porter still holds the socket: open, closed here, or detached (handed
  *       to a child process, which is a close for porter).
  * </ul>
- * Once the life is over, input and output keep the values they had ({@link
+ * Three enums rather than one of all their products, because each changes on its own events;
+ * rather than flags, because combinations that mean nothing (a FIN sent that nobody asked for, a
+ * socket detached yet open) cannot be written down.
+ *
+ * <p>Once the life is over, input and output keep the values they had ({@link
  * Connection#isInputClosed} and {@link Connection#isOutputShut} still tell a handler's {@code
  * onClosed} whether its side ended cleanly) and no request changes them.
  *
@@ -196,10 +200,5 @@ final class ConnectionState {
 
   private static void requireFlushed(boolean flushed) {
     if (!flushed) throw new IllegalStateException("bytes queued after the FIN was sent");
-  }
-
-  @Override
-  public String toString() {
-    return "input=" + input + " output=" + output + " life=" + life;
   }
 }
