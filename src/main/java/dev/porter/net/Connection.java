@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One stream connection owned by one {@link EventLoop}: non-blocking reads into the loop's shared
  * buffer, a write queue that holds only what the kernel would not take yet, half-close, and
- * hand-over of the socket to a child process. Call its methods on its loop only.
+ * hand-over of the socket to a child process. Call its methods on its loop only. Its lifecycle
+ * (reading, writing, who holds the socket) is a {@link ConnectionState}; this class does the I/O
+ * each transition asks for.
  */
 public final class Connection implements IoReady {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -46,13 +48,7 @@ public final class Connection implements IoReady {
   private long sendProgressNanos;
   private long bytesIn;
   private long bytesOut;
-  private boolean readsSuspended;
-  private boolean inputClosed;
-  private boolean shutdownRequested;
-  private boolean outputShut;
-  private boolean closeWhenFlushed;
-  private boolean closed;
-  private boolean detached;
+  private final ConnectionState state = new ConnectionState();
   private Optional<SocketAddress> clientOverride = Optional.empty();
   private Optional<SocketAddress> localOverride = Optional.empty();
   private Object attachment;
@@ -157,16 +153,16 @@ public final class Connection implements IoReady {
   }
 
   public boolean isOpen() {
-    return !closed;
+    return state.isOpen();
   }
 
   public boolean isInputClosed() {
-    return inputClosed;
+    return state.input() == ConnectionState.Input.ENDED;
   }
 
   /** True once FIN went out: everything queued was written and the output shut down. */
   public boolean isOutputShut() {
-    return outputShut;
+    return state.output() == ConnectionState.Output.SHUT;
   }
 
   /**
@@ -200,9 +196,9 @@ public final class Connection implements IoReady {
   /** Replaces the handler, calls its {@code onOpen}, then feeds it {@code leftover} if any. */
   public void setHandler(ConnectionHandler next, ByteBuffer leftover) {
     handler = next;
-    if (closed) return;
+    if (!state.isOpen()) return;
     next.onOpen(this);
-    if (!closed && leftover.hasRemaining()) next.onData(this, leftover);
+    if (state.isOpen() && leftover.hasRemaining()) next.onData(this, leftover);
   }
 
   public void setHandler(ConnectionHandler next) {
@@ -214,7 +210,7 @@ public final class Connection implements IoReady {
    * nothing is left queued.
    */
   public boolean write(ByteBuffer src) {
-    if (closed || shutdownRequested) return false;
+    if (!state.acceptsWrites()) return false;
     if (out == null) {
       try {
         bytesOut += channel.write(src);
@@ -253,13 +249,12 @@ public final class Connection implements IoReady {
 
   /** Stops reading (backpressure); bytes stay in the kernel until {@link #resumeReads}. */
   public void suspendReads() {
-    readsSuspended = true;
+    state.suspend();
     interest(SelectionKey.OP_READ, false);
   }
 
   public void resumeReads() {
-    readsSuspended = false;
-    if (!inputClosed) interest(SelectionKey.OP_READ, true);
+    if (state.resume()) interest(SelectionKey.OP_READ, true);
   }
 
   /**
@@ -268,26 +263,22 @@ public final class Connection implements IoReady {
    */
   public void resumeReadsNow() {
     resumeReads();
-    if (!closed && !inputClosed) read();
+    if (state.isReading()) read();
   }
 
   /** Sends FIN once everything queued is written; reading goes on. */
   public void shutdownOutput() {
-    shutdownRequested = true;
-    if (out == null) doShutdownOutput();
+    perform(state.shutdownOutput(out == null));
   }
 
   /** Closes once everything queued is written. */
   public void closeWhenFlushed() {
-    closeWhenFlushed = true;
-    shutdownRequested = true;
-    if (out == null) close();
+    perform(state.closeWhenFlushed(out == null));
   }
 
   /** Closes now, dropping anything queued. */
   public void close() {
-    if (closed) return;
-    closed = true;
+    if (!state.close()) return;
     if (key != null) key.cancel();
     Closeables.closeQuietly(channel);
     finished();
@@ -299,9 +290,7 @@ public final class Connection implements IoReady {
    * this loop. The taker owns the channel from then on and must close porter's copy.
    */
   public void detach(Consumer<SocketChannel> taker) {
-    if (closed) return;
-    closed = true;
-    detached = true;
+    if (!state.detach()) return;
     key.cancel();
     loop.afterNextSelect(() -> {
       try {
@@ -325,7 +314,7 @@ public final class Connection implements IoReady {
    */
   public void moveTo(EventLoop target, Consumer<Connection> then) {
     loop.assertInLoop();
-    if (closed) return;
+    if (!state.isOpen()) return;
     if (target == loop) {
       then.accept(this);
       return;
@@ -335,8 +324,9 @@ public final class Connection implements IoReady {
     key = null;
     loop = target;
     target.execute(() -> {
-      if (closed) return;
-      int ops = (readsSuspended || inputClosed ? 0 : SelectionKey.OP_READ) | (out == null || out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+      if (!state.isOpen()) return;
+      int ops = (state.isReading() ? SelectionKey.OP_READ : 0)
+          | (out == null || out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
       try {
         key = target.register(channel, ops, this);
       } catch (IOException e) {
@@ -350,13 +340,13 @@ public final class Connection implements IoReady {
 
   /** True when the socket went to a child rather than being closed here. */
   public boolean isDetached() {
-    return detached;
+    return state.life() == ConnectionState.Life.DETACHED;
   }
 
   @Override
   public void ready(int ops) {
     if ((ops & SelectionKey.OP_WRITE) != 0) flush();
-    if (!closed && (ops & SelectionKey.OP_READ) != 0) read();
+    if (state.isOpen() && (ops & SelectionKey.OP_READ) != 0) read();
   }
 
   @Override
@@ -392,12 +382,12 @@ public final class Connection implements IoReady {
         buf.flip();
         ConnectionHandler reader = handler;
         reader.onData(this, buf);
-        if (closed || readsSuspended || inputClosed || loop != owner || handler != reader) return;
+        if (!state.isReading() || loop != owner || handler != reader) return;
         // A short read means the socket is drained; another would only return 0.
         if (readLimit == 0 && n < buf.capacity()) return;
       } else {
         if (n < 0) {
-          inputClosed = true;
+          state.endInput();
           interest(SelectionKey.OP_READ, false);
           handler.onInputClosed(this);
         }
@@ -424,30 +414,31 @@ public final class Connection implements IoReady {
       return;
     }
     interest(SelectionKey.OP_WRITE, false);
-    if (closeWhenFlushed) {
-      close();
-      return;
-    }
-    if (shutdownRequested) {
-      doShutdownOutput();
-      if (closed) return;
+    ConnectionState.Action due = state.flushed();
+    if (due != ConnectionState.Action.NONE) {
+      perform(due);
+      if (!state.isOpen()) return;
     }
     handler.onWritable(this);
   }
 
-  private void doShutdownOutput() {
-    if (outputShut || closed) return;
-    outputShut = true;
-    // Both directions finished: closing sends the FIN as well, one system call fewer.
-    if (inputClosed) {
-      close();
-      return;
-    }
-    try {
-      channel.shutdownOutput();
-    } catch (IOException e) {
-      fail(e);
-      return;
+  /** Carries out what a transition of {@link #state} asks of the socket. */
+  private void perform(ConnectionState.Action action) {
+    switch (action) {
+      case NONE:
+        return;
+      case SHUT_OUTPUT:
+        try {
+          channel.shutdownOutput();
+        } catch (IOException e) {
+          fail(e);
+        }
+        return;
+      case CLOSE:
+        close();
+        return;
+      default:
+        throw new AssertionError(action);
     }
   }
 
@@ -457,10 +448,10 @@ public final class Connection implements IoReady {
   }
 
   private void interest(int op, boolean on) {
-    if (closed || key == null || !key.isValid()) return;
+    if (!state.isOpen() || key == null || !key.isValid()) return;
     int ops = key.interestOps();
     int next = on ? ops | op : ops & ~op;
-    if (readsSuspended) next &= ~SelectionKey.OP_READ;
+    if (!state.isReading()) next &= ~SelectionKey.OP_READ;
     if (next != ops) key.interestOps(next);
   }
 
