@@ -13,7 +13,7 @@
  *
  * <p>Behaviour is pinned to libtelnet by golden tests: the telnet-oracle cases (libtelnet's own
  * recorded output; upstream master 5f5ecee semantics where it differs from Debian's 0.21) must
- * print byte for byte the same through {@link dev.porter.telnet.CanonicalPrinter}, whole, one
+ * print byte for byte the same through {@link dev.porter.telnet.OracleFormatPrinter}, whole, one
  * byte at a time and at random splits. {@link dev.porter.telnet.TelnetDecode} is the same runner
  * behind {@code porter telnet decode}.
  *
