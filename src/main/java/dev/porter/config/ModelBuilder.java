@@ -89,7 +89,7 @@ final class ModelBuilder {
   }
 
   /**
-   * Warns of a link anyone may establish (issue 10): an inet mux.listen whose ACLs, global and its
+   * Warns of a link anyone may establish: an inet mux.listen whose ACLs, global and its
    * own, let in addresses they do not name, without mutual TLS to say who the peer is. A peer
    * that connects there uses the link's exits as the far porter would.
    */

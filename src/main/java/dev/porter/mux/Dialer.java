@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * Outbound connections for links and route exits: name resolution and connect block, so they run
  * on worker threads, and the result is handed to an event loop. A link's own reconnect has a pool
  * of its own: however many streams wait for backends that do not answer, it never queues behind
- * them (issue 10).
+ * them.
  */
 final class Dialer {
   /**
