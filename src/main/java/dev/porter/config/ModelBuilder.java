@@ -79,6 +79,7 @@ final class ModelBuilder {
     }
     for (Draft d : drafts) ComponentRules.check(d, values);
     CrossChecks.check(values, drafts, listeners);
+    for (Draft d : drafts) TlsFiles.read(d, values); // after the grammar, the files it names
     values.problems().throwIfAny();
 
     List<ComponentSpec> specs = new ArrayList<>();
