@@ -81,6 +81,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyPackageSaysWhatLivesThereInItsPackageInfo() {
+    List<String> missing = new ArrayList<>();
+    for (String pkg : LAYERS) {
+      if (!Files.isRegularFile(ROOT.resolve(pkg).resolve("package-info.java"))) missing.add(pkg);
+    }
+    assertEquals(List.of(), missing);
+  }
+
+  @Test
   void theTelnetCodecDependsOnTheJdkAlone() throws IOException {
     List<String> violations = new ArrayList<>();
     for (Path file : sources()) {
