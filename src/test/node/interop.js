@@ -1,4 +1,4 @@
-// Drives porter's mux link with yamux-js as the other end (issue 7 interoperability).
+// Drives porter's mux link with yamux-js, an independent yamux implementation, as the other end.
 //
 // Listens on 127.0.0.1 (port 0), prints "port N" on stdout, and takes porter's mux.connect as a
 // yamux server. Then:

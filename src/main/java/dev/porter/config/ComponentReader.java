@@ -3,6 +3,8 @@ package dev.porter.config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.porter.acl.AclException;
+import dev.porter.acl.Cidr;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -13,19 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Reads the statements of one {@code components.NAME { ... }} block into a {@link Draft}. */
+/**
+ * The grammar of one {@code components.NAME { ... }} block: reads its statements into a
+ * {@link Draft}, each by its entry in a {@link StatementTable}. It reads no file; the PEM files
+ * that {@code mux.tls} names are {@link TlsFiles}' step, after it.
+ */
 final class ComponentReader {
-  static final List<String> KEYS = List.of(
-      "socket", "builtin", "tcpmux-master", "service", "flags", "acl", "max-instances",
-      "max-instances-message", "max-rate", "name-timeout", "command", "route", "pass-fd-socket",
-      "mode", "user", "group", "umask", "chdir", "env", "limits", "prerequisites", "stdout", "stderr",
-      "return-code", "idle-timeout", "send-timeout", "connect-timeout", "proxy-protocol", "proxy-protocol-from",
-      "telnet-log", "telnet-compress-from-client", "mux", "mux-link");
-  static final List<String> ENV_KEYS = List.of("clear", "keep", "set", "unset");
   /** The ways a mux link comes up: exactly one of them. */
   static final List<String> MUX_WAYS = List.of("listen", "connect", "command");
-  static final List<String> MUX_KEYS = List.of("listen", "connect", "command", "tls", "replace", "max-streams");
-  static final List<String> TLS_KEYS = List.of("cert", "key", "ca", "server-name", "peers");
   /** {@code mux.replace}: whether a new connection on mux.listen may replace a session that still answers. */
   static final Map<String, Boolean> MUX_REPLACE = new TreeMap<>(Map.of("refuse", false, "allow", true));
   /** The largest {@code mux.max-streams}: the mux engine's limit (dev.porter.mux.Yamux.MAX_STREAMS_LIMIT). */
@@ -49,6 +46,89 @@ final class ComponentReader {
   private static final Set<Endpoint.Scheme> ROUTE = EnumSet.allOf(Endpoint.Scheme.class);
   private static final Set<Endpoint.Scheme> UNIX = EnumSet.of(Endpoint.Scheme.UNIX);
 
+  /** A component's statements (GNU pies names where pies has one). */
+  private static final StatementTable<Draft> STATEMENTS = new StatementTable<Draft>()
+      .add("socket", (r, d, v, k) -> d.socket = r.values.endpoint(v, k, LISTEN).orElse(null))
+      .add("builtin",
+          (r, d, v, k) -> d.builtin = r.values.choice(v, k, "builtin", BUILTINS).orElse(null))
+      .add("tcpmux-master", (r, d, v, k) -> d.master = r.values.word(v, k).orElse(null))
+      .add("service", (r, d, v, k) -> d.service = r.service(v, k))
+      .add("flags", (r, d, v, k) -> r.flags(d, v, k))
+      .add("acl", (r, d, v, k) -> d.acl = r.acls.acl(v, k).orElse(null))
+      .add("max-instances",
+          (r, d, v, k) -> d.maxInstances = r.values.intAtLeast(v, k, 1).orElse(null))
+      .add("max-instances-message",
+          (r, d, v, k) -> d.maxInstancesMessage = r.values.string(v, k).orElse(null))
+      .add("max-rate", (r, d, v, k) -> d.maxRate = r.values.intAtLeast(v, k, 1).orElse(null))
+      .add("name-timeout", (r, d, v, k) -> d.nameTimeout = r.positive(v, k))
+      .add("command", (r, d, v, k) -> d.commandValue = v) // split once flags are known (shell)
+      .add("route", (r, d, v, k) -> d.route = r.values.endpoint(v, k, ROUTE).orElse(null))
+      .add("pass-fd-socket",
+          (r, d, v, k) -> d.passFdSocket = r.values.endpoint(v, k, UNIX).orElse(null))
+      .add("mode", (r, d, v, k) -> d.mode = r.values.choice(v, k, "mode", MODES).orElse(null))
+      .add("user", (r, d, v, k) -> d.user = r.values.word(v, k).orElse(null))
+      .add("group", (r, d, v, k) -> d.group = r.values.word(v, k).orElse(null))
+      .add("umask", (r, d, v, k) -> d.umask = r.umask(v, k))
+      .add("chdir", (r, d, v, k) -> d.chdir = r.values.path(v, k).orElse(null))
+      .add("env", (r, d, v, k) -> d.env = r.env(v, k))
+      .add("limits", (r, d, v, k) -> d.limits = r.limits(v, k))
+      .add("prerequisites",
+          (r, d, v, k) -> d.prerequisites = r.values.words(v, k, true).orElse(null))
+      .add("stdout", (r, d, v, k) -> d.stdout = r.output(v, k))
+      .add("stderr", (r, d, v, k) -> d.stderr = r.output(v, k))
+      .add("return-code",
+          (r, d, v, k) -> d.returnCodes = ReturnCodes.read(v, k, r.values).orElse(null))
+      .add("idle-timeout", (r, d, v, k) -> d.idleTimeout = r.values.duration(v, k).orElse(null))
+      .add("send-timeout", (r, d, v, k) -> d.sendTimeout = r.values.duration(v, k).orElse(null))
+      .add("connect-timeout", (r, d, v, k) -> d.connectTimeout = r.positive(v, k))
+      .add("proxy-protocol", (r, d, v, k) ->
+          d.proxyProtocol = r.values.choice(v, k, "proxy-protocol", PROXY).orElse(null))
+      .add("proxy-protocol-from",
+          (r, d, v, k) -> d.proxyProtocolFrom = r.acls.acl(v, k).orElse(null))
+      .add("telnet-log", (r, d, v, k) -> d.telnetLog = r.values.path(v, k).orElse(null))
+      .add("telnet-compress-from-client", (r, d, v, k) -> d.telnetCompressFromClient =
+          r.values.choice(v, k, "value", COMPRESS_FROM_CLIENT).orElse(null))
+      .add("mux", (r, d, v, k) -> r.mux(d, v, k))
+      .add("mux-link", (r, d, v, k) -> d.muxLink = r.values.word(v, k).orElse(null));
+
+  /** {@code env { ... }}. */
+  private static final StatementTable<EnvDraft> ENV = new StatementTable<EnvDraft>()
+      .add("clear", (r, e, v, k) -> e.clear = r.values.bool(v, k).orElse(false))
+      .add("keep", (r, e, v, k) -> e.keep = r.envNames(v, k, true))
+      .add("set", (r, e, v, k) -> r.envSet(v, k, e.set))
+      .add("unset", (r, e, v, k) -> e.unset = r.envNames(v, k, false));
+
+  /** {@code mux { ... }}: how the link comes up ({@link #MUX_WAYS}) and how it is kept. */
+  private static final StatementTable<Draft> MUX = new StatementTable<Draft>()
+      .add("listen", (r, d, v, k) -> d.muxListen = r.values.endpoint(v, k, LISTEN).orElse(null))
+      .add("connect", (r, d, v, k) -> d.muxConnect = r.values.endpoint(v, k, LISTEN).orElse(null))
+      .add("command", (r, d, v, k) -> d.muxCommandValue = v)
+      .add("tls", (r, d, v, k) -> d.muxTlsDeclared = r.tls(v, k))
+      .add("replace", (r, d, v, k) ->
+          d.muxReplace = r.values.choice(v, k, "mux.replace", MUX_REPLACE).orElse(null))
+      .add("max-streams", (r, d, v, k) -> d.muxMaxStreams = r.maxStreams(v, k));
+
+  /** {@code mux.tls { ... }}: the files are only named here; {@link TlsFiles} reads them. */
+  private static final StatementTable<TlsDeclaration> TLS = new StatementTable<TlsDeclaration>()
+      .add("cert", (r, t, v, k) -> r.pemFile(t, TlsDeclaration.Role.CERT, v, k))
+      .add("key", (r, t, v, k) -> r.pemFile(t, TlsDeclaration.Role.KEY, v, k))
+      .add("ca", (r, t, v, k) -> r.pemFile(t, TlsDeclaration.Role.CA, v, k))
+      .add("server-name", (r, t, v, k) -> {
+        t.serverName = r.values.word(v, k);
+        t.wellFormed &= t.serverName.isPresent();
+      })
+      .add("peers", (r, t, v, k) -> {
+        Optional<List<TlsSpec.Peer>> parsed = r.peers(v, k);
+        t.wellFormed &= parsed.isPresent();
+        t.peers = parsed.orElse(List.of());
+      });
+
+  /** The keys each block accepts, from its table (ManPagesIT: porter.conf(5) names every one). */
+  static final List<String> KEYS = STATEMENTS.keys();
+  static final List<String> ENV_KEYS = ENV.keys();
+  static final List<String> MUX_KEYS = MUX.keys();
+  static final List<String> TLS_KEYS = TLS.keys();
+
   private final Values values;
   private final AclTable acls;
 
@@ -59,54 +139,10 @@ final class ComponentReader {
 
   Draft read(String name, ConfigObject decl) {
     Draft d = new Draft(name, decl, values.origin(decl));
-    values.rejectUnknownKeys(decl, "components." + name + ".", KEYS);
-    for (String k : values.sortedKeys(decl)) {
-      if (KEYS.contains(k)) statement(d, k, decl.get(k), d.key(k));
-    }
+    STATEMENTS.read(this, values, decl, "components." + name + ".", d);
     d.command = command(d, d.commandValue, d.key("command"), d.flags.contains(Flag.SHELL));
     d.muxCommand = command(d, d.muxCommandValue, d.key("mux.command"), false);
     return d;
-  }
-
-  private void statement(Draft d, String k, ConfigValue v, String key) {
-    switch (k) {
-      case "socket": d.socket = values.endpoint(v, key, LISTEN).orElse(null); break;
-      case "builtin": d.builtin = values.choice(v, key, "builtin", BUILTINS).orElse(null); break;
-      case "tcpmux-master": d.master = values.word(v, key).orElse(null); break;
-      case "service": d.service = service(v, key); break;
-      case "flags": flags(d, v, key); break;
-      case "acl": d.acl = acls.acl(v, key).orElse(null); break;
-      case "max-instances": d.maxInstances = values.intAtLeast(v, key, 1).orElse(null); break;
-      case "max-instances-message": d.maxInstancesMessage = values.string(v, key).orElse(null); break;
-      case "max-rate": d.maxRate = values.intAtLeast(v, key, 1).orElse(null); break;
-      case "name-timeout": d.nameTimeout = positive(v, key); break;
-      case "command": d.commandValue = v; break;
-      case "route": d.route = values.endpoint(v, key, ROUTE).orElse(null); break;
-      case "pass-fd-socket": d.passFdSocket = values.endpoint(v, key, UNIX).orElse(null); break;
-      case "mode": d.mode = values.choice(v, key, "mode", MODES).orElse(null); break;
-      case "user": d.user = values.word(v, key).orElse(null); break;
-      case "group": d.group = values.word(v, key).orElse(null); break;
-      case "umask": d.umask = umask(v, key); break;
-      case "chdir": d.chdir = values.path(v, key).orElse(null); break;
-      case "env": d.env = env(v, key); break;
-      case "limits": d.limits = limits(v, key); break;
-      case "prerequisites": d.prerequisites = values.words(v, key, true).orElse(null); break;
-      case "stdout": d.stdout = output(v, key); break;
-      case "stderr": d.stderr = output(v, key); break;
-      case "return-code": d.returnCodes = ReturnCodes.read(v, key, values).orElse(null); break;
-      case "idle-timeout": d.idleTimeout = values.duration(v, key).orElse(null); break;
-      case "send-timeout": d.sendTimeout = values.duration(v, key).orElse(null); break;
-      case "connect-timeout": d.connectTimeout = positive(v, key); break;
-      case "proxy-protocol": d.proxyProtocol = values.choice(v, key, "proxy-protocol", PROXY).orElse(null); break;
-      case "proxy-protocol-from": d.proxyProtocolFrom = acls.acl(v, key).orElse(null); break;
-      case "telnet-log": d.telnetLog = values.path(v, key).orElse(null); break;
-      case "telnet-compress-from-client":
-        d.telnetCompressFromClient = values.choice(v, key, "value", COMPRESS_FROM_CLIENT).orElse(null);
-        break;
-      case "mux": mux(d, v, key); break;
-      case "mux-link": d.muxLink = values.word(v, key).orElse(null); break;
-      default: throw new AssertionError(k);
-    }
   }
 
   private String service(ConfigValue v, String key) {
@@ -150,34 +186,36 @@ final class ComponentReader {
     return Integer.parseInt(t, 8);
   }
 
+  /** {@code env { ... }} while it is read. */
+  private static final class EnvDraft {
+    boolean clear;
+    List<String> keep = List.of();
+    final Map<String, String> set = new LinkedHashMap<>();
+    List<String> unset = List.of();
+  }
+
   private EnvSpec env(ConfigValue v, String key) {
     Optional<ConfigObject> obj = values.object(v, key);
     if (obj.isEmpty()) return null;
-    ConfigObject o = obj.get();
-    values.rejectUnknownKeys(o, key + ".", ENV_KEYS);
-    boolean clear = false;
-    List<String> keep = List.of();
-    List<String> unset = List.of();
-    Map<String, String> set = new LinkedHashMap<>();
-    if (o.containsKey("clear")) clear = values.bool(o.get("clear"), key + ".clear").orElse(false);
-    if (o.containsKey("keep")) keep = envNames(o.get("keep"), key + ".keep", true);
-    if (o.containsKey("unset")) unset = envNames(o.get("unset"), key + ".unset", false);
-    if (o.containsKey("set")) {
-      values.object(o.get("set"), key + ".set").ifPresent(s -> {
-        for (String name : values.sortedKeys(s)) {
-          ConfigValue val = s.get(name);
-          String k = key + ".set." + name;
-          if (!isEnvName(name, false)) {
-            values.problem(val, k, "not an environment variable name: \"" + name + "\"");
-          } else if (val.valueType() == ConfigValueType.OBJECT) {
-            values.problem(val, k, "must be a string (put a name with dots in quotes: \"A.B\" = ...)");
-          } else {
-            values.string(val, k).ifPresent(str -> set.put(name, str));
-          }
+    EnvDraft e = new EnvDraft();
+    ENV.read(this, values, obj.get(), key + ".", e);
+    return new EnvSpec(e.clear, e.keep, Collections.unmodifiableMap(e.set), e.unset);
+  }
+
+  private void envSet(ConfigValue v, String key, Map<String, String> set) {
+    values.object(v, key).ifPresent(s -> {
+      for (String name : values.sortedKeys(s)) {
+        ConfigValue val = s.get(name);
+        String k = key + "." + name;
+        if (!isEnvName(name, false)) {
+          values.problem(val, k, "not an environment variable name: \"" + name + "\"");
+        } else if (val.valueType() == ConfigValueType.OBJECT) {
+          values.problem(val, k, "must be a string (put a name with dots in quotes: \"A.B\" = ...)");
+        } else {
+          values.string(val, k).ifPresent(str -> set.put(name, str));
         }
-      });
-    }
-    return new EnvSpec(clear, keep, Collections.unmodifiableMap(set), unset);
+      }
+    });
   }
 
   private List<String> envNames(ConfigValue v, String key, boolean patterns) {
@@ -251,129 +289,78 @@ final class ComponentReader {
     Optional<ConfigObject> obj = values.object(v, key);
     if (obj.isEmpty()) return;
     ConfigObject o = obj.get();
-    values.rejectUnknownKeys(o, key + ".", MUX_KEYS);
-    if (o.containsKey("listen")) d.muxListen = values.endpoint(o.get("listen"), key + ".listen", LISTEN).orElse(null);
-    if (o.containsKey("connect")) d.muxConnect = values.endpoint(o.get("connect"), key + ".connect", LISTEN).orElse(null);
-    if (o.containsKey("command")) d.muxCommandValue = o.get("command");
-    if (o.containsKey("tls")) d.muxTls = tls(o, key).orElse(null);
-    if (o.containsKey("replace")) {
-      ConfigValue r = o.get("replace");
-      d.muxReplace = values.choice(r, key + ".replace", "mux.replace", MUX_REPLACE).orElse(null);
-      if (!o.containsKey("listen")) {
-        values.problem(r, key + ".replace", "replace is for mux.listen: it says whether a new connection there may"
-            + " replace a link that still works");
-      }
+    MUX.read(this, values, o, key + ".", d);
+    if (o.containsKey("replace") && !o.containsKey("listen")) {
+      values.problem(o.get("replace"), key + ".replace", "replace is for mux.listen: it says"
+          + " whether a new connection there may replace a link that still works");
     }
-    if (o.containsKey("max-streams")) {
-      ConfigValue m = o.get("max-streams");
-      Optional<Integer> n = values.intAtLeast(m, key + ".max-streams", 1);
-      if (n.isPresent() && n.get() > MUX_MAX_STREAMS) {
-        values.problem(m, key + ".max-streams", "must be at most " + MUX_MAX_STREAMS + ", got " + n.get());
-      } else {
-        d.muxMaxStreams = n.orElse(null);
-      }
+    if (d.muxTlsDeclared != null) tlsFitsTheLink(d.muxTlsDeclared, o);
+  }
+
+  private Integer maxStreams(ConfigValue v, String key) {
+    Optional<Integer> n = values.intAtLeast(v, key, 1);
+    if (n.isPresent() && n.get() > MUX_MAX_STREAMS) {
+      values.problem(v, key, "must be at most " + MUX_MAX_STREAMS + ", got " + n.get());
+      return null;
+    }
+    return n.orElse(null);
+  }
+
+  /** {@code mux.tls { cert, key, ca, server-name, peers }}, its files named, not yet read. */
+  private TlsDeclaration tls(ConfigValue v, String key) {
+    Optional<ConfigObject> obj = values.object(v, key);
+    if (obj.isEmpty()) return null;
+    TlsDeclaration t = new TlsDeclaration(obj.get(), key);
+    TLS.read(this, values, t.block, key + ".", t);
+    if (t.has("cert") != t.has("key")) {
+      String given = t.has("cert") ? "cert" : "key";
+      values.problem(t.block.get(given), key + "." + given, "cert and key go together: the key"
+          + " is the private key of the certificate");
+      t.wellFormed = false;
+    }
+    return t;
+  }
+
+  private void pemFile(TlsDeclaration t, TlsDeclaration.Role role, ConfigValue v, String key) {
+    Optional<java.nio.file.Path> path = values.path(v, key);
+    if (path.isPresent()) {
+      t.files.add(new TlsDeclaration.PemFile(role, path.get(), v, key));
+    } else {
+      t.wellFormed = false;
     }
   }
 
-  /**
-   * {@code mux.tls { cert, key, ca, server-name }}: reads and checks the PEM files now, so that a
-   * missing or broken file is a configuration error with its line rather than a link that never
-   * comes up.
-   */
-  private Optional<TlsSpec> tls(ConfigObject mux, String muxKey) {
-    String key = muxKey + ".tls";
+  /** What {@code mux.tls} asks of the rest of {@code mux}: an inet link, each key on its side. */
+  private void tlsFitsTheLink(TlsDeclaration t, ConfigObject mux) {
     ConfigValue v = mux.get("tls");
-    Optional<ConfigObject> obj = values.object(v, key);
-    if (obj.isEmpty()) return Optional.empty();
-    ConfigObject o = obj.get();
-    values.rejectUnknownKeys(o, key + ".", TLS_KEYS);
-    boolean ok = true;
+    String key = t.key;
     if (mux.containsKey("command")) {
       values.problem(v, key, "TLS is for links over mux.listen and mux.connect; a mux.command link is"
           + " as private as its program makes it (ssh, say)");
-      ok = false;
+      t.wellFormed = false;
     }
     for (String way : List.of("listen", "connect")) {
       if (!mux.containsKey(way)) continue;
       ConfigValue at = mux.get(way);
       if (at.valueType() == ConfigValueType.STRING && !((String) at.unwrapped()).startsWith("inet:")) {
         values.problem(v, key, "TLS is for inet links; mux." + way + " is \"" + at.unwrapped() + "\"");
-        ok = false;
+        t.wellFormed = false;
       }
     }
-    if (o.containsKey("cert") != o.containsKey("key")) {
-      String given = o.containsKey("cert") ? "cert" : "key";
-      values.problem(o.get(given), key + "." + given, "cert and key go together: the key is the private key of"
-          + " the certificate");
-      ok = false;
-    }
-    if (mux.containsKey("listen") && !o.containsKey("cert") && !o.containsKey("key")) {
+    if (mux.containsKey("listen") && !t.has("cert") && !t.has("key")) {
       values.problem(v, key, "a receptor (mux.listen) needs cert and key to prove who it is");
-      ok = false;
+      t.wellFormed = false;
     }
-    if (o.containsKey("server-name") && !mux.containsKey("connect")) {
-      values.problem(o.get("server-name"), key + ".server-name", "server-name is for mux.connect: it is the name"
-          + " the connector expects in the receptor's certificate");
-      ok = false;
+    if (t.has("server-name") && !mux.containsKey("connect")) {
+      values.problem(t.block.get("server-name"), key + ".server-name", "server-name is for"
+          + " mux.connect: it is the name the connector expects in the receptor's certificate");
+      t.wellFormed = false;
     }
-    List<TlsSpec.Peer> peers = List.of();
-    if (o.containsKey("peers")) {
-      ConfigValue pv = o.get("peers");
-      if (!mux.containsKey("listen") || !o.containsKey("ca")) {
-        values.problem(pv, key + ".peers", "peers is for a receptor (mux.listen) with ca: the names a client"
-            + " certificate signed by ca must hold");
-        ok = false;
-      }
-      Optional<List<TlsSpec.Peer>> parsed = peers(pv, key + ".peers");
-      ok &= parsed.isPresent();
-      peers = parsed.orElse(List.of());
+    if (t.has("peers") && (!mux.containsKey("listen") || !t.has("ca"))) {
+      values.problem(t.block.get("peers"), key + ".peers", "peers is for a receptor (mux.listen)"
+          + " with ca: the names a client certificate signed by ca must hold");
+      t.wellFormed = false;
     }
-    java.security.MessageDigest digest = sha256();
-    List<java.security.cert.X509Certificate> chain = List.of();
-    Optional<java.security.PrivateKey> privateKey = Optional.empty();
-    List<java.security.cert.X509Certificate> trusted = List.of();
-    Optional<String> serverName = Optional.empty();
-    for (String k : values.sortedKeys(o)) {
-      if (!TLS_KEYS.contains(k) || k.equals("peers")) continue;
-      ConfigValue item = o.get(k);
-      String itemKey = key + "." + k;
-      if (k.equals("server-name")) {
-        serverName = values.word(item, itemKey);
-        ok &= serverName.isPresent();
-        continue;
-      }
-      Optional<java.nio.file.Path> path = values.path(item, itemKey);
-      if (path.isEmpty()) {
-        ok = false;
-        continue;
-      }
-      try {
-        switch (k) {
-          case "cert": chain = Pem.certificates(path.get()); break;
-          case "key": privateKey = Optional.of(Pem.privateKey(path.get())); break;
-          case "ca": trusted = Pem.certificates(path.get()); break;
-          default: throw new AssertionError(k);
-        }
-        digest.update(java.nio.file.Files.readAllBytes(path.get()));
-      } catch (Pem.PemException e) {
-        values.problem(item, itemKey, e.getMessage());
-        ok = false;
-      } catch (java.io.IOException e) {
-        values.problem(item, itemKey, "cannot read " + path.get() + ": " + e.getMessage());
-        ok = false;
-      }
-    }
-    if (ok && privateKey.isPresent() && !chain.get(0).getPublicKey().getAlgorithm().equals(privateKey.get().getAlgorithm())) {
-      values.problem(o.get("key"), key + ".key", "the key is " + privateKey.get().getAlgorithm()
-          + " but the certificate's is " + chain.get(0).getPublicKey().getAlgorithm());
-      ok = false;
-    } else if (ok && privateKey.isPresent() && !Pem.belongTogether(privateKey.get(), chain.get(0).getPublicKey())) {
-      values.problem(o.get("key"), key + ".key", "the key does not belong to the first certificate of cert");
-      ok = false;
-    }
-    if (!ok) return Optional.empty();
-    return Optional.of(new TlsSpec(List.copyOf(chain), privateKey, List.copyOf(trusted), serverName,
-        java.util.HexFormat.of().formatHex(digest.digest()), peers));
   }
 
   /** {@code mux.tls.peers}: a list of {@code DNS:name}, {@code IP:address} or {@code CN=name}. */
@@ -409,8 +396,8 @@ final class ComponentReader {
       // A literal only (no name lookups in a certificate check): what an ACL accepts, without a prefix.
       if (name.contains("/")) return Optional.empty();
       try {
-        dev.porter.acl.Cidr.parse(name);
-      } catch (dev.porter.acl.AclException e) {
+        Cidr.parse(name);
+      } catch (AclException e) {
         return Optional.empty();
       }
     } else if (upper.startsWith("CN=")) {
@@ -421,14 +408,6 @@ final class ComponentReader {
     }
     if (name.isEmpty()) return Optional.empty();
     return Optional.of(new TlsSpec.Peer(kind, name));
-  }
-
-  private static java.security.MessageDigest sha256() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
   }
 
   /** argv from a list, or from a string split like a shell would (or run by /bin/sh with {@code shell}). */

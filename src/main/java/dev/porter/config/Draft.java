@@ -55,6 +55,8 @@ final class Draft {
   ConfigValue muxCommandValue;
   List<String> muxCommand;
   String muxLink;
+  /** {@code mux.tls} as written; {@link TlsFiles} turns it into {@link #muxTls}. */
+  TlsDeclaration muxTlsDeclared;
   TlsSpec muxTls;
   Boolean muxReplace;
   Integer muxMaxStreams;

@@ -79,6 +79,7 @@ final class ModelBuilder {
     }
     for (Draft d : drafts) ComponentRules.check(d, values);
     CrossChecks.check(values, drafts, listeners);
+    for (Draft d : drafts) TlsFiles.read(d, values); // after the grammar, the files it names
     values.problems().throwIfAny();
 
     List<ComponentSpec> specs = new ArrayList<>();
@@ -89,7 +90,7 @@ final class ModelBuilder {
   }
 
   /**
-   * Warns of a link anyone may establish (issue 10): an inet mux.listen whose ACLs, global and its
+   * Warns of a link anyone may establish: an inet mux.listen whose ACLs, global and its
    * own, let in addresses they do not name, without mutual TLS to say who the peer is. A peer
    * that connects there uses the link's exits as the far porter would.
    */

@@ -9,6 +9,12 @@
  * {@link dev.porter.config.ConfigLoader#parse(String, String)} and
  * {@link dev.porter.config.ConfigLoader#loadDefault()}.
  *
+ * <p>A load goes in steps: the grammar of each block (its statements as one table each: key and
+ * how it is read), the rules of one component, the checks across components, then the files the
+ * configuration names (the PEM files of {@code mux.tls}); every step adds its problems and the
+ * load fails with all of them. It may use {@code acl} (the ACL rules) and nothing else of porter;
+ * inetd.conf is read and converted here too.
+ *
  * <h2>Statements</h2>
  * Global: {@code pidfile}, {@code shutdown-timeout} (5s), {@code qotd-file},
  * {@code control.socket} (unix://), {@code metrics.socket} (inet://), {@code acl} (a name from
@@ -49,11 +55,16 @@
  * return-code     { "1 2" { action = restart }, EX_TEMPFAIL { action = disable, exec = "..." } }
  *                 (keys: exit codes 0-255 or sysexits names, separated by spaces or commas)
  * mux             { listen = URL } | { connect = URL } | { command = [ argv ] }  (mode mux)
- *   mux.tls       { cert = PEM-FILE, key = PEM-FILE, ca = PEM-FILE, server-name = NAME }
+ *   mux.replace   refuse (default) | allow: a proven new connection on listen replaces a link
+ *                 that still answers (listen only)
+ *   mux.max-streams  256 (at most 8192): streams one link carries at once
+ *   mux.tls       { cert = PEM-FILE, key = PEM-FILE, ca = PEM-FILE, server-name = NAME,
+ *                 peers = [ "DNS:name", "IP:address", "CN=name" ] }
  *                 (inet listen/connect only; cert and key together, required by listen; key is
- *                 unencrypted PKCS#8, RSA or EC; listen with ca requires client certificates;
- *                 connect checks the server against ca (default: the JDK's trust store) and
- *                 server-name (default: the connect host); files are read and checked at load)
+ *                 unencrypted PKCS#8, RSA or EC; listen with ca requires client certificates,
+ *                 and with peers one of those names in them; connect checks the server against
+ *                 ca (default: the JDK's trust store) and server-name (default: the connect
+ *                 host); files are read and checked at load, after the grammar)
  * </pre>
  */
 package dev.porter.config;

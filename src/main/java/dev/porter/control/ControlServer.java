@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
 
-  /** Issue 6: the socket is readable and writable by its owner (root) and its group. */
+  /** The socket's default mode: readable and writable by its owner (root) and its group. */
   public static final int DEFAULT_MODE = 0660;
   /** Kernel accept queue; porter accepts without waiting on anything, so it stays short. */
   private static final int BACKLOG = 16;

@@ -14,7 +14,7 @@ import java.util.Optional;
  * than root, at the per-user socket when it exists, then at {@link #SYSTEM}.
  */
 public final class ControlSocketPath {
-  /** The system-wide socket (issue 6; {@code /run} is where systemd puts runtime state). */
+  /** The system-wide socket ({@code /run} is where systemd puts runtime state). */
   public static final Path SYSTEM = Path.of("/run/porter/control.sock");
   /** The environment variable that points {@code porter ctl} elsewhere. */
   public static final String ENV = "PORTER_CONTROL_SOCKET";

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * A connection accepted on {@code mux.listen} before it has proven that it carries a link: it
  * must open with a yamux frame (a ping, or a SYN for the peer's first stream) within
  * {@link #PROOF_NANOS}, and with TLS its handshake comes first. Until then it is nobody's session,
- * so connecting replaces nothing (issue 10). Once proven it pauses its reads, keeps what it read,
+ * so connecting alone replaces nothing. Once proven it pauses its reads, keeps what it read,
  * and waits for the link to take it over or refuse it. Runs on the link's loop.
  */
 final class Candidate implements ConnectionHandler {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection offered on {@code mux.listen} is a {@link Candidate} until its first yamux frame
  * (after TLS, its handshake and, with {@code mux.tls.peers}, its certificate's names): connecting
- * replaces nothing (issue 10); {@link Receptor} decides whether a proven one replaces the session.
+ * alone replaces nothing; {@link Receptor} decides whether a proven one replaces the session.
  */
 public final class MuxLink {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");

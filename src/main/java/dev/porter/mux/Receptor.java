@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mux.listen} side of one link: the connections offered there while they prove they
- * carry the link ({@link Candidate}), and whether a proven one becomes the session (issue 10). With
+ * carry the link ({@link Candidate}), and whether a proven one becomes the session. With
  * no session up it does at once. While one is up, the session is pinged first: a candidate is
  * refused if the session answers within {@link #PROBE_NANOS}, and takes over if it does not (a far
  * porter that restarted behind a half-dead connection is back after that long); with

@@ -37,7 +37,7 @@ public final class Yamux {
    * 256 streams each holding its full 256 KiB window are 64 MiB, the default window budget.
    */
   public static final int DEFAULT_MAX_STREAMS = 256;
-  /** The largest cap {@code mux.max-streams} may set: porter's fixed cap before issue 10. */
+  /** The largest cap {@code mux.max-streams} may set: the fixed cap porter had before it. */
   public static final int MAX_STREAMS_LIMIT = 8192;
   /**
    * Peer-caused events of one kind a session answers before it calls the peer a flooder: a bucket
@@ -163,7 +163,7 @@ public final class Yamux {
   /**
    * Why the header a peer opens a session with is no yamux opening, or empty when it is: a ping,
    * or a SYN for a stream of the peer's parity (data within the initial window). A receptor takes
-   * a connection for a link only once its first frame passes (issue 10: no hijack by connecting).
+   * a connection for a link only once its first frame passes: connecting alone hijacks nothing.
    *
    * @param header the first {@link #HEADER_LENGTH} bytes the peer sent
    * @param local which end this side is: the peer opens streams of the other parity

@@ -306,11 +306,11 @@ public final class Connection implements IoReady {
     });
   }
 
-  // ---- mux links (issue 7): a link's streams all live on the link's loop
   /**
    * Moves this connection to {@code target}'s selector, keeping its handler, queued output and
    * half-close state; {@code then} runs on {@code target} once the move is done (at once when it
    * is already there). Call on the current loop. Timers already scheduled stay on the old loop.
+   * Mux links use it: all of a link's streams live on the link's loop.
    */
   public void moveTo(EventLoop target, Consumer<Connection> then) {
     loop.assertInLoop();
@@ -336,7 +336,6 @@ public final class Connection implements IoReady {
       then.accept(this);
     });
   }
-  // ---- end mux links
 
   /** True when the socket went to a child rather than being closed here. */
   public boolean isDetached() {

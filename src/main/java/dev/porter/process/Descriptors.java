@@ -47,33 +47,33 @@ public final class Descriptors {
 
   /** Sets or clears O_NONBLOCK on {@code fd} with fcntl. */
   public static void setBlocking(int fd, boolean blocking) {
-    int flags = Libc.C.fcntl(fd, Libc.F_GETFL, 0);
+    int flags = Native.C.fcntl(fd, Native.F_GETFL, 0);
     if (flags < 0) throw fcntlFailed(fd, "F_GETFL");
-    int wanted = blocking ? flags & ~Libc.O_NONBLOCK : flags | Libc.O_NONBLOCK;
-    if (wanted != flags && Libc.C.fcntl(fd, Libc.F_SETFL, wanted) < 0) {
+    int wanted = blocking ? flags & ~Native.O_NONBLOCK : flags | Native.O_NONBLOCK;
+    if (wanted != flags && Native.C.fcntl(fd, Native.F_SETFL, wanted) < 0) {
       throw fcntlFailed(fd, "F_SETFL");
     }
   }
 
   /** True when O_NONBLOCK is clear on {@code fd}. */
   public static boolean isBlocking(int fd) {
-    int flags = Libc.C.fcntl(fd, Libc.F_GETFL, 0);
+    int flags = Native.C.fcntl(fd, Native.F_GETFL, 0);
     if (flags < 0) throw fcntlFailed(fd, "F_GETFL");
-    return (flags & Libc.O_NONBLOCK) == 0;
+    return (flags & Native.O_NONBLOCK) == 0;
   }
 
   /** Closes a raw descriptor porter owns (one received with {@link FdPassing#receive}). */
   public static void close(int fd) {
-    if (Libc.C.close(fd) < 0) {
-      int errno = Libc.errno();
-      throw new IllegalStateException("close(" + fd + ") failed: " + Libc.strerror(errno));
+    if (Native.C.close(fd) < 0) {
+      int errno = Native.errno();
+      throw new IllegalStateException("close(" + fd + ") failed: " + Native.strerror(errno));
     }
   }
 
   private static IllegalStateException fcntlFailed(int fd, String cmd) {
-    int errno = Libc.errno();
+    int errno = Native.errno();
     return new IllegalStateException(
-        "fcntl(" + fd + ", " + cmd + ") failed: " + Libc.strerror(errno));
+        "fcntl(" + fd + ", " + cmd + ") failed: " + Native.strerror(errno));
   }
 
   private static Class<?> selChImpl() {

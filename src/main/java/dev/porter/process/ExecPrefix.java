@@ -49,7 +49,7 @@ final class ExecPrefix {
   }
 
   private static List<String> setprivOptions(Credentials c) throws SpawnException {
-    int euid = Libc.C.geteuid();
+    int euid = Native.C.geteuid();
     if (euid != 0) {
       throw new SpawnException(
           "user/group need porter to run as root, but it runs as uid " + euid

@@ -41,7 +41,8 @@ public final class FdPassing {
     int n = POSIX.sendmsg(unixSocket, msg, 0);
     if (n < 0) {
       throw new IllegalStateException(
-          "cannot pass fd " + fd + " over fd " + unixSocket + ": " + Libc.strerror(POSIX.errno()));
+          "cannot pass fd " + fd + " over fd " + unixSocket + ": "
+              + Native.strerror(POSIX.errno()));
     }
   }
 
@@ -58,7 +59,7 @@ public final class FdPassing {
     int n = POSIX.recvmsg(unixSocket, msg, MSG_CMSG_CLOEXEC);
     if (n < 0) {
       throw new IllegalStateException(
-          "cannot receive a fd on fd " + unixSocket + ": " + Libc.strerror(POSIX.errno()));
+          "cannot receive a fd on fd " + unixSocket + ": " + Native.strerror(POSIX.errno()));
     }
     if (n == 0) throw new IllegalStateException("fd " + unixSocket + ": peer closed, no fd");
     for (CmsgHdr c : msg.getControls()) {

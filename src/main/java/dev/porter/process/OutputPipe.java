@@ -24,8 +24,9 @@ public final class OutputPipe {
 
   public static OutputPipe open() {
     int[] fds = new int[2];
-    if (Libc.C.pipe2(fds, O_CLOEXEC) != 0) {
-      throw new IllegalStateException("pipe2 failed: " + Libc.C.strerror(Libc.RUNTIME.getLastError()));
+    if (Native.C.pipe2(fds, O_CLOEXEC) != 0) {
+      throw new IllegalStateException(
+          "pipe2 failed: " + Native.C.strerror(Native.RUNTIME.getLastError()));
     }
     return new OutputPipe(fds[0], fds[1]);
   }
@@ -40,15 +41,15 @@ public final class OutputPipe {
    * hands each line to {@code lines} and closes the read end at EOF.
    */
   public void pumpLines(String threadName, Consumer<String> lines) {
-    Libc.C.close(writeFd);
+    Native.C.close(writeFd);
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       try {
         long n;
-        while ((n = Libc.C.read(readFd, buf, buf.length)) != 0) {
+        while ((n = Native.C.read(readFd, buf, buf.length)) != 0) {
           if (n < 0) {
-            if (Libc.RUNTIME.getLastError() == Libc.EINTR) continue;
+            if (Native.RUNTIME.getLastError() == Native.EINTR) continue;
             break;
           }
           for (int i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ public final class OutputPipe {
         }
         if (line.size() > 0) lines.accept(text(line));
       } finally {
-        Libc.C.close(readFd);
+        Native.C.close(readFd);
       }
     }, threadName);
     t.setDaemon(true);
@@ -72,8 +73,8 @@ public final class OutputPipe {
 
   /** Closes both ends (when the spawn failed). */
   public void abandon() {
-    Libc.C.close(writeFd);
-    Libc.C.close(readFd);
+    Native.C.close(writeFd);
+    Native.C.close(readFd);
   }
 
   private static String text(ByteArrayOutputStream line) {

@@ -16,7 +16,7 @@ public final class Processes {
    */
   /** porter's effective user id. */
   public static int effectiveUid() {
-    return Libc.C.geteuid();
+    return Native.C.geteuid();
   }
 
   public static boolean kill(int pid, int signal) {
@@ -36,19 +36,19 @@ public final class Processes {
   /** True while any process is left in group {@code pgid} (signal 0 checks without sending). */
   public static boolean groupAlive(int pgid) {
     if (pgid <= 1) throw new IllegalArgumentException("process group must be > 1, got " + pgid);
-    if (Libc.C.kill(-pgid, 0) == 0) return true;
-    return Libc.errno() == Libc.EPERM; // there, but not ours to signal: still alive
+    if (Native.C.kill(-pgid, 0) == 0) return true;
+    return Native.errno() == Native.EPERM; // there, but not ours to signal: still alive
   }
 
   private static boolean send(int target, int signal, String what) {
     if (signal < 0 || signal > 64) {
       throw new IllegalArgumentException("signal must be 0..64, got " + signal);
     }
-    if (Libc.C.kill(target, signal) == 0) return true;
-    int errno = Libc.errno();
-    if (errno == Libc.ESRCH) return false;
+    if (Native.C.kill(target, signal) == 0) return true;
+    int errno = Native.errno();
+    if (errno == Native.ESRCH) return false;
     throw new IllegalStateException(
-        "cannot send signal " + signal + " to " + what + ": " + Libc.strerror(errno));
+        "cannot send signal " + signal + " to " + what + ": " + Native.strerror(errno));
   }
 
   /** "SIGKILL" for 9; "SIG41" for numbers without a name (real-time signals). */

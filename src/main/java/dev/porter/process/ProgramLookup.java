@@ -23,9 +23,9 @@ final class ProgramLookup {
   static Path resolve(String program, String path, Path cwd) throws SpawnException {
     if (program.indexOf('/') >= 0) {
       Path p = cwd.resolve(program);
-      if (!Files.exists(p)) throw SpawnException.cannotExecute(program, Libc.ENOENT);
+      if (!Files.exists(p)) throw SpawnException.cannotExecute(program, Native.ENOENT);
       if (Files.isDirectory(p) || !Files.isExecutable(p)) {
-        throw SpawnException.cannotExecute(program, Libc.EACCES);
+        throw SpawnException.cannotExecute(program, Native.EACCES);
       }
       return p;
     }
@@ -37,7 +37,7 @@ final class ProgramLookup {
         sawUnexecutable = true;
       }
     }
-    throw SpawnException.cannotExecute(program, sawUnexecutable ? Libc.EACCES : Libc.ENOENT);
+    throw SpawnException.cannotExecute(program, sawUnexecutable ? Native.EACCES : Native.ENOENT);
   }
 
   /** The value of PATH in a {@code NAME=VALUE} environment, or glibc's default. */

@@ -124,15 +124,15 @@ public final class Reaper {
     IntByReference status = new IntByReference();
     while (true) {
       long seen = spawnCount();
-      int pid = Libc.C.waitpid(-1, status, 0);
+      int pid = Native.C.waitpid(-1, status, 0);
       if (pid > 0) {
         dispatch(pid, ExitStatus.fromWaitStatus(status.getValue()));
         continue;
       }
-      int errno = Libc.errno();
-      if (errno == Libc.EINTR) continue;
-      if (errno != Libc.ECHILD) {
-        log.error("reaper: waitpid failed errno={} ({})", errno, Libc.strerror(errno));
+      int errno = Native.errno();
+      if (errno == Native.EINTR) continue;
+      if (errno != Native.ECHILD) {
+        log.error("reaper: waitpid failed errno={} ({})", errno, Native.strerror(errno));
       }
       awaitSpawnAfter(seen);
     }

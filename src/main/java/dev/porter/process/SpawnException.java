@@ -27,9 +27,9 @@ public final class SpawnException extends Exception {
   /** The program {@code program} could not be executed; errno says why. */
   static SpawnException cannotExecute(String program, int errno) {
     return new SpawnException(
-        "cannot execute " + program + ": " + Libc.strerror(errno),
+        "cannot execute " + program + ": " + Native.strerror(errno),
         errno,
-        errno == Libc.ENOENT ? NOT_FOUND : CANNOT_EXECUTE);
+        errno == Native.ENOENT ? NOT_FOUND : CANNOT_EXECUTE);
   }
 
   /** The errno behind the failure, or 0 when the request itself was refused. */

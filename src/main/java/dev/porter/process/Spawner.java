@@ -51,7 +51,7 @@ public final class Spawner {
     Path cwd = req.chdir().orElse(Path.of("").toAbsolutePath());
     if (req.chdir().isPresent() && !Files.isDirectory(cwd)) {
       throw new SpawnException(
-          "cannot change directory to " + cwd + ": No such file or directory", Libc.ENOENT,
+          "cannot change directory to " + cwd + ": No such file or directory", Native.ENOENT,
           SpawnException.CANNOT_EXECUTE);
     }
     String program = req.argv().get(0);
@@ -68,7 +68,7 @@ public final class Spawner {
       int err = parentFd(req.stderr(), opened);
       return spawnLocked(req, file.toString(), argv, new int[] {in, out, err}, onExit, program);
     } finally {
-      for (int fd : opened) Libc.C.close(fd);
+      for (int fd : opened) Native.C.close(fd);
     }
   }
 
@@ -80,13 +80,14 @@ public final class Spawner {
   private static int parentFd(Stdio s, List<Integer> opened) throws SpawnException {
     if (s instanceof Stdio.Inherit i) return i.fd();
     if (s instanceof Stdio.Append a) {
-      int fd = Libc.C.open(
-          a.file().toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NOFOLLOW,
+      int fd = Native.C.open(
+          a.file().toString(),
+          Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND | Native.O_CLOEXEC | Native.O_NOFOLLOW,
           FILE_MODE);
       if (fd < 0) {
-        int errno = Libc.errno();
+        int errno = Native.errno();
         throw new SpawnException(
-            "cannot open " + a.file() + " for append: " + Libc.strerror(errno), errno,
+            "cannot open " + a.file() + " for append: " + Native.strerror(errno), errno,
             SpawnException.CANNOT_EXECUTE);
       }
       opened.add(fd);
@@ -99,7 +100,7 @@ public final class Spawner {
       SpawnRequest req, String file, List<String> argv, int[] stdFds, ExitListener onExit,
       String program)
       throws SpawnException {
-    jnr.ffi.Runtime rt = Libc.RUNTIME;
+    jnr.ffi.Runtime rt = Native.RUNTIME;
     Pointer actions = Memory.allocateDirect(rt, FILE_ACTIONS_SIZE, true);
     Pointer attr = Memory.allocateDirect(rt, ATTR_SIZE, true);
     Pointer empty = Memory.allocateDirect(rt, SIGSET_SIZE, true);
@@ -107,23 +108,23 @@ public final class Spawner {
     List<Pointer> keepAlive = new ArrayList<>();
     Pointer argvP = stringArray(argv, keepAlive);
     Pointer envP = stringArray(req.env(), keepAlive);
-    check(Libc.C.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
-    check(Libc.C.posix_spawnattr_init(attr), "posix_spawnattr_init");
+    check(Native.C.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+    check(Native.C.posix_spawnattr_init(attr), "posix_spawnattr_init");
     try {
       addFileActions(actions, req, stdFds);
-      Libc.C.sigemptyset(empty);
-      Libc.C.sigfillset(all);
+      Native.C.sigemptyset(empty);
+      Native.C.sigfillset(all);
       // glibc's sigfillset leaves out its internal signals 32 and 33, and its spawn child then sets
       // those to SIG_IGN, which survives exec. Setting the bits directly (sigset_t is an array of
       // unsigned long, bit sig-1) makes the child reset them to SIG_DFL like every other signal.
       all.putLong(0, -1L);
-      check(Libc.C.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");
-      check(Libc.C.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
+      check(Native.C.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");
+      check(Native.C.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
       check(
-          Libc.C.posix_spawnattr_setflags(
+          Native.C.posix_spawnattr_setflags(
               attr,
-              (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
-                  | Libc.POSIX_SPAWN_SETSID)),
+              (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF
+                  | Native.POSIX_SPAWN_SETSID)),
           "posix_spawnattr_setflags");
       IntByReference pid = new IntByReference();
       // umask is process-wide and a child takes the value current when it is created: a spawn
@@ -133,17 +134,17 @@ public final class Spawner {
       umaskLock.lock();
       reaper.spawning();
       try {
-        int oldMask = req.umask().map(Libc.C::umask).orElse(-1);
+        int oldMask = req.umask().map(Native.C::umask).orElse(-1);
         try {
-          rc = Libc.C.posix_spawnp(pid, file, actions, attr, argvP, envP);
+          rc = Native.C.posix_spawnp(pid, file, actions, attr, argvP, envP);
         } finally {
-          if (oldMask >= 0) Libc.C.umask(oldMask);
+          if (oldMask >= 0) Native.C.umask(oldMask);
         }
       } finally {
         umaskLock.unlock();
       }
       if (rc != 0) reaper.spawnFailed();
-      if (rc == Libc.EBADF) {
+      if (rc == Native.EBADF) {
         throw new SpawnException(
             "cannot start " + program + ": a descriptor to hand over is not open (stdio="
                 + java.util.Arrays.toString(stdFds) + " extra=" + req.extraFds() + ")",
@@ -153,8 +154,8 @@ public final class Spawner {
       reaper.register(pid.getValue(), onExit);
       return pid.getValue();
     } finally {
-      Libc.C.posix_spawn_file_actions_destroy(actions);
-      Libc.C.posix_spawnattr_destroy(attr);
+      Native.C.posix_spawn_file_actions_destroy(actions);
+      Native.C.posix_spawnattr_destroy(attr);
       Reference.reachabilityFence(keepAlive);
       Reference.reachabilityFence(actions);
       Reference.reachabilityFence(attr);
@@ -180,7 +181,7 @@ public final class Spawner {
       int s = source[t];
       if (s >= 0 && s < targets && s != t) {
         int temp = max + 1 + t;
-        check(Libc.C.posix_spawn_file_actions_adddup2(actions, s, temp), "adddup2");
+        check(Native.C.posix_spawn_file_actions_adddup2(actions, s, temp), "adddup2");
         source[t] = temp;
       }
     }
@@ -188,25 +189,25 @@ public final class Spawner {
     for (int t = 0; t < targets; t++) {
       if (source[t] >= 0) {
         // dup2 onto itself clears FD_CLOEXEC in glibc >= 2.29, as POSIX now asks.
-        check(Libc.C.posix_spawn_file_actions_adddup2(actions, source[t], t), "adddup2");
+        check(Native.C.posix_spawn_file_actions_adddup2(actions, source[t], t), "adddup2");
       } else if (stdio[t] instanceof Stdio.DevNull) {
         check(
-            Libc.C.posix_spawn_file_actions_addopen(actions, t, "/dev/null", Libc.O_RDWR, 0),
+            Native.C.posix_spawn_file_actions_addopen(actions, t, "/dev/null", Native.O_RDWR, 0),
             "addopen");
       } else if (stdio[t] instanceof Stdio.SameAsStdout) {
-        check(Libc.C.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
+        check(Native.C.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
       }
     }
-    check(Libc.C.posix_spawn_file_actions_addclosefrom_np(actions, targets), "addclosefrom_np");
+    check(Native.C.posix_spawn_file_actions_addclosefrom_np(actions, targets), "addclosefrom_np");
     if (req.chdir().isPresent()) {
       check(
-          Libc.C.posix_spawn_file_actions_addchdir_np(actions, req.chdir().get().toString()),
+          Native.C.posix_spawn_file_actions_addchdir_np(actions, req.chdir().get().toString()),
           "addchdir_np");
     }
   }
 
   private static Pointer stringArray(List<String> strings, List<Pointer> keepAlive) {
-    jnr.ffi.Runtime rt = Libc.RUNTIME;
+    jnr.ffi.Runtime rt = Native.RUNTIME;
     int ps = rt.addressSize();
     Pointer array = Memory.allocateDirect(rt, (strings.size() + 1) * ps, true);
     keepAlive.add(array);
@@ -223,7 +224,7 @@ public final class Spawner {
   private static void check(int rc, String call) throws SpawnException {
     if (rc != 0) {
       throw new SpawnException(
-          call + " failed: " + Libc.strerror(rc), rc, SpawnException.CANNOT_EXECUTE);
+          call + " failed: " + Native.strerror(rc), rc, SpawnException.CANNOT_EXECUTE);
     }
   }
 }

@@ -125,7 +125,10 @@ public final class TelnetLog {
       this.n = n;
     }
 
-    /** A stream that turns each {@code write} call (one line, e.g. CanonicalPrinter's) into a prefixed line. */
+    /**
+     * A stream that turns each {@code write} call (one line, e.g. OracleFormatPrinter's) into a
+     * prefixed line.
+     */
     OutputStream lines(String prefix) {
       byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
       return new OutputStream() {

@@ -3,9 +3,9 @@ package dev.porter.relay;
 import dev.porter.config.ComponentSpec;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
-import dev.porter.telnet.CanonicalPrinter;
 import dev.porter.telnet.EnvironValue;
 import dev.porter.telnet.MsspVariable;
+import dev.porter.telnet.OracleFormatPrinter;
 import dev.porter.telnet.Telnet;
 import dev.porter.telnet.TelnetHandler;
 import dev.porter.telnet.TeloptTable;
@@ -126,9 +126,10 @@ public final class TelnetProxy implements ConnectionHandler {
 
   private static TelnetHandler printer(TelnetLog.Session s, boolean stdout, String side, String tag) {
     if (stdout) {
-      return new LibtelnetStylePrinter(s, "[" + tag + "]", side.toUpperCase(Locale.ROOT), System.console() != null);
+      return new TelnetProxyFormatPrinter(
+          s, "[" + tag + "]", side.toUpperCase(Locale.ROOT), System.console() != null);
     }
-    return new CanonicalPrinter(s.lines(side + "> "), true, false);
+    return new OracleFormatPrinter(s.lines(side + "> "), true, false);
   }
 
   /** The route joiner that runs the telnet proxy, logging events to {@code logs} if present. */
@@ -270,15 +271,16 @@ public final class TelnetProxy implements ConnectionHandler {
     events.get().flush();
   }
 
-  // The canonical printer merges consecutive DATA events into one line until told the read is over.
+  // The oracle-format printer merges consecutive DATA events into one line until told the read is
+  // over.
   private void finishPrinters() {
-    if (client.printer instanceof CanonicalPrinter) ((CanonicalPrinter) client.printer).finish();
-    if (backend.printer instanceof CanonicalPrinter) ((CanonicalPrinter) backend.printer).finish();
+    if (client.printer instanceof OracleFormatPrinter p) p.finish();
+    if (backend.printer instanceof OracleFormatPrinter p) p.finish();
   }
 
-  /** A connection-level line, for the libtelnet-style (standard output) log only. */
+  /** A connection-level line, for the telnet-proxy-format (standard output) log only. */
   private void note(String what) {
-    if (client.printer instanceof LibtelnetStylePrinter) {
+    if (client.printer instanceof TelnetProxyFormatPrinter) {
       events.get().line("[" + client.conn.client() + "] " + what + "\n");
     }
   }

@@ -26,7 +26,7 @@ import java.util.List;
  * The input is streamed, not read whole: a {@code telnet_recv} call of the oracle longer than
  * {@link #INPUT_CHUNK} becomes several calls, so longer runs of data print as several DATA lines
  * (compressed streams that end within such a call drop only the rest of their piece); and with
- * {@code -M}, a merged line longer than {@link CanonicalPrinter#MERGE_LIMIT} is an error.
+ * {@code -M}, a merged line longer than {@link OracleFormatPrinter#MERGE_LIMIT} is an error.
  *
  * <p>Memory stays bounded whatever the input: one input chunk, a script line, one printed line
  * (a merged one included), and the codec's own.
@@ -138,7 +138,8 @@ public final class TelnetDecode {
       throws DecodeException, IOException {
     InputStream input = new BufferedInputStream(in, 1 << 16);
     OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-    CanonicalPrinter printer = new CanonicalPrinter(buffered, options.merge(), options.detail());
+    OracleFormatPrinter printer =
+        new OracleFormatPrinter(buffered, options.merge(), options.detail());
     // Bits 5..7 are libtelnet-internal state (BINARY tracking, deflate direction): not user flags.
     int flags = options.flags() & (Telnet.FLAG_PROXY | Telnet.FLAG_NVT_EOL);
     try (Telnet telnet = new Telnet(options.table(), printer, flags)) {
@@ -167,12 +168,12 @@ public final class TelnetDecode {
    */
   private static final class Feeder {
     private final Telnet telnet;
-    private final CanonicalPrinter printer;
+    private final OracleFormatPrinter printer;
     private final int inflateStep;
     /** Input bytes fed so far, for the error message. */
     private long fed;
 
-    Feeder(Telnet telnet, CanonicalPrinter printer, int inflateStep) {
+    Feeder(Telnet telnet, OracleFormatPrinter printer, int inflateStep) {
       this.telnet = telnet;
       this.printer = printer;
       this.inflateStep = inflateStep;
@@ -185,7 +186,7 @@ public final class TelnetDecode {
         done += telnet.recvBounded(b, off + done, len - done, inflateStep);
         if (printer.mergeLimitReached()) {
           throw new DecodeException("-M: a run of DATA or SEND bytes is longer than "
-              + (CanonicalPrinter.MERGE_LIMIT >> 20) + " MiB, too long to merge into one line"
+              + (OracleFormatPrinter.MERGE_LIMIT >> 20) + " MiB, too long to merge into one line"
               + " (input byte " + (fed + done) + "); run without -M");
         }
       } while (done < len);
@@ -244,7 +245,8 @@ public final class TelnetDecode {
 
   // -------------------------------------------------------------------------------------- script
 
-  private static void runScript(Telnet telnet, CanonicalPrinter printer, Feeder feeder, InputStream script)
+  private static void runScript(
+      Telnet telnet, OracleFormatPrinter printer, Feeder feeder, InputStream script)
       throws DecodeException, IOException {
     byte[] buf = new byte[SCRIPT_LINE_MAX];
     int lineNo = 0;
@@ -323,7 +325,8 @@ public final class TelnetDecode {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
-  private static void command(Telnet t, CanonicalPrinter printer, Feeder feeder, List<String> argv, int lineNo)
+  private static void command(
+      Telnet t, OracleFormatPrinter printer, Feeder feeder, List<String> argv, int lineNo)
       throws DecodeException {
     String name = argv.get(0);
     switch (name) {

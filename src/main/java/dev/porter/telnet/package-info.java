@@ -13,9 +13,10 @@
  *
  * <p>Behaviour is pinned to libtelnet by golden tests: the telnet-oracle cases (libtelnet's own
  * recorded output; upstream master 5f5ecee semantics where it differs from Debian's 0.21) must
- * print byte for byte the same through {@link dev.porter.telnet.CanonicalPrinter}, whole, one
+ * print byte for byte the same through {@link dev.porter.telnet.OracleFormatPrinter}, whole, one
  * byte at a time and at random splits. {@link dev.porter.telnet.TelnetDecode} is the same runner
- * behind {@code porter telnet decode}.
+ * behind {@code porter telnet decode}. These two, the printer and the runner, are the only classes
+ * here that do I/O (on streams they are given); the codec itself does none.
  *
  * <p>Limits: a subnegotiation keeps at most 16 KiB ({@code SB_LIMIT}, libtelnet's largest buffer;
  * beyond it a warning, the SB is dropped and the rest is data); MCCP2 input is inflated and

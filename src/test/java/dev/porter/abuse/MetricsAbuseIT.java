@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Clients that try to wear out the metrics endpoint (issue 10, item 8): they close early, stay
+ * Clients that try to wear out the metrics endpoint: they close early, stay
  * idle, trickle, never read, crowd past the connection limit or send garbage. The real porter jar
  * serves them; its descriptors are counted in /proc, and a curl scrape must still work.
  */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Attacks on mux links (issue 10): a link peer that floods porter with what porter must answer
+ * Attacks on mux links: a link peer that floods porter with what porter must answer
  * (pings, streams it opens and resets, requests whose answers it never reads), and connections to
  * a receptor's {@code mux.listen} that try to take a working link over. Real porters in this JVM,
  * real sockets on loopback; the attacker is a raw socket speaking (or not) yamux.
@@ -85,7 +85,7 @@ class MuxAbuseIT {
     try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); LogCapture logs = new LogCapture()) {
       connectorTo(far.getLocalPort());
       Socket peer = acceptLink(far);
-      // 24 MB of pings (issue 10 left all their answers queued), written without reading a byte.
+      // 24 MB of pings (porter once queued all their answers), written without reading a byte.
       byte[] flood = repeat(frame(PING, SYN, 0, 7), 2_000_000);
       long[] maxQueued = {0};
       Thread writer = writeInBackground(peer.getOutputStream(), flood);
@@ -244,7 +244,7 @@ class MuxAbuseIT {
       startPair("");
       int failed = 0;
       for (int i = 0; i < 45; i++) {
-        // Issue 10: 20 silent connects made 32 of 45 requests through the link fail.
+        // Before the hardening, 20 silent connects made 32 of 45 requests through the link fail.
         if (i % 2 == 0 && i < 40) attacker();
         if (i == 41) attacker().getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         if (!echoesThroughTheLink(i)) failed++;

@@ -13,7 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 10's keys on mux links ({@code mux.replace}, {@code mux.max-streams}, {@code mux.tls.peers}) and the open-link warning. */
+/**
+ * The keys that harden mux links ({@code mux.replace}, {@code mux.max-streams},
+ * {@code mux.tls.peers}) and the open-link warning.
+ */
 class MuxHardeningConfigTest {
   @TempDir
   Path dir;

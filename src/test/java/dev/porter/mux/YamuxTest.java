@@ -243,7 +243,7 @@ class YamuxTest {
     assertEquals(List.of("window 1 ACK 0", "window 1 RST 0", "window 3 ACK 0"), Frames.describe(h.takeSent()));
   }
 
-  // ---------------------------------------------------------------- floods and budgets (issue 10)
+  // ---------------------------------------------------------------- floods and budgets
 
   private static final long SECOND = 1_000_000_000L;
 

@@ -125,7 +125,7 @@ class InflateLimitsTest {
   /** Canonical lines, DATA merged (only DATA boundaries may depend on how bytes arrive). */
   static final class Counting implements TelnetHandler {
     final ByteArrayOutputStream lines = new ByteArrayOutputStream();
-    final CanonicalPrinter printer = new CanonicalPrinter(lines, true, false);
+    final OracleFormatPrinter printer = new OracleFormatPrinter(lines, true, false);
     long dataBytes;
     long dataBeforeError = -1;
 

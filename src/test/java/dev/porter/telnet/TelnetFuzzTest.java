@@ -85,7 +85,7 @@ class TelnetFuzzTest {
   /** Feeds the pieces, checking bounds after every call; returns the merged canonical output. */
   private static String run(byte[] input, TeloptTable table, int flags, int[] pieces, String context) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    CanonicalPrinter printer = new CanonicalPrinter(out, true, false);
+    OracleFormatPrinter printer = new OracleFormatPrinter(out, true, false);
     int[] largestPiece = {0};
     TelnetHandler bounded = new Forwarding(printer) {
       @Override

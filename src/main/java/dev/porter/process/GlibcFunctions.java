@@ -7,13 +7,14 @@ import jnr.ffi.byref.IntByReference;
 
 /**
  * The glibc functions the process layer binds with jnr-ffi. Public only because jnr-ffi generates
- * the implementation in its own class loader; nothing outside this package should use it.
+ * the implementation in its own class loader; nothing outside this package should use it, and
+ * inside it the one loaded instance is {@link Native#C}.
  *
  * <p>jnr-posix's own {@code posix_spawnp} cannot express {@code addclosefrom_np}, {@code
  * addchdir_np}, a signal mask or {@code POSIX_SPAWN_SETSID}, and leaks every descriptor the JVM holds
  * into the child (DESIGN §7), hence this binding.
  */
-public interface LibC {
+public interface GlibcFunctions {
   int posix_spawnp(
       @Out IntByReference pid, String file, Pointer fileActions, Pointer attr, Pointer argv,
       Pointer envp);

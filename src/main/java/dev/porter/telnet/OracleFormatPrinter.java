@@ -7,16 +7,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A {@link TelnetHandler} that writes each event as one line of the telnet-oracle canonical
- * format (FORMAT.md in {@code shared/telnet-oracle}): {@code DATA 6869}, {@code WILL 24},
- * {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what the C oracle prints for libtelnet.
+ * Prints TELNET events in the telnet-oracle's format, the one the golden tests compare: each
+ * event one line of the canonical format of FORMAT.md ({@code src/test/resources/telnet-oracle}),
+ * {@code DATA 6869}, {@code WILL 24}, {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what
+ * the C oracle prints for libtelnet. {@code porter telnet decode} and the files of
+ * {@code telnet-log} use it.
  *
  * <p>Output is buffered; call {@link #flush()} at the end. I/O errors surface as
  * {@link UncheckedIOException}. Memory is bounded: a line holds one event, and a merged DATA or
  * SEND line at most {@link #MERGE_LIMIT} bytes of data; a longer run goes on in a new line and
  * {@link #mergeLimitReached()} tells.
  */
-public final class CanonicalPrinter implements TelnetHandler {
+public final class OracleFormatPrinter implements TelnetHandler {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int TYPE_NONE = 0;
@@ -50,7 +52,7 @@ public final class CanonicalPrinter implements TelnetHandler {
    * @param merge the oracle's {@code -M}: consecutive DATA events become one line, likewise SEND
    * @param detail the oracle's {@code -e}: WARNING/ERROR lines name libtelnet's reporting function
    */
-  public CanonicalPrinter(OutputStream out, boolean merge, boolean detail) {
+  public OracleFormatPrinter(OutputStream out, boolean merge, boolean detail) {
     this.out = out;
     this.merge = merge;
     this.detail = detail;

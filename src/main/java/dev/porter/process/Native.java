@@ -6,10 +6,13 @@ import jnr.ffi.LibraryOption;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
 
-/** The loaded glibc binding, its runtime, and the errno and flag values this package uses. */
-final class Libc {
-  static final LibC C =
-      LibraryLoader.create(LibC.class)
+/**
+ * Native glibc for this package: {@link GlibcFunctions} loaded once ({@link #C}), its jnr-ffi
+ * runtime, and the errno and flag values the package passes to and reads from it.
+ */
+final class Native {
+  static final GlibcFunctions C =
+      LibraryLoader.create(GlibcFunctions.class)
           .option(LibraryOption.SaveError, true)
           .load(Platform.getNativePlatform().getStandardCLibraryName());
   static final Runtime RUNTIME = Runtime.getRuntime(C);
@@ -41,7 +44,7 @@ final class Libc {
   static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   static final short POSIX_SPAWN_SETSID = 0x80;
 
-  private Libc() {}
+  private Native() {}
 
   static int errno() {
     return LastError.getLastError(RUNTIME);

@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The standard-output event format of {@code porter telnet-proxy}, and telnet-log file names. */
-class LibtelnetStylePrinterTest {
+class TelnetProxyFormatPrinterTest {
   private static String printed(byte[] session) {
     TelnetLog.Session s = TelnetLog.of(Path.of("-")).open("127.0.0.1:5000");
-    LibtelnetStylePrinter p = new LibtelnetStylePrinter(s, "[127.0.0.1:5000]", "SERVER", false);
+    TelnetProxyFormatPrinter p =
+        new TelnetProxyFormatPrinter(s, "[127.0.0.1:5000]", "SERVER", false);
     new Telnet(dev.porter.telnet.TeloptTable.rejectAll(), new dev.porter.telnet.TelnetHandler() {
       @Override
       public void onData(byte[] buf, int off, int len) {

@@ -7,13 +7,14 @@ import dev.porter.telnet.TelnetHandler;
 import java.util.List;
 
 /**
- * Writes telnet events as libtelnet's {@code telnet-proxy} utility prints them
- * ({@code SERVER IAC WILL 86 (COMPRESS2)}, {@code CLIENT DATA: hi<0x0D><0x0A>}), each line
+ * Prints TELNET events in the format of libtelnet's {@code telnet-proxy} utility, for people
+ * watching a proxy on standard output ({@code telnet-log = "-"}):
+ * {@code SERVER IAC WILL 86 (COMPRESS2)}, {@code CLIENT DATA: hi<0x0D><0x0A>}, each line
  * prefixed with the connection's tag since porter serves many clients at once. Two bugs of
  * libtelnet 0.21's printer are not copied: bytes over 0x7F print as {@code <0xFF>}, not
  * {@code <0xFFFFFFFF>}, and a TTYPE line ends with a newline. Colours only on a terminal.
  */
-final class LibtelnetStylePrinter implements TelnetHandler {
+final class TelnetProxyFormatPrinter implements TelnetHandler {
   private static final String BOLD = "\u001b[1m";
   private static final String UNBOLD = "\u001b[22m";
   private static final String NORMAL = "\u001b[0m";
@@ -26,7 +27,7 @@ final class LibtelnetStylePrinter implements TelnetHandler {
    * @param tag the connection, e.g. {@code [127.0.0.1:51514]}
    * @param name {@code CLIENT} or {@code SERVER}, libtelnet's names for the two sides
    */
-  LibtelnetStylePrinter(TelnetLog.Session out, String tag, String name, boolean colour) {
+  TelnetProxyFormatPrinter(TelnetLog.Session out, String tag, String name, boolean colour) {
     this.out = out;
     this.colour = colour;
     // telnet-proxy's colours: blue for the client, magenta for the server.
