@@ -4,9 +4,9 @@ import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.LingeringClose;
 import dev.porter.net.Timer;
-import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.NameLine;
 import dev.porter.tcpmux.Subordinate;
+import dev.porter.tcpmux.TcpmuxDecision;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -109,7 +109,7 @@ final class MuxStream implements ConnectionHandler {
     reply = new byte[MAX_REPLY_LINE];
     yamux.send(id, ByteBuffer.wrap((e.service() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     // RFC 1078: the answer to "help" is the list itself, with no + or - before it.
-    if (e.service().equalsIgnoreCase("help")) phase = Phase.RELAY;
+    if (e.service().equalsIgnoreCase(TcpmuxDecision.HELP)) phase = Phase.RELAY;
     idle(e.idleTimeout());
     client.setHandler(this, leftover);
   }
@@ -197,30 +197,26 @@ final class MuxStream implements ConnectionHandler {
   }
 
   private void dispatch(String name, ByteBuffer rest) {
-    Directory dir = session.link.exits();
-    if (name.equalsIgnoreCase("help")) {
-      StringBuilder sb = new StringBuilder();
-      for (Subordinate s : dir.all()) {
-        if (s.acl().allows(session.peer())) sb.append(s.service()).append("\r\n");
-      }
-      answerAndClose(sb.toString());
+    TcpmuxDecision d = TcpmuxDecision.decide(name, session.link.exits(), session.peer());
+    if (d instanceof TcpmuxDecision.Help help) {
+      answerAndClose(help.text());
       return;
     }
-    Optional<Subordinate> found = dir.find(name);
-    if (found.isEmpty()) {
+    if (d instanceof TcpmuxDecision.Unknown unknown) {
       log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
-          session.peerText(), name);
-      refuseForPeer("unknown service");
+          session.peerText(), unknown.name());
+      refuseForPeer(unknown.reply());
       return;
     }
-    Subordinate sub = found.get();
-    component = sub.component();
-    if (!sub.acl().allows(session.peer())) {
-      sub.refusedByAcl();
+    if (d instanceof TcpmuxDecision.Denied denied) {
+      component = denied.subordinate().component();
+      denied.subordinate().refusedByAcl();
       log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
-      refuseForPeer("access denied");
+      refuseForPeer(denied.reply());
       return;
     }
+    Subordinate sub = ((TcpmuxDecision.Serve) d).subordinate();
+    component = sub.component();
     keepEarly(rest);
     phase = Phase.CONNECTING;
     Optional<MuxExit.Route> route = sub instanceof MuxExit ? ((MuxExit) sub).route() : Optional.empty();

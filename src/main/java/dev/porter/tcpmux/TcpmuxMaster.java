@@ -6,7 +6,6 @@ import dev.porter.net.LingeringClose;
 import dev.porter.net.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpmuxMaster implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.tcpmux");
-
-  /** RFC 1078: the reserved name that lists the services. */
-  static final String HELP = "help";
 
   private final String component;
   private final Supplier<Directory> directory;
@@ -106,30 +102,23 @@ public final class TcpmuxMaster implements ConnectionHandler {
   }
 
   private void dispatch(Connection c, String name, ByteBuffer leftover) {
-    Directory dir = directory.get();
-    if (name.equalsIgnoreCase(HELP)) {
-      StringBuilder sb = new StringBuilder();
-      for (Subordinate s : dir.all()) {
-        if (s.acl().allows(c.remoteAddress())) sb.append(s.service()).append("\r\n");
-      }
-      c.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    TcpmuxDecision d = TcpmuxDecision.decide(name, directory.get(), c.remoteAddress());
+    if (d instanceof TcpmuxDecision.Help help) {
+      c.write(help.text().getBytes(StandardCharsets.US_ASCII));
       c.closeWhenFlushed();
-      return;
-    }
-    Optional<Subordinate> found = dir.find(name);
-    if (found.isEmpty()) {
-      log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(), name);
-      refuse(c, "unknown service");
-      return;
-    }
-    Subordinate s = found.get();
-    if (!s.acl().allows(c.remoteAddress())) {
+    } else if (d instanceof TcpmuxDecision.Unknown unknown) {
+      log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(),
+          unknown.name());
+      refuse(c, unknown.reply());
+    } else if (d instanceof TcpmuxDecision.Denied denied) {
+      Subordinate s = denied.subordinate();
       log.info("component {}: refused {} (acl subordinate)", s.component(), c.client());
       s.refusedByAcl();
-      refuse(c, "access denied");
-      return;
+      refuse(c, denied.reply());
+    } else {
+      Subordinate s = ((TcpmuxDecision.Serve) d).subordinate();
+      if (s.admit(c)) s.serve(c, leftover);
     }
-    if (s.admit(c)) s.serve(c, leftover);
   }
 
   /** Sends {@code -reason CRLF}, then closes without losing the reply (see {@link LingeringClose}). */
