@@ -3,8 +3,9 @@ package dev.porter.mux;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.LingeringClose;
+import dev.porter.net.OneShotReader;
 import dev.porter.net.Timer;
-import dev.porter.tcpmux.NameLine;
+import dev.porter.tcpmux.NameLineDecoder;
 import dev.porter.tcpmux.Subordinate;
 import dev.porter.tcpmux.TcpmuxDecision;
 import dev.porter.tcpmux.TcpmuxMaster;
@@ -75,7 +76,8 @@ final class MuxStream implements ConnectionHandler {
   private boolean localEof;
   private boolean finSent;
   private boolean remoteFin;
-  private NameLine nameLine;
+  private NameLineDecoder nameLine;
+  private OneShotReader nameReader;
   private byte[] reply;
   private int replyLength;
   private Timer timer;
@@ -163,41 +165,39 @@ final class MuxStream implements ConnectionHandler {
   // ---------------------------------------------------------------- exit
 
   void startExit() {
-    nameLine = new NameLine();
-    timer = session.loop.schedule(session.link.nameTimeoutNanos(), () -> {
-      if (phase != Phase.NAME) return;
-      log.info("component {}: stream {} from {} sent no service name in time", component, id, session.peerText());
-      refuseForPeer("timeout");
+    nameLine = new NameLineDecoder();
+    // Not exact: a stream's bytes are in porter's hands whatever the exit does with them.
+    String subject = "component " + component + ": the name reader of stream " + id;
+    nameReader = new OneShotReader(subject, nameLine, false, session.link.nameTimeoutNanos(),
+        this::named, this::nameRefused);
+    nameReader.start(new OneShotReader.Source() {
+      @Override
+      public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
+        return session.loop.schedule(delayNanos, task)::cancel;
+      }
+
+      @Override
+      public void consumed(int n) {
+        yamux.consumed(id, n);
+      }
     });
   }
 
-  private void nameBytes(ByteBuffer data) {
-    int before = data.position();
-    NameLine.Result r = nameLine.feed(data);
-    yamux.consumed(id, data.position() - before);
-    switch (r) {
-      case NEED_MORE:
-        return;
-      case TOO_LONG:
-        log.info("component {}: stream {} from {} sent a name line over {} bytes", component, id, session.peerText(),
-            NameLine.MAX_LENGTH);
-        refuseForPeer("service name too long");
-        return;
-      case INVALID:
-        log.info("component {}: stream {} from {} sent a malformed name line", component, id, session.peerText());
-        refuseForPeer("invalid service name");
-        return;
-      case DONE:
-        timer.cancel();
-        dispatch(nameLine.name(), data);
-        return;
-      default:
-        throw new AssertionError(r);
+  private void nameRefused(OneShotReader.Refusal why) {
+    if (why == OneShotReader.Refusal.ENDED) {
+      // Closed before naming anything: nothing to serve, and counted like a refusal.
+      session.refusedOpen();
+      yamux.reset(id);
+      end();
+      return;
     }
+    log.info("component {}: stream {} from {} {}", component, id, session.peerText(),
+        nameLine.problem(why));
+    refuseForPeer(nameLine.reply(why));
   }
 
-  private void dispatch(String name, ByteBuffer rest) {
-    TcpmuxDecision d = TcpmuxDecision.decide(name, session.link.exits(), session.peer());
+  private void named(ByteBuffer rest) {
+    TcpmuxDecision d = TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
     if (d instanceof TcpmuxDecision.Help help) {
       answerAndClose(help.text());
       return;
@@ -355,7 +355,7 @@ final class MuxStream implements ConnectionHandler {
     lastActiveNanos = System.nanoTime();
     switch (phase) {
       case NAME:
-        nameBytes(data);
+        nameReader.feed(data);
         if (phase == Phase.CONNECTING) return;
         if (phase == Phase.NAME || phase == Phase.DONE) return;
         // refused while naming: drop the rest below
@@ -400,10 +400,7 @@ final class MuxStream implements ConnectionHandler {
     remoteFin = true;
     switch (phase) {
       case NAME:
-        // Closed before naming anything: nothing to serve, and counted like a refusal.
-        session.refusedOpen();
-        yamux.reset(id);
-        end();
+        nameReader.inputEnded();
         return;
       case CONNECTING:
         return; // the local end shuts its output once it exists
@@ -544,6 +541,7 @@ final class MuxStream implements ConnectionHandler {
     if (phase == Phase.DONE) return;
     phase = Phase.DONE;
     if (timer != null) timer.cancel();
+    if (nameReader != null) nameReader.closed();
     early.clear();
     held = null;
     admitted.ifPresent(MuxExit::releaseStream);
