@@ -166,7 +166,8 @@ final class MuxStream implements ConnectionHandler {
 
   void startExit() {
     nameLine = new NameLineDecoder();
-    // Not exact: a stream's bytes are in porter's hands whatever the exit does with them.
+    // Not exact: a stream has no kernel queue to leave bytes in; what follows the name reaches
+    // the exit through porter (kept early, then relayed).
     String subject = "component " + component + ": the name reader of stream " + id;
     nameReader = new OneShotReader(subject, nameLine, false, session.link.nameTimeoutNanos(),
         this::named, this::nameRefused);

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  *
  * <p>It knows nothing of what it reads from: a {@link Source} gives it a timer, read limits and
  * the flow-control credit of the bytes the decoder consumed; {@link #source(Connection)} is the
- * one of a connection. Call every method on the source's event loop.
+ * one of a connection. It keeps no byte of its own: what a peer can make it hold is its
+ * decoder's fixed buffer and one timer. Call every method on the source's event loop.
  */
 public final class OneShotReader {
   /** Why a reader gave up; the caller says so to the peer and closes. */
