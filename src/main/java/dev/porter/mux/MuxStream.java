@@ -5,11 +5,13 @@ import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.Connector;
 import dev.porter.net.LingeringClose;
+import dev.porter.net.OneShotReader;
 import dev.porter.net.Timer;
 import dev.porter.relay.IdleTimeout;
 import dev.porter.tcpmux.Directory;
-import dev.porter.tcpmux.NameLine;
+import dev.porter.tcpmux.NameLineDecoder;
 import dev.porter.tcpmux.Subordinate;
+import dev.porter.tcpmux.TcpmuxDecision;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,7 +80,8 @@ final class MuxStream implements ConnectionHandler {
   private boolean localEof;
   private boolean finSent;
   private boolean remoteFin;
-  private NameLine nameLine;
+  private NameLineDecoder nameLine;
+  private OneShotReader nameReader;
   private byte[] reply;
   private int replyLength;
   /** The name line's deadline (exit), then the grace after a refusal. */
@@ -114,7 +117,7 @@ final class MuxStream implements ConnectionHandler {
     reply = new byte[MAX_REPLY_LINE];
     yamux.send(id, ByteBuffer.wrap((e.service() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     // RFC 1078: the answer to "help" is the list itself, with no + or - before it.
-    if (e.service().equalsIgnoreCase("help")) phase = Phase.RELAY;
+    if (e.service().equalsIgnoreCase(TcpmuxDecision.HELP)) phase = Phase.RELAY;
     idle(e.idleTimeout(), client.client() + " on stream " + id + " of link " + session.link.name());
     client.setHandler(this, leftover);
   }
@@ -168,64 +171,59 @@ final class MuxStream implements ConnectionHandler {
   // ---------------------------------------------------------------- exit
 
   void startExit() {
-    nameLine = new NameLine();
-    timer = session.loop.schedule(session.link.nameTimeoutNanos(), () -> {
-      if (phase != Phase.NAME) return;
-      log.info("component {}: stream {} from {} sent no service name in time", component, id, session.peerText());
-      refuseForPeer("timeout");
+    nameLine = new NameLineDecoder();
+    // Not exact: a stream has no kernel queue to leave bytes in; what follows the name reaches
+    // the exit through porter (kept early, then relayed).
+    String subject = "component " + component + ": the name reader of stream " + id;
+    nameReader = new OneShotReader(subject, nameLine, false, session.link.nameTimeoutNanos(),
+        this::named, this::nameRefused);
+    nameReader.start(new OneShotReader.Source() {
+      @Override
+      public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
+        return session.loop.schedule(delayNanos, task)::cancel;
+      }
+
+      @Override
+      public void consumed(int n) {
+        yamux.consumed(id, n);
+      }
     });
   }
 
-  private void nameBytes(ByteBuffer data) {
-    int before = data.position();
-    NameLine.Result r = nameLine.feed(data);
-    yamux.consumed(id, data.position() - before);
-    switch (r) {
-      case NEED_MORE:
-        return;
-      case TOO_LONG:
-        log.info("component {}: stream {} from {} sent a name line over {} bytes", component, id, session.peerText(),
-            NameLine.MAX_LENGTH);
-        refuseForPeer("service name too long");
-        return;
-      case INVALID:
-        log.info("component {}: stream {} from {} sent a malformed name line", component, id, session.peerText());
-        refuseForPeer("invalid service name");
-        return;
-      case DONE:
-        timer.cancel();
-        dispatch(nameLine.name(), data);
-        return;
-      default:
-        throw new AssertionError(r);
+  private void nameRefused(OneShotReader.Refusal why) {
+    if (why == OneShotReader.Refusal.ENDED) {
+      // Closed before naming anything: nothing to serve, and counted like a refusal.
+      session.refusedOpen();
+      yamux.reset(id);
+      end();
+      return;
     }
+    log.info("component {}: stream {} from {} {}", component, id, session.peerText(),
+        nameLine.problem(why));
+    refuseForPeer(nameLine.reply(why));
   }
 
-  private void dispatch(String name, ByteBuffer rest) {
-    Directory dir = session.link.exits();
-    if (name.equalsIgnoreCase("help")) {
-      StringBuilder sb = new StringBuilder();
-      for (Subordinate s : dir.all()) {
-        if (s.acl().allows(session.peer())) sb.append(s.service()).append("\r\n");
-      }
-      answerAndClose(sb.toString());
+  private void named(ByteBuffer rest) {
+    TcpmuxDecision d = TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
+    if (d instanceof TcpmuxDecision.Help help) {
+      answerAndClose(help.text());
       return;
     }
-    Optional<Subordinate> found = dir.find(name);
-    if (found.isEmpty()) {
+    if (d instanceof TcpmuxDecision.Unknown unknown) {
       log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
-          session.peerText(), name);
-      refuseForPeer("unknown service");
+          session.peerText(), unknown.name());
+      refuseForPeer(unknown.reply());
       return;
     }
-    Subordinate sub = found.get();
-    component = sub.component();
-    if (!sub.acl().allows(session.peer())) {
-      sub.refusedByAcl();
+    if (d instanceof TcpmuxDecision.Denied denied) {
+      component = denied.subordinate().component();
+      denied.subordinate().refusedByAcl();
       log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
-      refuseForPeer("access denied");
+      refuseForPeer(denied.reply());
       return;
     }
+    Subordinate sub = ((TcpmuxDecision.Serve) d).subordinate();
+    component = sub.component();
     keepEarly(rest);
     phase = Phase.CONNECTING;
     Optional<MuxExit.Route> route = sub instanceof MuxExit ? ((MuxExit) sub).route() : Optional.empty();
@@ -362,7 +360,7 @@ final class MuxStream implements ConnectionHandler {
     idle.activity();
     switch (phase) {
       case NAME:
-        nameBytes(data);
+        nameReader.feed(data);
         if (phase == Phase.CONNECTING) return;
         if (phase == Phase.NAME || phase == Phase.DONE) return;
         // refused while naming: drop the rest below
@@ -407,10 +405,7 @@ final class MuxStream implements ConnectionHandler {
     remoteFin = true;
     switch (phase) {
       case NAME:
-        // Closed before naming anything: nothing to serve, and counted like a refusal.
-        session.refusedOpen();
-        yamux.reset(id);
-        end();
+        nameReader.inputEnded();
         return;
       case CONNECTING:
         return; // the local end shuts its output once it exists
@@ -543,6 +538,7 @@ final class MuxStream implements ConnectionHandler {
     phase = Phase.DONE;
     if (timer != null) timer.cancel();
     idle.cancel();
+    if (nameReader != null) nameReader.closed();
     early.clear();
     held = null;
     admitted.ifPresent(MuxExit::releaseStream);

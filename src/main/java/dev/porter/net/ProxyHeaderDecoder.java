@@ -13,12 +13,9 @@ import java.util.Optional;
  * Reads one HAProxy PROXY protocol header, v1 or v2, from the start of a stream (sans-I/O). It
  * takes exactly the header's bytes from the buffers it is fed and never one more, so what follows
  * the header stays in the last buffer for the service. Memory is fixed: the address block is kept,
- * v2 TLVs are skipped.
+ * v2 TLVs are skipped. {@link ProxyHeaderReader} drives it through a {@link OneShotReader}.
  */
-public final class ProxyHeaderDecoder {
-  /** What one {@link #feed} achieved. */
-  public enum Result { NEED_MORE, DONE, INVALID }
-
+public final class ProxyHeaderDecoder implements OneShotDecoder {
   private enum State { SIGNATURE, V1_LINE, V2_HEADER, V2_BODY, DONE, INVALID }
 
   /** Spec 2.1: a v1 line is at most 107 bytes, CRLF included ("PROXY UNKNOWN" + two IPv6 + ports). */
@@ -44,6 +41,7 @@ public final class ProxyHeaderDecoder {
    * and {@code in} is positioned at the first byte after it; after {@code INVALID},
    * {@link #error()} says why and the stream is not worth reading further.
    */
+  @Override
   public Result feed(ByteBuffer in) {
     while (in.hasRemaining() && (state != State.DONE && state != State.INVALID)) {
       switch (state) {
@@ -106,6 +104,7 @@ public final class ProxyHeaderDecoder {
    * nobody can predict), v2 its fixed part and then exactly the length it announced. 0 once the
    * header is decided.
    */
+  @Override
   public int safeReadLength() {
     switch (state) {
       case SIGNATURE: return SHORTEST_HEADER - n;

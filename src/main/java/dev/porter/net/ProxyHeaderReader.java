@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The first stage of a connection on a {@code proxy-protocol = accept} listener: checks that the
  * socket's real peer is a sender the component trusts ({@code proxy-protocol-from}), reads the
- * PROXY header under a deadline, makes the connection report the real client (so ACLs, logs and
- * the socket environment see it), and hands the bytes after the header to the next stage
- * untouched. An untrusted sender, or a missing, malformed or late header, closes the connection.
+ * PROXY header under a deadline (a {@link OneShotReader} driving a {@link ProxyHeaderDecoder}),
+ * makes the connection report the real client (so ACLs, logs and the socket environment see
+ * it), and hands the bytes after the header to the next stage untouched. An untrusted sender, or
+ * a missing, malformed or late header, closes the connection.
  *
  * <p>When the next stage hands the socket itself to a child, the reader takes exactly the
  * header's bytes from the kernel ({@link ProxyHeaderDecoder#safeReadLength}) so that the child
@@ -39,16 +40,17 @@ public final class ProxyHeaderReader implements ConnectionHandler {
   public record Policy(String component, Acl trustedSenders, boolean exact) {}
 
   private final Policy policy;
-  private final long timeoutNanos;
   private final BiConsumer<Connection, ByteBuffer> next;
   private final ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
-  private Timer deadline;
-  private boolean decided;
+  private final OneShotReader reader;
+  private Connection connection;
 
   private ProxyHeaderReader(Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
     this.policy = policy;
-    this.timeoutNanos = timeoutNanos;
     this.next = next;
+    String subject = "component " + policy.component() + ": the PROXY reader";
+    this.reader = new OneShotReader(subject, decoder, policy.exact(), timeoutNanos, this::decoded,
+        this::refused);
   }
 
   /**
@@ -66,72 +68,65 @@ public final class ProxyHeaderReader implements ConnectionHandler {
 
   @Override
   public void onOpen(Connection c) {
+    connection = c;
     // Trust is decided by the socket's own peer, before a byte of the header is believed.
     if (!policy.trustedSenders().allows(c.peerAddress())) {
-      decided = true;
       log.info("component {}: refused {} (proxy-protocol-from: not a trusted PROXY sender)", policy.component(),
           c.client());
       c.close();
       return;
     }
-    deadline = c.loop().schedule(timeoutNanos, () -> refuse(c, "no PROXY header in time"));
-    limitReads(c);
+    reader.start(OneShotReader.source(c));
   }
 
   @Override
   public void onData(Connection c, ByteBuffer data) {
-    if (decided) {
-      // The connection reads no further once the header is decided (Connection.read stops when
-      // the handler changes): bytes here would be lost, which must never happen silently.
-      throw new IllegalStateException("component " + policy.component() + ": " + data.remaining()
-          + " bytes reached the PROXY reader after it had handed the connection on");
-    }
-    switch (decoder.feed(data)) {
-      case NEED_MORE:
-        limitReads(c);
-        return;
-      case INVALID:
-        data.position(data.limit());
-        refuse(c, decoder.error());
-        return;
-      case DONE:
-        ProxyHeader h = decoder.header();
-        // A TCP connection cannot come from a filesystem path: such a header is made up.
-        if (c.peerAddress() instanceof InetSocketAddress
-            && h.source().filter(s -> s instanceof UnixDomainSocketAddress).isPresent()) {
-          data.position(data.limit());
-          refuse(c, "v2 header with an AF_UNIX source on a TCP connection");
-          return;
-        }
-        decided = true;
-        deadline.cancel();
-        if (policy.exact()) c.setReadLimit(0);
-        h.source().ifPresent(c::overrideClient);
-        h.destination().ifPresent(c::overrideLocal);
-        next.accept(c, data);
-        return;
-      default:
-        throw new AssertionError();
-    }
-  }
-
-  private void limitReads(Connection c) {
-    if (policy.exact() && c.isOpen()) c.setReadLimit(decoder.safeReadLength());
+    reader.feed(data);
   }
 
   @Override
   public void onInputClosed(Connection c) {
-    refuse(c, "closed before the PROXY header ended");
+    reader.inputEnded();
   }
 
   @Override
   public void onClosed(Connection c) {
-    if (deadline != null) deadline.cancel();
+    reader.closed();
   }
 
-  private void refuse(Connection c, String why) {
-    if (decided || !c.isOpen()) return;
-    decided = true;
+  private void decoded(ByteBuffer rest) {
+    Connection c = connection;
+    ProxyHeader h = decoder.header();
+    // A TCP connection cannot come from a filesystem path: such a header is made up.
+    if (c.peerAddress() instanceof InetSocketAddress
+        && h.source().filter(s -> s instanceof UnixDomainSocketAddress).isPresent()) {
+      close("v2 header with an AF_UNIX source on a TCP connection");
+      return;
+    }
+    h.source().ifPresent(c::overrideClient);
+    h.destination().ifPresent(c::overrideLocal);
+    next.accept(c, rest);
+  }
+
+  private void refused(OneShotReader.Refusal why) {
+    switch (why) {
+      case TIMEOUT:
+        close("no PROXY header in time");
+        return;
+      case INVALID:
+        close(decoder.error());
+        return;
+      case ENDED:
+        close("closed before the PROXY header ended");
+        return;
+      default:
+        throw new AssertionError(why);
+    }
+  }
+
+  private void close(String why) {
+    Connection c = connection;
+    if (!c.isOpen()) return;
     log.info("component {}: closed {} (proxy-protocol: {})", policy.component(), c.client(), why);
     c.close();
   }

@@ -3,10 +3,9 @@ package dev.porter.tcpmux;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.LingeringClose;
-import dev.porter.net.Timer;
+import dev.porter.net.OneShotReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +18,14 @@ import org.slf4j.LoggerFactory;
 public final class TcpmuxMaster implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.tcpmux");
 
-  /** RFC 1078: the reserved name that lists the services. */
-  static final String HELP = "help";
+  /** After the help list: what the client still sends is read and dropped until the list is out. */
+  private static final ConnectionHandler DRAIN = (c, data) -> data.position(data.limit());
 
   private final String component;
   private final Supplier<Directory> directory;
-  private final long nameTimeoutNanos;
-  private final NameLine line = new NameLine();
-  private Timer deadline;
-  private boolean decided;
+  private final NameLineDecoder line = new NameLineDecoder();
+  private final OneShotReader reader;
+  private Connection connection;
 
   /**
    * @param component the master's component name, for logs
@@ -36,100 +34,64 @@ public final class TcpmuxMaster implements ConnectionHandler {
   public TcpmuxMaster(String component, Supplier<Directory> directory, long nameTimeoutNanos) {
     this.component = component;
     this.directory = directory;
-    this.nameTimeoutNanos = nameTimeoutNanos;
+    // Never read past the name line (exact): a spawned subordinate reads the rest from the socket.
+    String subject = "component " + component + ": the TCPMUX name reader";
+    this.reader =
+        new OneShotReader(subject, line, true, nameTimeoutNanos, this::named, this::refused);
   }
 
   @Override
   public void onOpen(Connection c) {
-    // Never read past the name line: a spawned subordinate reads the rest from the socket itself.
-    c.setReadLimit(1);
-    deadline = c.loop().schedule(nameTimeoutNanos, () -> {
-      if (decided || !c.isOpen()) return;
-      decided = true;
-      log.info("component {}: client {} sent no service name in time", component, c.client());
-      refuse(c, "timeout");
-    });
+    connection = c;
+    reader.start(OneShotReader.source(c));
   }
 
   @Override
   public void onData(Connection c, ByteBuffer data) {
-    if (decided) {
-      data.position(data.limit());
-      return;
-    }
-    switch (line.feed(data)) {
-      case NEED_MORE:
-        return;
-      case TOO_LONG:
-        finish();
-        unlimited(c);
-        data.position(data.limit());
-        log.info("component {}: client {} sent a name line over {} bytes", component, c.client(),
-            NameLine.MAX_LENGTH);
-        refuse(c, "service name too long");
-        return;
-      case INVALID:
-        finish();
-        unlimited(c);
-        data.position(data.limit());
-        log.info("component {}: client {} sent a malformed name line", component, c.client());
-        refuse(c, "invalid service name");
-        return;
-      case DONE:
-        finish();
-        unlimited(c);
-        dispatch(c, line.name(), data);
-        return;
-      default:
-        throw new AssertionError();
-    }
+    reader.feed(data);
   }
 
   @Override
   public void onInputClosed(Connection c) {
-    // A client that closes before finishing its name line gets nothing more.
-    c.close();
+    reader.inputEnded();
   }
 
   @Override
   public void onClosed(Connection c) {
-    if (deadline != null) deadline.cancel();
+    reader.closed();
   }
 
-  private void finish() {
-    decided = true;
-    deadline.cancel();
+  private void refused(OneShotReader.Refusal why) {
+    Connection c = connection;
+    if (why == OneShotReader.Refusal.ENDED) {
+      // A client that closes before finishing its name line gets nothing more.
+      c.close();
+      return;
+    }
+    log.info("component {}: client {} {}", component, c.client(), line.problem(why));
+    refuse(c, line.reply(why));
   }
 
-  private static void unlimited(Connection c) {
-    c.setReadLimit(0);
-  }
-
-  private void dispatch(Connection c, String name, ByteBuffer leftover) {
-    Directory dir = directory.get();
-    if (name.equalsIgnoreCase(HELP)) {
-      StringBuilder sb = new StringBuilder();
-      for (Subordinate s : dir.all()) {
-        if (s.acl().allows(c.remoteAddress())) sb.append(s.service()).append("\r\n");
-      }
-      c.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+  private void named(ByteBuffer leftover) {
+    Connection c = connection;
+    TcpmuxDecision d = TcpmuxDecision.decide(line.name(), directory.get(), c.remoteAddress());
+    if (d instanceof TcpmuxDecision.Help help) {
+      c.write(help.text().getBytes(StandardCharsets.US_ASCII));
+      c.setHandler(DRAIN);
       c.closeWhenFlushed();
-      return;
-    }
-    Optional<Subordinate> found = dir.find(name);
-    if (found.isEmpty()) {
-      log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(), name);
-      refuse(c, "unknown service");
-      return;
-    }
-    Subordinate s = found.get();
-    if (!s.acl().allows(c.remoteAddress())) {
+    } else if (d instanceof TcpmuxDecision.Unknown unknown) {
+      log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(),
+          unknown.name());
+      refuse(c, unknown.reply());
+    } else if (d instanceof TcpmuxDecision.Denied denied) {
+      Subordinate s = denied.subordinate();
       log.info("component {}: refused {} (acl subordinate)", s.component(), c.client());
       s.refusedByAcl();
-      refuse(c, "access denied");
-      return;
+      refuse(c, denied.reply());
+    } else {
+      Subordinate s = ((TcpmuxDecision.Serve) d).subordinate();
+      if (s.admit(c)) s.serve(c, leftover);
     }
-    if (s.admit(c)) s.serve(c, leftover);
   }
 
   /** Sends {@code -reason CRLF}, then closes without losing the reply (see {@link LingeringClose}). */
