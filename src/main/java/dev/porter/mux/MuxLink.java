@@ -48,7 +48,7 @@ public final class MuxLink {
 
   private final String name;
   private final EventLoop loop;
-  private final Supplier<Directory> exits;
+  private final Supplier<Directory<MuxExit>> exits;
   private final long nameTimeoutNanos;
   private final long receiveWindow;
   private final List<Runnable> downListeners = new CopyOnWriteArrayList<>();
@@ -76,12 +76,12 @@ public final class MuxLink {
    * @param exits this link's exits, read each time a stream names a service (so reloads apply)
    * @param nameTimeout how long a stream may take to name a service
    */
-  public MuxLink(String name, EventLoop loop, Supplier<Directory> exits, Duration nameTimeout) {
+  public MuxLink(String name, EventLoop loop, Supplier<Directory<MuxExit>> exits, Duration nameTimeout) {
     this(name, loop, exits, nameTimeout, Yamux.INITIAL_WINDOW);
   }
 
   /** @param receiveWindow per-stream receive window granted to the peer (at least 256 KiB) */
-  public MuxLink(String name, EventLoop loop, Supplier<Directory> exits, Duration nameTimeout, long receiveWindow) {
+  public MuxLink(String name, EventLoop loop, Supplier<Directory<MuxExit>> exits, Duration nameTimeout, long receiveWindow) {
     this.name = name;
     this.loop = loop;
     this.exits = exits;
@@ -118,7 +118,7 @@ public final class MuxLink {
     return loop;
   }
 
-  Directory exits() {
+  Directory<MuxExit> exits() {
     return exits.get();
   }
 

@@ -8,9 +8,7 @@ import dev.porter.net.LingeringClose;
 import dev.porter.net.OneShotReader;
 import dev.porter.net.Timer;
 import dev.porter.relay.IdleTimeout;
-import dev.porter.tcpmux.Directory;
 import dev.porter.tcpmux.NameLineDecoder;
-import dev.porter.tcpmux.Subordinate;
 import dev.porter.tcpmux.TcpmuxDecision;
 import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
@@ -204,33 +202,33 @@ final class MuxStream implements ConnectionHandler {
   }
 
   private void named(ByteBuffer rest) {
-    TcpmuxDecision d = TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
-    if (d instanceof TcpmuxDecision.Help help) {
+    TcpmuxDecision<MuxExit> d = TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
+    if (d instanceof TcpmuxDecision.Help<MuxExit> help) {
       answerAndClose(help.text());
       return;
     }
-    if (d instanceof TcpmuxDecision.Unknown unknown) {
+    if (d instanceof TcpmuxDecision.Unknown<MuxExit> unknown) {
       log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
           session.peerText(), unknown.name());
       refuseForPeer(unknown.reply());
       return;
     }
-    if (d instanceof TcpmuxDecision.Denied denied) {
+    if (d instanceof TcpmuxDecision.Denied<MuxExit> denied) {
       component = denied.subordinate().component();
       denied.subordinate().refusedByAcl();
       log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
       refuseForPeer(denied.reply());
       return;
     }
-    Subordinate sub = ((TcpmuxDecision.Serve) d).subordinate();
-    component = sub.component();
+    MuxExit exit = ((TcpmuxDecision.Serve<MuxExit>) d).subordinate();
+    component = exit.component();
     keepEarly(rest);
     phase = Phase.CONNECTING;
-    Optional<MuxExit.Route> route = sub instanceof MuxExit ? ((MuxExit) sub).route() : Optional.empty();
+    Optional<MuxExit.Route> route = exit.route();
     if (route.isPresent()) {
-      connectRoute((MuxExit) sub, route.get());
+      connectRoute(exit, route.get());
     } else {
-      bridge(sub);
+      bridge(exit);
     }
   }
 
@@ -268,7 +266,7 @@ final class MuxStream implements ConnectionHandler {
   }
 
   /** Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed. */
-  private void bridge(Subordinate sub) {
+  private void bridge(MuxExit exit) {
     SocketChannel[] pair;
     try {
       pair = SocketPair.open();
@@ -298,7 +296,7 @@ final class MuxStream implements ConnectionHandler {
       public void onOpen(Connection c) {
         // The exit's ACL, limits and logs see the link's peer, as a master's see its client.
         c.overrideClient(peer);
-        if (sub.admit(c)) sub.serve(c, ByteBuffer.allocate(0));
+        exit.enter(c, ByteBuffer.allocate(0));
       }
 
       @Override

@@ -51,7 +51,6 @@ public final class Connection implements IoReady {
   private final ConnectionState state = new ConnectionState();
   private Optional<SocketAddress> clientOverride = Optional.empty();
   private Optional<SocketAddress> localOverride = Optional.empty();
-  private Object attachment;
   private int readLimit;
   private String clientText;
 
@@ -176,15 +175,6 @@ public final class Connection implements IoReady {
     } catch (IOException e) {
       log.debug("connection {}: cannot set TCP_NODELAY: {}", client(), e.toString());
     }
-  }
-
-  /** A slot for the owner of the connection (e.g. the supervisor's record of it). */
-  public Object attachment() {
-    return attachment;
-  }
-
-  public void attach(Object o) {
-    attachment = o;
   }
 
   /** Runs when the connection closes (or is handed to a child); listeners run in order. */

@@ -1,6 +1,5 @@
 package dev.porter.supervisor;
 
-import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,9 @@ final class BuiltinServer implements Server {
   }
 
   @Override
-  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
+  public void serve(Arrival a, ByteBuffer leftover) {
     // Built-ins have no server of their own to answer, so porter says "+" (tcpmuxplus semantics).
-    if (viaTcpmux) c.write(PLUS);
-    c.setHandler(handlers.get(), leftover);
+    if (a.throughMaster()) a.connection().write(PLUS);
+    a.connection().setHandler(handlers.get(), leftover);
   }
 }

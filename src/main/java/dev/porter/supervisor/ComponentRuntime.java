@@ -3,7 +3,6 @@ package dev.porter.supervisor;
 import dev.porter.config.ComponentSpec;
 import dev.porter.net.Listener;
 import dev.porter.tcpmux.Directory;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,7 +18,7 @@ final class ComponentRuntime {
   /** Bytes of closed connections, kept across reloads. */
   final Traffic traffic;
   /** A TCPMUX master's subordinates as its connections see them (empty for other components). */
-  final Published<Directory> directory = new Published<>(new Directory(List.of()));
+  final Published<Directory<SubordinateAdapter>> directory = new Published<>(Directory.empty());
   Optional<Listener> listener = Optional.empty();
   Optional<Server> server = Optional.empty();
   Optional<Daemon> daemon = Optional.empty();

@@ -4,6 +4,7 @@ import dev.porter.config.Endpoint;
 import dev.porter.config.Flag;
 import dev.porter.mux.MuxExit;
 import dev.porter.net.Connection;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +17,17 @@ import org.slf4j.LoggerFactory;
 final class MuxExitServer extends SubordinateAdapter implements MuxExit {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
 
+  private final Pipeline pipeline;
+
   MuxExitServer(Serving s, Pipeline pipeline) {
-    super(s, pipeline);
+    super(s);
+    this.pipeline = pipeline;
   }
 
-  // A stream arrives without a master's session: it gets its own.
+  // A bridged stream takes the same path as any connection, as a subordinate's.
   @Override
-  public boolean admit(Connection c) {
-    OpenConnection oc = new OpenConnection(c, s);
-    c.attach(oc);
-    if (!pipeline.admit(s, c, Optional.of(oc))) return false;
-    pipeline.track(oc);
-    return true;
+  public void enter(Connection c, ByteBuffer leftover) {
+    pipeline.enter(Arrival.stream(c, s), leftover);
   }
 
   @Override

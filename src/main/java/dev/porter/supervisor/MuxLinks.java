@@ -8,6 +8,7 @@ import dev.porter.config.Flag;
 import dev.porter.config.Mode;
 import dev.porter.mux.Entrance;
 import dev.porter.mux.LinkStatus;
+import dev.porter.mux.MuxExit;
 import dev.porter.mux.MuxLink;
 import dev.porter.mux.SocketPair;
 import dev.porter.mux.TlsSettings;
@@ -20,8 +21,6 @@ import dev.porter.process.Processes;
 import dev.porter.process.SpawnException;
 import dev.porter.process.Stdio;
 import dev.porter.tcpmux.Directory;
-import dev.porter.tcpmux.Subordinate;
-import dev.porter.tcpmux.TcpmuxMaster;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ final class MuxLinks {
   private final Map<String, MuxLink> links = new HashMap<>();
   /** {@link #links} as the loops and the control socket see it: replaced whole when it changes. */
   private final Published<Map<String, MuxLink>> published = new Published<>(Map.of());
-  private final Map<String, Published<Directory>> exits = new HashMap<>();
+  private final Map<String, Published<Directory<MuxExit>>> exits = new HashMap<>();
   /** Filled before porter starts ({@code porter mux --stdio}), read on the supervisor thread after. */
   private final Map<String, SocketChannel> carried = new HashMap<>();
   private final Map<String, LinkChild> commands = new HashMap<>();
@@ -79,7 +78,7 @@ final class MuxLinks {
   void create(ComponentRuntime rt, EventLoopGroup loops) {
     if (rt.spec.mode() != Mode.MUX) return;
     String name = rt.name();
-    Published<Directory> table = new Published<>(new Directory(List.of()));
+    Published<Directory<MuxExit>> table = new Published<>(Directory.empty());
     MuxLink link = new MuxLink(name, loops.next(), table::get, rt.spec.nameTimeout());
     if (rt.spec.muxTls().isPresent()) {
       try {
@@ -100,13 +99,13 @@ final class MuxLinks {
   /** What serves connections accepted on a link's {@code mux.listen}: each is offered to carry the link. */
   Optional<Server> receptor(ComponentRuntime rt) {
     if (rt.spec.muxListen().isEmpty() || carried.containsKey(rt.name())) return Optional.empty();
-    return Optional.of((c, leftover, viaTcpmux) -> {
+    return Optional.of((a, leftover) -> {
       MuxLink link = published.get().get(rt.name());
       if (link == null) {
-        c.close();
+        a.connection().close();
         return;
       }
-      link.offer(c);
+      link.offer(a.connection());
     });
   }
 
@@ -116,27 +115,26 @@ final class MuxLinks {
     String linkName = route.muxLink();
     Entrance e = new Entrance(spec.name(), route.muxService(), false, spec.idleTimeout());
     Entrance viaMaster = new Entrance(spec.name(), route.muxService(), true, spec.idleTimeout());
-    return (c, leftover, viaTcpmux) -> {
+    return (a, leftover) -> {
       MuxLink link = published.get().get(linkName);
       if (link == null) {
-        if (viaTcpmux) TcpmuxMaster.refuse(c, "link down");
-        else c.close();
+        a.refuse("link down");
         return;
       }
-      link.enter(c, leftover, viaTcpmux ? viaMaster : e);
+      link.enter(a.connection(), leftover, a.throughMaster() ? viaMaster : e);
     };
   }
 
   /** Publishes every link's exit table from the components that name it in {@code mux-link}. */
   void publishExits(java.util.Collection<ComponentRuntime> components) {
-    for (Map.Entry<String, Published<Directory>> e : exits.entrySet()) {
-      List<Subordinate> subs = new ArrayList<>();
+    for (Map.Entry<String, Published<Directory<MuxExit>>> e : exits.entrySet()) {
+      List<MuxExit> subs = new ArrayList<>();
       for (ComponentRuntime rt : components) {
         if (rt.spec.muxLink().filter(e.getKey()::equals).isPresent() && !rt.spec.has(Flag.DISABLE)) {
           subs.add(new MuxExitServer(rt.serving.orElseThrow(), pipeline));
         }
       }
-      e.getValue().set(new Directory(subs));
+      e.getValue().set(new Directory<>(subs));
     }
   }
 

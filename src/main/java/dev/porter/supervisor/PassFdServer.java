@@ -34,7 +34,8 @@ final class PassFdServer implements Server {
   }
 
   @Override
-  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
+  public void serve(Arrival a, ByteBuffer leftover) {
+    Connection c = a.connection();
     if (leftover.hasRemaining()) {
       // Stages before this one read no further than they consume, so this cannot happen; if it
       // did, the daemon would miss bytes: refuse rather than corrupt the stream.
@@ -43,7 +44,7 @@ final class PassFdServer implements Server {
       c.close();
       return;
     }
-    if (viaTcpmux && rt.spec.has(dev.porter.config.Flag.TCPMUXPLUS)) c.write(PLUS);
+    if (a.throughMaster() && rt.spec.has(dev.porter.config.Flag.TCPMUXPLUS)) c.write(PLUS);
     String client = c.client();
     c.detach(ch -> children.onSpawnThread(() -> pass(ch, client)));
   }

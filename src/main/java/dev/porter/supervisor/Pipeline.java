@@ -4,12 +4,9 @@ import dev.porter.config.ProxyProtocol;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.EventLoopGroup;
-import dev.porter.net.LingeringClose;
 import dev.porter.net.ProxyHeaderReader;
-import dev.porter.tcpmux.TcpmuxMaster;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +32,7 @@ final class Pipeline {
     Connection.open(loops.next(), channel, new Entry(s));
   }
 
-  /** Runs the checks once the connection is registered on its own loop. */
+  /** Reads a PROXY header first where the component says so, then enters the connection. */
   private final class Entry implements ConnectionHandler {
     private final Serving s;
 
@@ -48,23 +45,10 @@ final class Pipeline {
       // PROXY protocol: the balancer's header names the real client, which the checks must see.
       if (s.spec().proxyProtocol() == ProxyProtocol.ACCEPT) {
         ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy(s.name(), s.spec().proxyProtocolFrom(),
-            s.server().takesSocket()), this::checked);
+            s.server().takesSocket()), (conn, early) -> enter(Arrival.accepted(conn, s), early));
       } else {
-        checked(c, ByteBuffer.allocate(0));
+        enter(Arrival.accepted(c, s), ByteBuffer.allocate(0));
       }
-    }
-
-    private void checked(Connection c, ByteBuffer early) {
-      Optional<String> layer = s.acls().refusingLayer(c.remoteAddress());
-      if (layer.isPresent()) {
-        log.info("component {}: refused {} (acl {})", s.name(), c.client(), layer.get());
-        s.admission().refusedByAcl();
-        if (s.spec().isTcpmuxMaster()) TcpmuxMaster.refuse(c, "access denied");
-        else c.close();
-        return;
-      }
-      if (!admit(s, c, Optional.empty())) return;
-      s.server().serve(c, early, false);
     }
 
     @Override
@@ -75,46 +59,55 @@ final class Pipeline {
   }
 
   /**
-   * Applies the component's limits; on success records the connection and its close log line, on
-   * refusal logs it and answers (a TCPMUX reply when it came through a master). Returns admitted.
+   * The path of a connection into its component, the one place it is written: the ACL chain,
+   * the limits, the record of the open connection, the server. A TCPMUX master and a mux link's
+   * exits come back here for the subordinate a client named, with the subordinate's own ACL
+   * layer already decided by the name (RFC 1078: {@code help} lists only what the client may use).
+   * Every refusal is logged with the client and the component, and answered as the client
+   * expects ({@link Arrival#refuse}).
+   *
+   * @param early what the client sent already (after a PROXY header or a name line)
    */
-  boolean admit(Serving s, Connection c, Optional<OpenConnection> viaMaster) {
+  void enter(Arrival a, ByteBuffer early) {
+    Serving s = a.serving();
+    Connection c = a.connection();
+    if (!a.throughMaster()) {
+      Optional<String> layer = s.acls().refusingLayer(c.remoteAddress());
+      if (layer.isPresent()) {
+        log.info("component {}: refused {} (acl {})", s.name(), c.client(), layer.get());
+        s.admission().refusedByAcl();
+        a.refuse("access denied");
+        return;
+      }
+    }
     Optional<Limit> refusal = s.admission().tryAdmit(System.nanoTime());
     if (refusal.isPresent()) {
       log.info("component {}: refused {} ({})", s.name(), c.client(), refusal.get());
-      if (viaMaster.isPresent()) {
-        TcpmuxMaster.refuse(c, s.spec().maxInstancesMessage().orElse(refusal.get().reply()));
-      } else {
-        s.spec().maxInstancesMessage().ifPresent(m -> c.write(line(m)));
-        LingeringClose.start(c);
-      }
-      return false;
+      a.refuse(refusal.get());
+      return;
     }
     Admission admission = s.admission();
     c.onClose(x -> admission.release());
-    if (viaMaster.isPresent()) {
-      viaMaster.get().serving = s;
+    Arrival admitted;
+    if (a.record().isPresent()) {
+      a.record().get().serving = s; // a master's connection now counts for its subordinate
+      admitted = a;
     } else {
       OpenConnection oc = new OpenConnection(c, s);
       track(oc);
-      c.attach(oc);
+      admitted = a.recorded(oc);
     }
-    return true;
+    s.server().serve(admitted, early);
   }
 
   /** Lists the connection among the open ones until it closes, then logs its close line. */
-  void track(OpenConnection oc) {
+  private void track(OpenConnection oc) {
     open.add(oc);
     oc.connection.onClose(x -> {
       oc.serving.traffic().add(oc.connection.bytesIn(), oc.connection.bytesOut());
       open.remove(oc);
       logClose(oc);
     });
-  }
-
-  private static byte[] line(String message) {
-    String m = message.endsWith("\n") ? message : message + "\r\n";
-    return m.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void logClose(OpenConnection oc) {

@@ -48,7 +48,7 @@ public final class Porter {
     Pipeline pipeline = new Pipeline(loops, open);
     this.muxLinks = new MuxLinks(pipeline, children, thread);
     Published<Qotd> qotd = new Published<>(Qotd.builtIn());
-    Servers servers = new Servers(children, muxLinks, clock, qotd::get);
+    Servers servers = new Servers(children, muxLinks, clock, qotd::get, pipeline);
     this.supervisor = new Supervisor(config, thread, loops, children, open, muxLinks, pipeline, servers, qotd,
         observer);
   }

@@ -6,7 +6,6 @@ import dev.porter.config.Flag;
 import dev.porter.net.Connection;
 import dev.porter.relay.Route;
 import dev.porter.relay.RouteListener;
-import dev.porter.tcpmux.TcpmuxMaster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -32,17 +31,16 @@ final class RouteServer implements Server {
   }
 
   @Override
-  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
-    Route.open(spec, c, leftover, new RouteListener() {
+  public void serve(Arrival a, ByteBuffer leftover) {
+    Route.open(spec, a.connection(), leftover, new RouteListener() {
       @Override
       public void connected(Connection client) {
-        if (viaTcpmux && spec.has(Flag.TCPMUXPLUS)) client.write(PLUS);
+        if (a.throughMaster() && spec.has(Flag.TCPMUXPLUS)) client.write(PLUS);
       }
 
       @Override
       public void failed(Connection client, String reason) {
-        if (viaTcpmux) TcpmuxMaster.refuse(client, "service unavailable (" + reason + ")");
-        else client.close();
+        a.refuse("service unavailable (" + reason + ")");
       }
     });
   }

@@ -24,13 +24,15 @@ final class Servers {
   private final MuxLinks muxLinks;
   private final Clock clock;
   private final Supplier<Qotd> qotd;
+  private final Pipeline pipeline;
 
   /** @param qotd the quotes as the last start or reload read them */
-  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd) {
+  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd, Pipeline pipeline) {
     this.children = children;
     this.muxLinks = muxLinks;
     this.clock = clock;
     this.qotd = qotd;
+    this.pipeline = pipeline;
   }
 
   /** What serves the connections of a component that takes them. */
@@ -44,8 +46,10 @@ final class Servers {
           String name = spec.name();
           return new Server() {
             @Override
-            public void serve(dev.porter.net.Connection c, java.nio.ByteBuffer leftover, boolean viaTcpmux) {
-              c.setHandler(new TcpmuxMaster(name, rt.directory::get, timeout), leftover);
+            public void serve(Arrival a, java.nio.ByteBuffer leftover) {
+              // A named subordinate takes the connection the same way in, as the master's arrival handed on.
+              a.connection().setHandler(new TcpmuxMaster<>(name, rt.directory::get, timeout,
+                  (sub, c, rest) -> pipeline.enter(a.handedTo(sub.serving()), rest)), leftover);
             }
 
             @Override
@@ -65,7 +69,7 @@ final class Servers {
     }
     if (spec.has(Flag.WAIT)) {
       // Connections never reach porter: the child accepts on the listening socket itself.
-      return (c, leftover, viaTcpmux) -> c.close();
+      return (a, leftover) -> a.connection().close();
     }
     if (!spec.command().isEmpty() && (spec.mode() == Mode.INETD || spec.mode() == Mode.ACCEPT)) {
       return new SpawnServer(rt, children);
@@ -73,7 +77,7 @@ final class Servers {
     if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
     // A mux entrance; a route exit, whose streams its link relays itself.
     if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
-    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (c, leftover, viaTcpmux) -> c.close();
+    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (a, leftover) -> a.connection().close();
     if (RouteServer.serves(spec)) return new RouteServer(spec);
     if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
     return unavailable(spec, "mode " + spec.mode().configName());
@@ -83,9 +87,6 @@ final class Servers {
   private static Server unavailable(ComponentSpec spec, String what) {
     log.error("component {}: {} is not available in this version of porter; its connections are refused",
         spec.name(), what);
-    return (c, leftover, viaTcpmux) -> {
-      if (viaTcpmux) TcpmuxMaster.refuse(c, "service unavailable");
-      else c.close();
-    };
+    return (a, leftover) -> a.refuse("service unavailable");
   }
 }

@@ -43,7 +43,8 @@ final class SpawnServer implements Server {
   }
 
   @Override
-  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
+  public void serve(Arrival a, ByteBuffer leftover) {
+    Connection c = a.connection();
     if (leftover.hasRemaining()) {
       // The master reads no further than the name line, so this cannot happen; if it did, the
       // child would miss bytes: refuse rather than corrupt the stream.
@@ -52,7 +53,7 @@ final class SpawnServer implements Server {
       c.close();
       return;
     }
-    if (viaTcpmux && spec.has(Flag.TCPMUXPLUS) && !c.write(PLUS)) {
+    if (a.throughMaster() && spec.has(Flag.TCPMUXPLUS) && !c.write(PLUS)) {
       // The kernel took only part of "+\r\n": hand over once it is all out.
       c.setHandler(new ConnectionHandler() {
         @Override

@@ -1,22 +1,22 @@
 package dev.porter.supervisor;
 
 import dev.porter.acl.Acl;
-import dev.porter.net.Connection;
 import dev.porter.tcpmux.Subordinate;
-import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
- * Presents a component to its TCPMUX master: name, ACL, limits, and the server behind it. A mux
- * link's exits are presented the same way ({@link MuxExitServer}).
+ * Presents a component to its TCPMUX master: its name and its own ACL layer, for the name
+ * exchange; the {@link Serving} the master hands an admitted client on with. A mux link's exits
+ * are presented the same way ({@link MuxExitServer}).
  */
 class SubordinateAdapter implements Subordinate {
   final Serving s;
-  final Pipeline pipeline;
 
-  SubordinateAdapter(Serving s, Pipeline pipeline) {
+  SubordinateAdapter(Serving s) {
     this.s = s;
-    this.pipeline = pipeline;
+  }
+
+  Serving serving() {
+    return s;
   }
 
   @Override
@@ -35,17 +35,7 @@ class SubordinateAdapter implements Subordinate {
   }
 
   @Override
-  public boolean admit(Connection c) {
-    return pipeline.admit(s, c, Optional.of((OpenConnection) c.attachment()));
-  }
-
-  @Override
   public void refusedByAcl() {
     s.admission().refusedByAcl();
-  }
-
-  @Override
-  public void serve(Connection c, ByteBuffer leftover) {
-    s.server().serve(c, leftover, true);
   }
 }

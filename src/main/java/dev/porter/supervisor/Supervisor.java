@@ -15,7 +15,6 @@ import dev.porter.process.ExitStatus;
 import dev.porter.process.Processes;
 import dev.porter.service.Qotd;
 import dev.porter.tcpmux.Directory;
-import dev.porter.tcpmux.Subordinate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -218,13 +217,13 @@ final class Supervisor {
     }
     for (ComponentRuntime m : components.values()) {
       if (!m.spec.isTcpmuxMaster()) continue;
-      List<Subordinate> subs = new ArrayList<>();
+      List<SubordinateAdapter> subs = new ArrayList<>();
       for (ComponentRuntime sub : components.values()) {
         if (sub.spec.tcpmuxMaster().filter(m.name()::equals).isPresent() && !sub.spec.has(Flag.DISABLE)) {
-          subs.add(new SubordinateAdapter(sub.serving.orElseThrow(), pipeline));
+          subs.add(new SubordinateAdapter(sub.serving.orElseThrow()));
         }
       }
-      m.directory.set(new Directory(subs));
+      m.directory.set(new Directory<>(subs));
     }
     muxLinks.publishExits(components.values());
   }

@@ -7,7 +7,6 @@ import dev.porter.relay.Route;
 import dev.porter.relay.RouteListener;
 import dev.porter.relay.TelnetLog;
 import dev.porter.relay.TelnetProxy;
-import dev.porter.tcpmux.TcpmuxMaster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -29,19 +28,18 @@ final class TelnetProxyServer implements Server {
   }
 
   @Override
-  public void serve(Connection c, ByteBuffer leftover, boolean viaTcpmux) {
-    Route.open(spec, c, leftover, new RouteListener() {
+  public void serve(Arrival a, ByteBuffer leftover) {
+    Route.open(spec, a.connection(), leftover, new RouteListener() {
       @Override
       public void connected(Connection client) {
         // A built-in has no server of its own to answer, so porter says "+" unless told the
         // backend does (flag tcpmux).
-        if (viaTcpmux && !spec.has(Flag.TCPMUX)) client.write(PLUS);
+        if (a.throughMaster() && !spec.has(Flag.TCPMUX)) client.write(PLUS);
       }
 
       @Override
       public void failed(Connection client, String reason) {
-        if (viaTcpmux) TcpmuxMaster.refuse(client, "service unavailable (" + reason + ")");
-        else client.close();
+        a.refuse("service unavailable (" + reason + ")");
       }
     }, joiner);
   }

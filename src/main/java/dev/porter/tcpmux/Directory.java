@@ -7,14 +7,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** A master's subordinates by name; RFC 1078: service names are case-insensitive. */
-public final class Directory {
-  private final Map<String, Subordinate> byName;
-  private final List<Subordinate> order;
+/**
+ * A master's subordinates by name (or a link's exits); RFC 1078: service names are
+ * case-insensitive. {@code S} is what its owner hands connections to.
+ */
+public final class Directory<S extends Subordinate> {
+  private final Map<String, S> byName;
+  private final List<S> order;
 
-  public Directory(Collection<Subordinate> subordinates) {
-    Map<String, Subordinate> m = new LinkedHashMap<>();
-    for (Subordinate s : subordinates) {
+  public Directory(Collection<? extends S> subordinates) {
+    Map<String, S> m = new LinkedHashMap<>();
+    for (S s : subordinates) {
       if (m.putIfAbsent(key(s.service()), s) != null) {
         throw new IllegalArgumentException("duplicate TCPMUX service name " + s.service());
       }
@@ -23,12 +26,17 @@ public final class Directory {
     order = List.copyOf(m.values());
   }
 
-  public Optional<Subordinate> find(String name) {
+  /** A directory with no subordinate. */
+  public static <S extends Subordinate> Directory<S> empty() {
+    return new Directory<>(List.of());
+  }
+
+  public Optional<S> find(String name) {
     return Optional.ofNullable(byName.get(key(name)));
   }
 
   /** Subordinates in declaration order. */
-  public List<Subordinate> all() {
+  public List<S> all() {
     return order;
   }
 

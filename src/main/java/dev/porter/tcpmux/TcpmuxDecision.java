@@ -11,7 +11,7 @@ import java.util.Optional;
  * other is served. Pure: the TCPMUX master and a mux link's exits both act on it, each sending
  * the answer its own way and logging the client as it knows it.
  */
-public sealed interface TcpmuxDecision {
+public sealed interface TcpmuxDecision<S extends Subordinate> {
   /** RFC 1078: the reserved name that lists the services. */
   String HELP = "help";
 
@@ -19,26 +19,26 @@ public sealed interface TcpmuxDecision {
    * Decides for {@code name}, read from the name line of {@code client} (the address every ACL
    * layer sees); {@code directory} is the master's subordinates, or the link's exits.
    */
-  static TcpmuxDecision decide(String name, Directory directory, SocketAddress client) {
+  static <S extends Subordinate> TcpmuxDecision<S> decide(String name, Directory<S> directory, SocketAddress client) {
     // RFC 1078: the service name is never case sensitive, "help" included.
     if (name.equalsIgnoreCase(HELP)) {
       List<String> names = new ArrayList<>();
-      for (Subordinate s : directory.all()) {
+      for (S s : directory.all()) {
         if (s.acl().allows(client)) names.add(s.service());
       }
-      return new Help(names);
+      return new Help<>(names);
     }
-    Optional<Subordinate> found = directory.find(name);
-    if (found.isEmpty()) return new Unknown(name);
-    Subordinate s = found.get();
-    return s.acl().allows(client) ? new Serve(s) : new Denied(s);
+    Optional<S> found = directory.find(name);
+    if (found.isEmpty()) return new Unknown<>(name);
+    S s = found.get();
+    return s.acl().allows(client) ? new Serve<>(s) : new Denied<>(s);
   }
 
   /**
    * {@code help}: the names the client may use, in declaration order. A subordinate whose ACL
    * refuses the client is not listed: the list reveals nothing the client cannot use.
    */
-  record Help(List<String> services) implements TcpmuxDecision {
+  record Help<S extends Subordinate>(List<String> services) implements TcpmuxDecision<S> {
     public Help {
       services = List.copyOf(services);
     }
@@ -52,7 +52,7 @@ public sealed interface TcpmuxDecision {
   }
 
   /** No subordinate has the name: {@code -unknown service}. */
-  record Unknown(String name) implements TcpmuxDecision {
+  record Unknown<S extends Subordinate>(String name) implements TcpmuxDecision<S> {
     /** The reason after {@code -}. */
     public String reply() {
       return "unknown service";
@@ -60,7 +60,7 @@ public sealed interface TcpmuxDecision {
   }
 
   /** The subordinate's own ACL layer refuses the client: {@code -access denied}. */
-  record Denied(Subordinate subordinate) implements TcpmuxDecision {
+  record Denied<S extends Subordinate>(S subordinate) implements TcpmuxDecision<S> {
     /** The reason after {@code -}. */
     public String reply() {
       return "access denied";
@@ -68,5 +68,5 @@ public sealed interface TcpmuxDecision {
   }
 
   /** The client may use the subordinate, which still applies its limits before it serves. */
-  record Serve(Subordinate subordinate) implements TcpmuxDecision {}
+  record Serve<S extends Subordinate>(S subordinate) implements TcpmuxDecision<S> {}
 }

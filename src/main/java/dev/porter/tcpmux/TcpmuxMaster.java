@@ -15,14 +15,25 @@ import org.slf4j.LoggerFactory;
  * {@code help}, refuses with {@code -reason}, or hands the connection to a subordinate together
  * with every byte the client sent after the line.
  */
-public final class TcpmuxMaster implements ConnectionHandler {
+public final class TcpmuxMaster<S extends Subordinate> implements ConnectionHandler {
+  /**
+   * What happens to a connection once a subordinate that admits its client is named: the rest
+   * of the connection's path (the subordinate's limits, then its service), with what the client
+   * sent after the name line.
+   */
+  @FunctionalInterface
+  public interface Handoff<S> {
+    void enter(S subordinate, Connection c, ByteBuffer leftover);
+  }
+
   private static final Logger log = LoggerFactory.getLogger("dev.porter.tcpmux");
 
   /** After the help list: what the client still sends is read and dropped until the list is out. */
   private static final ConnectionHandler DRAIN = (c, data) -> data.position(data.limit());
 
   private final String component;
-  private final Supplier<Directory> directory;
+  private final Supplier<Directory<S>> directory;
+  private final Handoff<S> handoff;
   private final NameLineDecoder line = new NameLineDecoder();
   private final OneShotReader reader;
   private Connection connection;
@@ -30,10 +41,12 @@ public final class TcpmuxMaster implements ConnectionHandler {
   /**
    * @param component the master's component name, for logs
    * @param directory the current subordinate table (read when the name arrives, so reloads apply)
+   * @param handoff what serves the connection once a subordinate is named and allows the client
    */
-  public TcpmuxMaster(String component, Supplier<Directory> directory, long nameTimeoutNanos) {
+  public TcpmuxMaster(String component, Supplier<Directory<S>> directory, long nameTimeoutNanos, Handoff<S> handoff) {
     this.component = component;
     this.directory = directory;
+    this.handoff = handoff;
     // Never read past the name line (exact): a spawned subordinate reads the rest from the socket.
     String subject = "component " + component + ": the TCPMUX name reader";
     this.reader =
@@ -74,23 +87,22 @@ public final class TcpmuxMaster implements ConnectionHandler {
 
   private void named(ByteBuffer leftover) {
     Connection c = connection;
-    TcpmuxDecision d = TcpmuxDecision.decide(line.name(), directory.get(), c.remoteAddress());
-    if (d instanceof TcpmuxDecision.Help help) {
+    TcpmuxDecision<S> d = TcpmuxDecision.decide(line.name(), directory.get(), c.remoteAddress());
+    if (d instanceof TcpmuxDecision.Help<S> help) {
       c.write(help.text().getBytes(StandardCharsets.US_ASCII));
       c.setHandler(DRAIN);
       c.closeWhenFlushed();
-    } else if (d instanceof TcpmuxDecision.Unknown unknown) {
+    } else if (d instanceof TcpmuxDecision.Unknown<S> unknown) {
       log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(),
           unknown.name());
       refuse(c, unknown.reply());
-    } else if (d instanceof TcpmuxDecision.Denied denied) {
-      Subordinate s = denied.subordinate();
+    } else if (d instanceof TcpmuxDecision.Denied<S> denied) {
+      S s = denied.subordinate();
       log.info("component {}: refused {} (acl subordinate)", s.component(), c.client());
       s.refusedByAcl();
       refuse(c, denied.reply());
     } else {
-      Subordinate s = ((TcpmuxDecision.Serve) d).subordinate();
-      if (s.admit(c)) s.serve(c, leftover);
+      handoff.enter(((TcpmuxDecision.Serve<S>) d).subordinate(), c, leftover);
     }
   }
 

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.porter.acl.Acl;
 import dev.porter.acl.AclException;
-import dev.porter.net.Connection;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,18 +23,8 @@ class TcpmuxDecisionTest {
     }
 
     @Override
-    public boolean admit(Connection c) {
-      throw new AssertionError("the decision admits nothing");
-    }
-
-    @Override
     public void refusedByAcl() {
       throw new AssertionError("the decision counts nothing");
-    }
-
-    @Override
-    public void serve(Connection c, ByteBuffer leftover) {
-      throw new AssertionError("the decision serves nothing");
     }
   }
 
@@ -56,20 +44,20 @@ class TcpmuxDecisionTest {
     }
   }
 
-  static final Directory DIRECTORY = new Directory(List.of(ECHO, SECRET, DAYTIME));
+  static final Directory<FakeSubordinate> DIRECTORY = new Directory<>(List.of(ECHO, SECRET, DAYTIME));
 
   @Test
   void helpListsTheServicesTheClientMayUseInDeclarationOrder() {
-    assertEquals(new TcpmuxDecision.Help(List.of("echo", "secret", "Daytime")),
+    assertEquals(new TcpmuxDecision.Help<>(List.of("echo", "secret", "Daytime")),
         TcpmuxDecision.decide("help", DIRECTORY, LOCAL));
-    assertEquals(new TcpmuxDecision.Help(List.of("echo", "Daytime")),
+    assertEquals(new TcpmuxDecision.Help<>(List.of("echo", "Daytime")),
         TcpmuxDecision.decide("help", DIRECTORY, REMOTE));
   }
 
   @Test
   void theHelpListIsOneNamePerLineEachEndedByCrlf() {
-    assertEquals("echo\r\nDaytime\r\n", new TcpmuxDecision.Help(List.of("echo", "Daytime")).text());
-    assertEquals("", new TcpmuxDecision.Help(List.of()).text());
+    assertEquals("echo\r\nDaytime\r\n", new TcpmuxDecision.Help<>(List.of("echo", "Daytime")).text());
+    assertEquals("", new TcpmuxDecision.Help<>(List.of()).text());
   }
 
   @Test
@@ -80,36 +68,36 @@ class TcpmuxDecisionTest {
 
   @Test
   void aKnownNameTheClientMayUseIsServedByItsSubordinate() {
-    assertEquals(new TcpmuxDecision.Serve(ECHO), TcpmuxDecision.decide("echo", DIRECTORY, REMOTE));
-    assertEquals(new TcpmuxDecision.Serve(SECRET),
+    assertEquals(new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("echo", DIRECTORY, REMOTE));
+    assertEquals(new TcpmuxDecision.Serve<>(SECRET),
         TcpmuxDecision.decide("secret", DIRECTORY, LOCAL));
   }
 
   @Test
   void namesAreMatchedWhateverTheirCase() {
-    assertEquals(new TcpmuxDecision.Serve(ECHO), TcpmuxDecision.decide("ECHO", DIRECTORY, REMOTE));
-    assertEquals(new TcpmuxDecision.Serve(DAYTIME),
+    assertEquals(new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("ECHO", DIRECTORY, REMOTE));
+    assertEquals(new TcpmuxDecision.Serve<>(DAYTIME),
         TcpmuxDecision.decide("daytime", DIRECTORY, REMOTE));
   }
 
   @Test
   void anUnknownNameIsRefusedWithUnknownService() {
-    TcpmuxDecision d = TcpmuxDecision.decide("nosuch", DIRECTORY, LOCAL);
-    assertEquals(new TcpmuxDecision.Unknown("nosuch"), d);
+    TcpmuxDecision<FakeSubordinate> d = TcpmuxDecision.decide("nosuch", DIRECTORY, LOCAL);
+    assertEquals(new TcpmuxDecision.Unknown<>("nosuch"), d);
     assertEquals("unknown service", ((TcpmuxDecision.Unknown) d).reply());
   }
 
   @Test
   void aNameTheSubordinatesAclRefusesIsDeniedNamingThatSubordinate() {
-    TcpmuxDecision d = TcpmuxDecision.decide("secret", DIRECTORY, REMOTE);
-    assertEquals(new TcpmuxDecision.Denied(SECRET), d);
+    TcpmuxDecision<FakeSubordinate> d = TcpmuxDecision.decide("secret", DIRECTORY, REMOTE);
+    assertEquals(new TcpmuxDecision.Denied<>(SECRET), d);
     assertEquals("access denied", ((TcpmuxDecision.Denied) d).reply());
   }
 
   @Test
   void anEmptyDirectoryKnowsNoNameAndListsNothing() {
-    Directory empty = new Directory(List.of());
-    assertEquals(new TcpmuxDecision.Unknown("echo"), TcpmuxDecision.decide("echo", empty, LOCAL));
-    assertEquals(new TcpmuxDecision.Help(List.of()), TcpmuxDecision.decide("help", empty, LOCAL));
+    Directory<FakeSubordinate> empty = Directory.empty();
+    assertEquals(new TcpmuxDecision.Unknown<>("echo"), TcpmuxDecision.decide("echo", empty, LOCAL));
+    assertEquals(new TcpmuxDecision.Help<>(List.of()), TcpmuxDecision.decide("help", empty, LOCAL));
   }
 }
