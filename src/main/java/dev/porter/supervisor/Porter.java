@@ -142,11 +142,6 @@ public final class Porter {
     }
   }
 
-  /** The configuration porter runs now. */
-  public PorterConfig config() {
-    return ask(Supervisor::config);
-  }
-
   /** The listening port of a component (useful with port 0 in tests), if it listens on TCP. */
   public Optional<Integer> port(String component) {
     return ask(s -> s.port(component));

@@ -445,10 +445,6 @@ final class Supervisor {
     return p < 0 ? Optional.empty() : Optional.of(p);
   }
 
-  PorterConfig config() {
-    return config;
-  }
-
   // ---------------------------------------------------------------- shutdown
 
   /**
