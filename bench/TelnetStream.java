@@ -18,12 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The telnet proxy benchmark's two ends (single-file program: java TelnetStream.java ...).
  *
- *   echo PORT                      a one-thread NIO echo server on 127.0.0.1:PORT
- *   stream PORT SECONDS IAC% LABEL one connection: a writer streams 16 KiB chunks of well-formed
- *                                  TELNET data (printable ASCII; with IAC% > 0 that share of the
- *                                  data bytes are 0xFF, sent escaped as IAC IAC), a reader counts
- *                                  what comes back; after a 1 s warm-up it reports echoed MB/s
- *                                  over SECONDS, and checks that the echo is byte-identical.
+ * <p>echo PORT a one-thread NIO echo server on 127.0.0.1:PORT stream PORT SECONDS IAC% LABEL one
+ * connection: a writer streams 16 KiB chunks of well-formed TELNET data (printable ASCII; with IAC%
+ * > 0 that share of the data bytes are 0xFF, sent escaped as IAC IAC), a reader counts what comes
+ * back; after a 1 s warm-up it reports echoed MB/s over SECONDS, and checks that the echo is
+ * byte-identical.
  */
 public final class TelnetStream {
   public static void main(String[] a) throws Exception {
@@ -32,7 +31,8 @@ public final class TelnetStream {
     } else if (a.length == 5 && a[0].equals("stream")) {
       stream(Integer.parseInt(a[1]), Double.parseDouble(a[2]), Double.parseDouble(a[3]), a[4]);
     } else {
-      System.err.println("usage: java TelnetStream.java echo PORT | stream PORT SECONDS IAC% LABEL");
+      System.err.println(
+          "usage: java TelnetStream.java echo PORT | stream PORT SECONDS IAC% LABEL");
       System.exit(2);
     }
   }
@@ -61,36 +61,41 @@ public final class TelnetStream {
     AtomicLong rx = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicBoolean mismatch = new AtomicBoolean();
-    Thread w = new Thread(() -> {
-      try {
-        OutputStream out = s.getOutputStream();
-        while (!stop.get()) out.write(buf);
-      } catch (IOException e) {
-        // closed at the end
-      }
-    });
-    Thread rd = new Thread(() -> {
-      byte[] in = new byte[1 << 16];
-      long pos = 0;
-      try {
-        InputStream is = s.getInputStream();
-        int n;
-        while ((n = is.read(in)) > 0) {
-          // Compare against the repeating chunk in runs (vectorised), not byte by byte.
-          int p = (int) (pos % buf.length);
-          for (int i = 0; i < n; ) {
-            int run = Math.min(n - i, buf.length - p);
-            if (!java.util.Arrays.equals(in, i, i + run, buf, p, p + run)) mismatch.set(true);
-            i += run;
-            p = (p + run) % buf.length;
-          }
-          pos += n;
-          rx.addAndGet(n);
-        }
-      } catch (IOException e) {
-        // closed at the end
-      }
-    });
+    Thread w =
+        new Thread(
+            () -> {
+              try {
+                OutputStream out = s.getOutputStream();
+                while (!stop.get()) out.write(buf);
+              } catch (IOException e) {
+                // closed at the end
+              }
+            });
+    Thread rd =
+        new Thread(
+            () -> {
+              byte[] in = new byte[1 << 16];
+              long pos = 0;
+              try {
+                InputStream is = s.getInputStream();
+                int n;
+                while ((n = is.read(in)) > 0) {
+                  // Compare against the repeating chunk in runs (vectorised), not byte by byte.
+                  int p = (int) (pos % buf.length);
+                  for (int i = 0; i < n; ) {
+                    int run = Math.min(n - i, buf.length - p);
+                    if (!java.util.Arrays.equals(in, i, i + run, buf, p, p + run))
+                      mismatch.set(true);
+                    i += run;
+                    p = (p + run) % buf.length;
+                  }
+                  pos += n;
+                  rx.addAndGet(n);
+                }
+              } catch (IOException e) {
+                // closed at the end
+              }
+            });
     w.setDaemon(true);
     rd.setDaemon(true);
     w.start();
@@ -105,8 +110,14 @@ public final class TelnetStream {
     s.close();
     rd.join(2000);
     double mbps = (rx1 - rx0) / ((t1 - t0) / 1e9) / 1e6;
-    System.out.printf(Locale.ROOT, "RESULT label=%s iac=%s MBps=%.1f totalMB=%.1f intact=%s%n", label, iacPercent,
-        mbps, rx.get() / 1e6, !mismatch.get() && rx1 > 0);
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT label=%s iac=%s MBps=%.1f totalMB=%.1f intact=%s%n",
+        label,
+        iacPercent,
+        mbps,
+        rx.get() / 1e6,
+        !mismatch.get() && rx1 > 0);
     System.exit(0);
   }
 

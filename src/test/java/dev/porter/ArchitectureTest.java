@@ -15,13 +15,25 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §2: a package uses only the packages above it in the list, whether by an import or by
- * a fully qualified name in its code (comments and string literals do not count).
+ * DESIGN.md §2: a package uses only the packages above it in the list, whether by an import or by a
+ * fully qualified name in its code (comments and string literals do not count).
  */
 class ArchitectureTest {
   /** Lowest first, as in DESIGN.md §2. */
-  static final List<String> LAYERS = List.of("telnet", "acl", "config", "net", "service", "tcpmux",
-      "relay", "mux", "process", "supervisor", "control", "cli");
+  static final List<String> LAYERS =
+      List.of(
+          "telnet",
+          "acl",
+          "config",
+          "net",
+          "service",
+          "tcpmux",
+          "relay",
+          "mux",
+          "process",
+          "supervisor",
+          "control",
+          "cli");
 
   /** Pairs that must not know each other although their order would allow it. */
   static final Set<String> SIBLINGS = Set.of("tcpmux", "service", "relay", "process");
@@ -29,8 +41,10 @@ class ArchitectureTest {
   /** {@code dev.porter.PKG.}, spaces allowed around the dots as Java allows them. */
   private static final Pattern QUALIFIED =
       Pattern.compile("(?<![\\w.])dev\\s*\\.\\s*porter\\s*\\.\\s*(\\w+)\\s*\\.");
+
   private static final Pattern IMPORT_OR_PACKAGE = Pattern.compile("^\\s*(import|package)\\b");
-  private static final Pattern FOREIGN = Pattern.compile("^import\\s+(?:static\\s+)?(\\w+)\\.", Pattern.MULTILINE);
+  private static final Pattern FOREIGN =
+      Pattern.compile("^import\\s+(?:static\\s+)?(\\w+)\\.", Pattern.MULTILINE);
   private static final Path ROOT = Path.of("src/main/java/dev/porter");
 
   @Test
@@ -56,28 +70,32 @@ class ArchitectureTest {
 
   @Test
   void fullyQualifiedNamesInCodeCountAndThoseInCommentsAndStringsDoNot() {
-    String source = String.join("\n",
-        "package dev.porter.net;",
-        "import dev.porter.acl.Acl;",
-        "import static dev.porter.config.Values.describe;",
-        "/** Uses {@link dev.porter.mux.Yamux}. */",
-        "final class X {",
-        "  // dev.porter.relay.Relay is only mentioned",
-        "  String s = \"dev.porter.cli.Main \\\" /* dev.porter.service.Echo\";",
-        "  char c = '\\'';",
-        "  dev.porter.supervisor.Porter p = new dev.porter.process.Reaper();",
-        "  String t = \"\"\"",
-        "      dev.porter.control.Json",
-        "      \"\"\";",
-        "  /* dev.porter.tcpmux.NameLine */ Object o = dev.porter",
-        "      .telnet.Telnet.class;",
-        "}");
-    assertEquals(List.of(
-        new Reference("acl", 2, "imports"),
-        new Reference("config", 3, "imports"),
-        new Reference("supervisor", 9, "refers to"),
-        new Reference("process", 9, "refers to"),
-        new Reference("telnet", 13, "refers to")), references(source));
+    String source =
+        String.join(
+            "\n",
+            "package dev.porter.net;",
+            "import dev.porter.acl.Acl;",
+            "import static dev.porter.config.Values.describe;",
+            "/** Uses {@link dev.porter.mux.Yamux}. */",
+            "final class X {",
+            "  // dev.porter.relay.Relay is only mentioned",
+            "  String s = \"dev.porter.cli.Main \\\" /* dev.porter.service.Echo\";",
+            "  char c = '\\'';",
+            "  dev.porter.supervisor.Porter p = new dev.porter.process.Reaper();",
+            "  String t = \"\"\"",
+            "      dev.porter.control.Json",
+            "      \"\"\";",
+            "  /* dev.porter.tcpmux.NameLine */ Object o = dev.porter",
+            "      .telnet.Telnet.class;",
+            "}");
+    assertEquals(
+        List.of(
+            new Reference("acl", 2, "imports"),
+            new Reference("config", 3, "imports"),
+            new Reference("supervisor", 9, "refers to"),
+            new Reference("process", 9, "refers to"),
+            new Reference("telnet", 13, "refers to")),
+        references(source));
   }
 
   @Test
@@ -96,7 +114,8 @@ class ArchitectureTest {
       if (!ROOT.relativize(file).getName(0).toString().equals("telnet")) continue;
       Matcher m = FOREIGN.matcher(Files.readString(file));
       while (m.find()) {
-        if (!m.group(1).equals("java")) violations.add(ROOT.relativize(file) + " imports " + m.group(1));
+        if (!m.group(1).equals("java"))
+          violations.add(ROOT.relativize(file) + " imports " + m.group(1));
       }
     }
     assertEquals(List.of(), violations);
@@ -107,7 +126,8 @@ class ArchitectureTest {
     List<String> violations = new ArrayList<>();
     for (Path file : sources()) {
       if (ROOT.relativize(file).getName(0).toString().equals("cli")) continue;
-      if (Files.readString(file).contains("System.exit(")) violations.add(ROOT.relativize(file).toString());
+      if (Files.readString(file).contains("System.exit("))
+        violations.add(ROOT.relativize(file).toString());
     }
     assertEquals(List.of(), violations);
   }
@@ -147,8 +167,8 @@ class ArchitectureTest {
   }
 
   /**
-   * {@code source} with its comments and its string, text block and character literals blanked
-   * out (line breaks kept, so that lines still count), as Java's lexer (JLS §3.7, §3.10) sees them.
+   * {@code source} with its comments and its string, text block and character literals blanked out
+   * (line breaks kept, so that lines still count), as Java's lexer (JLS §3.7, §3.10) sees them.
    */
   static String codeOnly(String source) {
     StringBuilder out = new StringBuilder(source.length());
@@ -189,8 +209,31 @@ class ArchitectureTest {
 
   private static List<Path> sources() throws IOException {
     try (Stream<Path> s = Files.walk(ROOT)) {
-      return s.filter(p -> p.toString().endsWith(".java")).filter(p -> ROOT.relativize(p).getNameCount() > 1)
+      return s.filter(p -> p.toString().endsWith(".java"))
+          .filter(p -> ROOT.relativize(p).getNameCount() > 1)
           .toList();
     }
+  }
+
+  /** The line limit the formatter keeps for code, for everything it leaves alone too. */
+  static final int MAX_COLUMNS = 100;
+
+  @Test
+  void noLineOfJavaIsWiderThanOneHundredColumns() throws IOException {
+    List<String> wide = new ArrayList<>();
+    for (String dir : List.of("src/main/java", "src/test/java", "src/jmh/java", "bench")) {
+      Path root = Path.of(dir);
+      if (!Files.isDirectory(root)) continue;
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          List<String> lines = Files.readAllLines(f);
+          for (int i = 0; i < lines.size(); i++) {
+            int columns = lines.get(i).codePointCount(0, lines.get(i).length());
+            if (columns > MAX_COLUMNS) wide.add(f + ":" + (i + 1) + ": " + columns + " columns");
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), wide);
   }
 }

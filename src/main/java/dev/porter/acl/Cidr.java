@@ -14,7 +14,10 @@ public final class Cidr {
     this.prefix = prefix;
   }
 
-  /** Parses a literal address with an optional prefix length; host names are refused (no DNS in ACLs). */
+  /**
+   * Parses a literal address with an optional prefix length; host names are refused (no DNS in
+   * ACLs).
+   */
   public static Cidr parse(String text) throws AclException {
     String addr = text;
     int slash = text.indexOf('/');
@@ -41,7 +44,14 @@ public final class Cidr {
     int bits = bytes.length * 8;
     if (prefix < 0) prefix = bits;
     if (prefix > bits) {
-      throw new AclException("prefix length " + prefix + " is longer than the address (" + bits + " bits) in \"" + text + "\"");
+      throw new AclException(
+          "prefix length "
+              + prefix
+              + " is longer than the address ("
+              + bits
+              + " bits) in \""
+              + text
+              + "\"");
     }
     return new Cidr(mask(bytes, prefix), prefix);
   }
@@ -51,7 +61,12 @@ public final class Cidr {
     if (s.isEmpty()) return false;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == '.'
+              || c == ':';
       if (!ok) return false;
     }
     return s.indexOf(':') >= 0 || s.chars().filter(c -> c == '.').count() == 3;

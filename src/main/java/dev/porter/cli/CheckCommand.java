@@ -11,23 +11,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code porter check -c FILE}: validates a configuration and prints every problem. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
     description = "Validate a configuration file; print problems as FILE:LINE: message and exit 1.")
 final class CheckCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      required = true,
       description = "the configuration file")
   Path file;
 
-  @Option(names = "--syntax", paramLabel = "porter|inetd",
-      description = "the syntax of FILE (default: porter); with inetd, lines porter cannot express are problems")
+  @Option(
+      names = "--syntax",
+      paramLabel = "porter|inetd",
+      description =
+          "the syntax of FILE (default: porter); with inetd, lines porter cannot express are"
+              + " problems")
   ConvertCommand.Syntax syntax = ConvertCommand.Syntax.porter;
 
   @Override
   public Integer call() {
     try {
       List<String> skipped = new ArrayList<>();
-      PorterConfig cfg = syntax == ConvertCommand.Syntax.inetd
-          ? ConvertCommand.loadInetd(file, skipped::add) : ConfigLoader.load(file);
+      PorterConfig cfg =
+          syntax == ConvertCommand.Syntax.inetd
+              ? ConvertCommand.loadInetd(file, skipped::add)
+              : ConfigLoader.load(file);
       skipped.forEach(System.err::println);
       if (!skipped.isEmpty()) return Main.USAGE;
       // Warnings fail nothing: what they point at works, it is probably just not meant.

@@ -19,24 +19,34 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code porter ctl}: asks a running porter, through its control socket, and prints the answer. */
-@Command(name = "ctl", mixinStandardHelpOptions = true,
-    description = {"Steer a running porter through its control socket.",
-        "Commands: list, status NAME, start NAME, stop NAME, restart NAME, reload, shutdown, connections, links.",
-        "Exit status: 0 done, 1 usage error, unknown component, refused or failed request,",
-        "2 porter not reachable, access denied, or no reply."})
+@Command(
+    name = "ctl",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Steer a running porter through its control socket.",
+      "Commands: list, status NAME, start NAME, stop NAME, restart NAME, reload, shutdown,"
+          + " connections, links.",
+      "Exit status: 0 done, 1 usage error, unknown component, refused or failed request,",
+      "2 porter not reachable, access denied, or no reply."
+    })
 final class CtlCommand implements Callable<Integer> {
-  @Option(names = {"-s", "--socket"}, paramLabel = "SOCKET",
-      description = "the control socket (default: $PORTER_CONTROL_SOCKET, else /run/porter/control.sock)")
+  @Option(
+      names = {"-s", "--socket"},
+      paramLabel = "SOCKET",
+      description =
+          "the control socket (default: $PORTER_CONTROL_SOCKET, else /run/porter/control.sock)")
   Optional<String> socket = Optional.empty();
 
   @Option(names = "--json", description = "print porter's reply as JSON")
   boolean json;
 
-  @Parameters(arity = "1..2", paramLabel = "COMMAND [NAME]", description = "what to do, and to which component")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "COMMAND [NAME]",
+      description = "what to do, and to which component")
   List<String> words;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -44,13 +54,20 @@ final class CtlCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ControlRequest request;
     try {
-      request = ControlRequest.of(words.get(0), words.size() > 1 ? Optional.of(words.get(1)) : Optional.empty());
+      request =
+          ControlRequest.of(
+              words.get(0), words.size() > 1 ? Optional.of(words.get(1)) : Optional.empty());
     } catch (ControlException e) {
       err.println("porter: " + e.getMessage());
       return Main.USAGE;
     }
-    Path path = socket.map(s -> Path.of(ControlSocketPath.stripScheme(s)))
-        .orElseGet(() -> ControlSocketPath.forClient(System.getenv(), ControlSocketPath.runningAsRoot()));
+    Path path =
+        socket
+            .map(s -> Path.of(ControlSocketPath.stripScheme(s)))
+            .orElseGet(
+                () ->
+                    ControlSocketPath.forClient(
+                        System.getenv(), ControlSocketPath.runningAsRoot()));
     Map<String, Object> reply;
     try {
       reply = ControlClient.send(path, request);

@@ -7,8 +7,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * The message of a log line with every character that could end the line, move the cursor or
  * rewrite what a terminal shows made visible: {@code %msg} for porter's log (logback.xml). Log
  * messages carry what clients, link peers and balancers sent (service names, PROXY header text,
- * socket paths); escaping here, where every line passes, keeps a byte from any of them from
- * forging a line or hiding one, whichever code logged it.
+ * socket paths); escaping here, where every line passes, keeps a byte from any of them from forging
+ * a line or hiding one, whichever code logged it.
  *
  * <p>Escaped: C0 controls ({@code \n}, {@code \r}, {@code \t} by name, the rest as {@code \xHH}),
  * DEL, C1 controls (a terminal may take 0x9b as CSI), and the Unicode line separators and
@@ -34,12 +34,23 @@ public final class EscapedMessage extends ClassicConverter {
         continue;
       }
       switch (c) {
-        case '\n': b.append("\\n"); break;
-        case '\r': b.append("\\r"); break;
-        case '\t': b.append("\\t"); break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
         default:
           if (c <= 0xff) b.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          else b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+          else
+            b.append("\\u")
+                .append(HEX[c >> 12])
+                .append(HEX[(c >> 8) & 0xf])
+                .append(HEX[(c >> 4) & 0xf])
+                .append(HEX[c & 0xf]);
       }
     }
     return b.toString();

@@ -11,19 +11,33 @@ import picocli.CommandLine.Command;
     name = "porter",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A super-server and supervisor: TCPMUX, built-in services, spawned programs, routes.%n"
-        + "Without a subcommand, porter runs on its embedded default configuration.",
-    subcommands = {RunCommand.class, CheckCommand.class, CtlCommand.class, ConvertCommand.class,
-        TelnetCommand.class, TelnetProxyCommand.class, MuxCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "A super-server and supervisor: TCPMUX, built-in services, spawned programs, routes.%n"
+            + "Without a subcommand, porter runs on its embedded default configuration.",
+    subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      CtlCommand.class,
+      ConvertCommand.class,
+      TelnetCommand.class,
+      TelnetProxyCommand.class,
+      MuxCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Callable<Integer> {
   /** Exit codes (DESIGN.md §3). */
   static final int OK = 0;
+
   static final int USAGE = 1;
   static final int RUNTIME = 2;
-  /** A thread porter cannot run without failed: restart porter (the JVM's own code for an OOM exit). */
+
+  /**
+   * A thread porter cannot run without failed: restart porter (the JVM's own code for an OOM exit).
+   */
   static final int FATAL = Fatal.EXIT_CODE;
 
-  private static final java.util.concurrent.atomic.AtomicBoolean FATAL_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicBoolean FATAL_ONCE =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   public static void main(String[] args) {
     Fatal.onFatal(Main::fatal);
@@ -37,8 +51,14 @@ public final class Main implements Callable<Integer> {
   private static void fatal(String where, Throwable why) {
     // Two loops failing at once is one failure: the first says it, the others wait for the end.
     if (!FATAL_ONCE.compareAndSet(false, true)) return;
-    String line = "porter: " + where + " failed: " + Fatal.describe(why) + "; exiting with code " + FATAL
-        + " so that porter's supervisor starts it again";
+    String line =
+        "porter: "
+            + where
+            + " failed: "
+            + Fatal.describe(why)
+            + "; exiting with code "
+            + FATAL
+            + " so that porter's supervisor starts it again";
     try {
       LoggerFactory.getLogger("dev.porter").error(line);
       ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
@@ -52,15 +72,17 @@ public final class Main implements Callable<Integer> {
   /** Runs the command line and returns the exit code; never calls System.exit. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
-    cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("porter: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'porter --help' for more information.");
-      return USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-      c.getErr().println("porter: " + ex);
-      return RUNTIME;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          ex.getCommandLine().getErr().println("porter: " + ex.getMessage());
+          ex.getCommandLine().getErr().println("Try 'porter --help' for more information.");
+          return USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parsed) -> {
+          c.getErr().println("porter: " + ex);
+          return RUNTIME;
+        });
     return cl.execute(args);
   }
 

@@ -32,9 +32,13 @@ import sun.misc.Signal;
  * process's stdin and stdout (the far end of {@code mux.command}, e.g. over ssh); exits when the
  * link ends.
  */
-@Command(name = "mux", mixinStandardHelpOptions = true,
-    description = "The far end of a mux link carried on stdin/stdout, e.g. mux.command = \"ssh host porter mux --stdio -c FILE\".%n"
-        + "FILE's mux link (the only mode-mux component, or --link NAME) is carried on stdin/stdout instead of its own mux.*.")
+@Command(
+    name = "mux",
+    mixinStandardHelpOptions = true,
+    description =
+        "The far end of a mux link carried on stdin/stdout, e.g. mux.command = \"ssh host porter"
+            + " mux --stdio -c FILE\".%nFILE's mux link (the only mode-mux component, or --link"
+            + " NAME) is carried on stdin/stdout instead of its own mux.*.")
 final class MuxCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
 
@@ -44,10 +48,17 @@ final class MuxCommand implements Callable<Integer> {
   @Option(names = "--stdio", required = true, description = "carry the link on stdin/stdout")
   boolean stdio;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the configuration file")
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "the configuration file")
   Path file;
 
-  @Option(names = "--link", paramLabel = "NAME", description = "the mux link to carry (default: the only one)")
+  @Option(
+      names = "--link",
+      paramLabel = "NAME",
+      description = "the mux link to carry (default: the only one)")
   Optional<String> link = Optional.empty();
 
   @Override
@@ -59,12 +70,22 @@ final class MuxCommand implements Callable<Integer> {
       e.problems().forEach(System.err::println);
       return Main.USAGE;
     }
-    List<String> links = cfg.components().stream().filter(c -> c.mode() == Mode.MUX).map(ComponentSpec::name).toList();
+    List<String> links =
+        cfg.components().stream()
+            .filter(c -> c.mode() == Mode.MUX)
+            .map(ComponentSpec::name)
+            .toList();
     String name = link.orElse(links.size() == 1 ? links.get(0) : "");
     if (!links.contains(name)) {
-      System.err.println("porter: " + file + ": " + (link.isPresent() ? "no mux link named " + link.get()
-          : links.isEmpty() ? "no mux link (a component with mode = mux) to carry" : "several mux links " + links
-              + "; choose one with --link"));
+      System.err.println(
+          "porter: "
+              + file
+              + ": "
+              + (link.isPresent()
+                  ? "no mux link named " + link.get()
+                  : links.isEmpty()
+                      ? "no mux link (a component with mode = mux) to carry"
+                      : "several mux links " + links + "; choose one with --link"));
       return Main.USAGE;
     }
     // stdout carries the link from now on: nothing else may write there.

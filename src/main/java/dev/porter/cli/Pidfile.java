@@ -22,15 +22,16 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * porter's pidfile, written so that it is never reached through a symlink: the directory must
- * pass {@link SecureDirectory}; the pid goes into a new file beside the final one, created with
- * O_CREAT|O_EXCL|O_NOFOLLOW (which fails on any existing name, a symlink included), which
- * rename(2) then puts in place: atomic, and a symlink at the final name is replaced, not followed.
- * At exit the file is removed only if it is still the one written here.
+ * porter's pidfile, written so that it is never reached through a symlink: the directory must pass
+ * {@link SecureDirectory}; the pid goes into a new file beside the final one, created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (which fails on any existing name, a symlink included), which rename(2)
+ * then puts in place: atomic, and a symlink at the final name is replaced, not followed. At exit
+ * the file is removed only if it is still the one written here.
  */
 final class Pidfile {
   /** rw-r--r--: anyone may read a pid, as with every daemon's pidfile. */
   private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r--r--");
+
   /** Names tried for the new file; another is drawn only if someone planted one there. */
   private static final int ATTEMPTS = 8;
 
@@ -52,11 +53,20 @@ final class Pidfile {
     if (name == null) throw new IOException("it names no file");
     Path dir = SecureDirectory.require(path.toAbsolutePath().getParent());
     Path target = dir.resolve(name.toString());
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) throw new IOException("it is a directory");
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))
+      throw new IOException("it is a directory");
     for (int i = 0; i < ATTEMPTS; i++) {
-      Path tmp = dir.resolve("." + name + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
-      try (SeekableByteChannel ch = Files.newByteChannel(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(MODE))) {
+      Path tmp =
+          dir.resolve(
+              "." + name + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
+      try (SeekableByteChannel ch =
+          Files.newByteChannel(
+              tmp,
+              Set.<OpenOption>of(
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS),
+              PosixFilePermissions.asFileAttribute(MODE))) {
         ByteBuffer b = ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII));
         while (b.hasRemaining()) ch.write(b);
       } catch (FileAlreadyExistsException taken) {
@@ -67,7 +77,8 @@ final class Pidfile {
       }
       try {
         // The umask may have taken bits away: set exactly MODE (through O_NOFOLLOW, like the open).
-        Files.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(MODE);
+        Files.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setPermissions(MODE);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
@@ -75,7 +86,8 @@ final class Pidfile {
       }
       return new Pidfile(target, fileKey(target));
     }
-    throw new IOException("cannot create a new file in " + dir + " after " + ATTEMPTS + " attempts");
+    throw new IOException(
+        "cannot create a new file in " + dir + " after " + ATTEMPTS + " attempts");
   }
 
   /** Removes the pidfile unless someone (another porter) has since replaced it; empty when done. */

@@ -1,19 +1,19 @@
 package dev.porter.cli;
 
 import dev.porter.config.ConfigException;
-import dev.porter.control.ControlException;
-import dev.porter.control.ControlPlane;
 import dev.porter.config.ConfigLoader;
 import dev.porter.config.Endpoint;
 import dev.porter.config.PorterConfig;
+import dev.porter.control.ControlException;
+import dev.porter.control.ControlPlane;
 import dev.porter.supervisor.ConfigSource;
 import dev.porter.supervisor.Porter;
 import dev.porter.supervisor.Privileges;
-import java.util.List;
 import dev.porter.supervisor.StartException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,15 +24,23 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code porter run}: runs in the foreground until SIGTERM or SIGINT. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
     description = "Run in the foreground (systemd style). Without -c, use the embedded default.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the configuration file")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "the configuration file")
   Optional<Path> file = Optional.empty();
 
-  @Option(names = "--syntax", paramLabel = "porter|inetd", description = "the syntax of FILE (default: porter)")
+  @Option(
+      names = "--syntax",
+      paramLabel = "porter|inetd",
+      description = "the syntax of FILE (default: porter)")
   ConvertCommand.Syntax syntax = ConvertCommand.Syntax.porter;
 
   @Override
@@ -48,20 +56,24 @@ final class RunCommand implements Callable<Integer> {
     // listens must stop it cleanly, not kill the JVM.
     CountDownLatch stop = new CountDownLatch(1);
     for (String sig : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(sig), s -> {
-        log.info("porter: SIG{} received, shutting down", s.getName());
-        stop.countDown();
-      });
+      Signal.handle(
+          new Signal(sig),
+          s -> {
+            log.info("porter: SIG{} received, shutting down", s.getName());
+            stop.countDown();
+          });
     }
     // Like TERM, SIGHUP and the control socket are ready before porter binds: a reload asked for
     // now waits, with every other command, until porter has started.
     ControlPlane plane = new ControlPlane(System.getenv());
     Porter porter = new Porter(cfg, Porter.defaultLoopCount(), Clock.systemDefaultZone(), plane);
     ConfigSource source = this::load;
-    Signal.handle(new Signal("HUP"), s -> {
-      log.info("porter: SIGHUP received, reloading");
-      porter.reload(source);
-    });
+    Signal.handle(
+        new Signal("HUP"),
+        s -> {
+          log.info("porter: SIGHUP received, reloading");
+          porter.reload(source);
+        });
     try {
       plane.open(cfg, porter, source, stop::countDown, System.getenv());
     } catch (ControlException e) {
@@ -82,7 +94,9 @@ final class RunCommand implements Callable<Integer> {
     plane.stopping();
     porter.shutdown();
     plane.close();
-    pidfile.flatMap(Pidfile::removeIfOurs).ifPresent(e -> log.warn("pidfile: cannot remove: {}", e));
+    pidfile
+        .flatMap(Pidfile::removeIfOurs)
+        .ifPresent(e -> log.warn("pidfile: cannot remove: {}", e));
     log.info("porter: stopped");
     return Main.OK;
   }
@@ -92,13 +106,15 @@ final class RunCommand implements Callable<Integer> {
     PorterConfig cfg = loadFile();
     List<String> privileges = Privileges.problems(cfg);
     if (!privileges.isEmpty()) throw new ConfigException(privileges);
-    for (PorterConfig.Warning w : cfg.warnings()) log.warn("{}: {}: {}", w.location(), w.key(), w.message());
+    for (PorterConfig.Warning w : cfg.warnings())
+      log.warn("{}: {}: {}", w.location(), w.key(), w.message());
     return cfg;
   }
 
   private PorterConfig loadFile() throws ConfigException {
     if (file.isEmpty()) {
-      if (syntax == ConvertCommand.Syntax.inetd) throw new ConfigException("porter: --syntax inetd needs -c FILE");
+      if (syntax == ConvertCommand.Syntax.inetd)
+        throw new ConfigException("porter: --syntax inetd needs -c FILE");
       return ConfigLoader.loadDefault();
     }
     if (syntax == ConvertCommand.Syntax.porter) return ConfigLoader.load(file.get());
@@ -116,7 +132,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       return Optional.of(Pidfile.write(p, ProcessHandle.current().pid()));
     } catch (IOException e) {
-      log.error("pidfile: cannot write {}, running without one: {}", p,
+      log.error(
+          "pidfile: cannot write {}, running without one: {}",
+          p,
           e.getClass() == IOException.class ? e.getMessage() : e.toString());
       return Optional.empty();
     }
@@ -124,13 +142,17 @@ final class RunCommand implements Callable<Integer> {
 
   // DESIGN.md §3: on the embedded default, one line telling the user how to try it.
   private static void tellHowToTry(PorterConfig cfg, Porter porter) {
-    cfg.components().stream().filter(c -> c.isTcpmuxMaster() && c.socket().isPresent()).findFirst()
-        .ifPresent(m -> {
-          Endpoint ep = m.socket().get();
-          int port = porter.port(m.name()).orElse(ep.port());
-          System.out.printf("porter: TCPMUX master on %s:%d; try: printf 'help\\r\\n' | nc %s %d%n",
-              ep.host(), port, ep.host(), port);
-          System.out.flush();
-        });
+    cfg.components().stream()
+        .filter(c -> c.isTcpmuxMaster() && c.socket().isPresent())
+        .findFirst()
+        .ifPresent(
+            m -> {
+              Endpoint ep = m.socket().get();
+              int port = porter.port(m.name()).orElse(ep.port());
+              System.out.printf(
+                  "porter: TCPMUX master on %s:%d; try: printf 'help\\r\\n' | nc %s %d%n",
+                  ep.host(), port, ep.host(), port);
+              System.out.flush();
+            });
   }
 }

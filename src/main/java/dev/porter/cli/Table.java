@@ -14,7 +14,8 @@ final class Table {
   }
 
   Table row(Object... cells) {
-    if (cells.length != columns) throw new IllegalArgumentException("row has " + cells.length + " cells, want " + columns);
+    if (cells.length != columns)
+      throw new IllegalArgumentException("row has " + cells.length + " cells, want " + columns);
     String[] r = new String[columns];
     for (int i = 0; i < columns; i++) r[i] = String.valueOf(cells[i]);
     rows.add(r);
@@ -24,7 +25,8 @@ final class Table {
   /** The table, one line per row with a trailing newline each; no trailing spaces. */
   String render() {
     int[] width = new int[columns];
-    for (String[] r : rows) for (int i = 0; i < columns; i++) width[i] = Math.max(width[i], r[i].length());
+    for (String[] r : rows)
+      for (int i = 0; i < columns; i++) width[i] = Math.max(width[i], r[i].length());
     StringBuilder sb = new StringBuilder();
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder();

@@ -32,16 +32,28 @@ public final class TelnetDecodeCommand implements Callable<Integer> {
   @Option(names = "-p", description = "Proxy mode (TELNET_FLAG_PROXY).")
   boolean[] proxy = new boolean[0];
 
-  @Option(names = "-f", paramLabel = "N", description = "OR flag bits N (decimal, 0x.., 0..) into the flags; 2 = NVT_EOL.")
+  @Option(
+      names = "-f",
+      paramLabel = "N",
+      description = "OR flag bits N (decimal, 0x.., 0..) into the flags; 2 = NVT_EOL.")
   List<String> flags = new ArrayList<>();
 
-  @Option(names = "-t", paramLabel = "SPEC", description = "Option table: OPT:US:HIM,... (US WILL/WONT, HIM DO/DONT) or none.")
+  @Option(
+      names = "-t",
+      paramLabel = "SPEC",
+      description = "Option table: OPT:US:HIM,... (US WILL/WONT, HIM DO/DONT) or none.")
   List<String> telopts = new ArrayList<>();
 
-  @Option(names = "-c", paramLabel = "OFFS", description = "Split the input at these ascending byte offsets (comma list).")
+  @Option(
+      names = "-c",
+      paramLabel = "OFFS",
+      description = "Split the input at these ascending byte offsets (comma list).")
   List<String> offsets = new ArrayList<>();
 
-  @Option(names = "-n", paramLabel = "N", description = "Split the input into N-byte pieces (overrides -c).")
+  @Option(
+      names = "-n",
+      paramLabel = "N",
+      description = "Split the input into N-byte pieces (overrides -c).")
   List<String> chunk = new ArrayList<>();
 
   @Option(names = "-s", description = "Script mode: stdin is a script of send-side calls.")

@@ -22,11 +22,15 @@ import sun.misc.Signal;
  * proxy and prints every decoded event on standard output in telnet-proxy's style; unlike the
  * original it serves many clients at once and keeps listening until SIGINT or SIGTERM.
  */
-@Command(name = "telnet-proxy", mixinStandardHelpOptions = true,
-    description = "Relay TELNET from LISTEN-PORT to HOST:PORT, printing each decoded event (libtelnet's"
-        + " telnet-proxy, many clients at once).")
+@Command(
+    name = "telnet-proxy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Relay TELNET from LISTEN-PORT to HOST:PORT, printing each decoded event (libtelnet's"
+            + " telnet-proxy, many clients at once).")
 final class TelnetProxyCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
+
   /** A host name, an IPv4 address or an IPv6 address: nothing that could break the HOCON text. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]+");
 
@@ -36,13 +40,21 @@ final class TelnetProxyCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "PORT", description = "its port")
   int port;
 
-  @Parameters(index = "2", paramLabel = "LISTEN-PORT", description = "the port to accept clients on")
+  @Parameters(
+      index = "2",
+      paramLabel = "LISTEN-PORT",
+      description = "the port to accept clients on")
   int listenPort;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS", description = "the address to listen on (default: 0.0.0.0)")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description = "the address to listen on (default: 0.0.0.0)")
   String bind = "0.0.0.0";
 
-  @Option(names = {"-q", "--quiet"}, description = "relay only: print no events")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "relay only: print no events")
   boolean quiet;
 
   @Override
@@ -84,15 +96,24 @@ final class TelnetProxyCommand implements Callable<Integer> {
     }
     return "shutdown-timeout = 1s\n"
         + "components.telnet-proxy {\n"
-        + "  socket = \"inet://" + bracket(bind) + ":" + listenPort + "\"\n"
+        + "  socket = \"inet://"
+        + bracket(bind)
+        + ":"
+        + listenPort
+        + "\"\n"
         + "  builtin = telnet-proxy\n"
-        + "  route = \"inet://" + bracket(host) + ":" + port + "\"\n"
+        + "  route = \"inet://"
+        + bracket(host)
+        + ":"
+        + port
+        + "\"\n"
         + (quiet ? "" : "  telnet-log = \"-\"\n")
         + "}\n";
   }
 
   private static void check(String value, String what) throws ConfigException {
-    if (!HOST.matcher(value).matches()) throw new ConfigException(what + " is not a host name or address: " + value);
+    if (!HOST.matcher(value).matches())
+      throw new ConfigException(what + " is not a host name or address: " + value);
   }
 
   private static String bracket(String host) {

@@ -53,27 +53,42 @@ final class AclTable {
     return declared.keySet();
   }
 
-  /** An ACL as a component or the global {@code acl} gives it: a name of {@code acls}, or inline rules. */
+  /**
+   * An ACL as a component or the global {@code acl} gives it: a name of {@code acls}, or inline
+   * rules.
+   */
   Optional<Acl> acl(ConfigValue v, String key) {
     if (v.valueType() == ConfigValueType.LIST) return parseRules((ConfigList) v, key);
     if (v.valueType() == ConfigValueType.STRING && ((String) v.unwrapped()).trim().contains(" ")) {
-      values.problem(v, key, "an ACL is a name from acls or a list of rules: put rules in brackets, e.g. "
-          + key.substring(key.lastIndexOf('.') + 1) + " = [ \"" + ((String) v.unwrapped()).trim() + "\" ]");
+      values.problem(
+          v,
+          key,
+          "an ACL is a name from acls or a list of rules: put rules in brackets, e.g. "
+              + key.substring(key.lastIndexOf('.') + 1)
+              + " = [ \""
+              + ((String) v.unwrapped()).trim()
+              + "\" ]");
       return Optional.empty();
     }
     Optional<String> name = values.word(v, key);
     if (name.isEmpty()) return Optional.empty();
     if (parsed.containsKey(name.get())) return Optional.of(parsed.get(name.get()));
     if (!broken.contains(name.get())) {
-      values.problem(v, key, "unknown ACL \"" + name.get() + "\"" + Suggest.didYouMean(name.get(), declared.keySet())
-          + (declared.isEmpty() ? " (define it under acls)" : ""));
+      values.problem(
+          v,
+          key,
+          "unknown ACL \""
+              + name.get()
+              + "\""
+              + Suggest.didYouMean(name.get(), declared.keySet())
+              + (declared.isEmpty() ? " (define it under acls)" : ""));
     }
     return Optional.empty();
   }
 
   /**
-   * The text of every named ACL that {@code v} (a component's {@code acl}) uses, directly or through
-   * references, so that a change to one of them changes the component's fingerprint.
+   * The text of every named ACL that {@code v} (a component's {@code acl}) uses, directly or
+   * through references, so that a change to one of them changes the component's fingerprint.
    */
   String usedText(ConfigValue v) {
     Set<String> used = new TreeSet<>();
@@ -84,8 +99,11 @@ final class AclTable {
     }
     StringBuilder sb = new StringBuilder();
     for (String n : used) {
-      sb.append("acls.").append(n).append('=')
-          .append(declared.get(n).render(ConfigRenderOptions.concise())).append('\n');
+      sb.append("acls.")
+          .append(n)
+          .append('=')
+          .append(declared.get(n).render(ConfigRenderOptions.concise()))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -109,7 +127,9 @@ final class AclTable {
   private void refuseCycles() {
     Function<String, List<String>> refs = name -> references(declared.get(name));
     for (List<String> cycle : Cycles.find(declared.keySet(), refs)) {
-      values.problem(declared.get(cycle.get(0)), "acls." + cycle.get(0),
+      values.problem(
+          declared.get(cycle.get(0)),
+          "acls." + cycle.get(0),
           Cycles.describe("ACL reference", cycle));
       broken.addAll(cycle);
     }
@@ -138,8 +158,15 @@ final class AclTable {
       }
       String[] w = line.get().trim().split("\\s+");
       if (w.length == 3 && w[1].equalsIgnoreCase("acl") && !declared.containsKey(w[2])) {
-        values.problem(r, key, "unknown ACL \"" + w[2] + "\" in rule \"" + line.get().trim() + "\""
-            + Suggest.didYouMean(w[2], declared.keySet()));
+        values.problem(
+            r,
+            key,
+            "unknown ACL \""
+                + w[2]
+                + "\" in rule \""
+                + line.get().trim()
+                + "\""
+                + Suggest.didYouMean(w[2], declared.keySet()));
         ok = false;
         continue;
       }
@@ -160,7 +187,8 @@ final class AclTable {
     }
   }
 
-  // A broken list stands in as allow-all: the load fails anyway, and its problem is already reported.
+  // A broken list stands in as allow-all: the load fails anyway, and its problem is already
+  // reported.
   private Optional<Acl> lookup(String name) {
     if (parsed.containsKey(name)) return Optional.of(parsed.get(name));
     if (broken.contains(name)) return Optional.of(Acl.ALLOW_ALL);

@@ -2,7 +2,14 @@ package dev.porter.config;
 
 /** The services porter serves itself. */
 public enum Builtin {
-  TCPMUX, ECHO, DISCARD, DAYTIME, TIME, CHARGEN, QOTD, TELNET_PROXY;
+  TCPMUX,
+  ECHO,
+  DISCARD,
+  DAYTIME,
+  TIME,
+  CHARGEN,
+  QOTD,
+  TELNET_PROXY;
 
   /** The name as written in the configuration. */
   public String configName() {

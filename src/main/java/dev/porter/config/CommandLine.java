@@ -58,15 +58,19 @@ final class CommandLine {
         if (!closed) throw new ConfigException("unterminated double quote in command: " + s);
         inWord = true;
       } else if (c == '\\') {
-        if (i + 1 >= s.length()) throw new ConfigException("command ends with a lone backslash: " + s);
+        if (i + 1 >= s.length())
+          throw new ConfigException("command ends with a lone backslash: " + s);
         if (s.charAt(i + 1) != '\n') {
           w.append(s.charAt(i + 1));
           inWord = true;
         }
         i += 2;
       } else if (OPERATORS.indexOf(c) >= 0) {
-        throw new ConfigException("command contains the shell operator \"" + c
-            + "\" but runs without a shell: add flags = [shell], or quote it: " + s);
+        throw new ConfigException(
+            "command contains the shell operator \""
+                + c
+                + "\" but runs without a shell: add flags = [shell], or quote it: "
+                + s);
       } else {
         w.append(c);
         inWord = true;

@@ -15,8 +15,8 @@ import java.util.Set;
  * @param origin where the block was first declared
  * @param mode as written, or the default (DESIGN.md §4)
  * @param service the name TCPMUX clients ask for (default: the component's key)
- * @param flags a tcpmux subordinate or mux exit always has exactly one of {@code TCPMUX} and
- *     {@code TCPMUXPLUS} ({@code TCPMUXPLUS} when the configuration names neither)
+ * @param flags a tcpmux subordinate or mux exit always has exactly one of {@code TCPMUX} and {@code
+ *     TCPMUXPLUS} ({@code TCPMUXPLUS} when the configuration names neither)
  * @param acl the component's own ACL; {@link Acl#ALLOW_ALL} when it has none
  * @param command argv, ready to spawn: a string was split here like sh(1) words, or, with flag
  *     {@code shell}, became {@code /bin/sh -c STRING}; {@code expandenv} is left to the spawner;
@@ -34,10 +34,11 @@ import java.util.Set;
  * @param muxCommand mode mux: the program whose stdin/stdout carries the link (argv)
  * @param muxLink an exit: the mux component whose streams it serves
  * @param fingerprint equal for two loads exactly when the declaration (the block, and the named
- *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it changes
+ *     ACLs and the qotd-file it depends on) is the same: reload restarts a component when it
+ *     changes
  * @param muxTls mode mux over inet: TLS on the link ({@code mux.tls}), its PEM files read
- * @param proxyProtocolFrom {@code proxy-protocol = accept}: the senders (load balancers) whose PROXY
- *     header is believed, checked against the socket's real peer before the header is read;
+ * @param proxyProtocolFrom {@code proxy-protocol = accept}: the senders (load balancers) whose
+ *     PROXY header is believed, checked against the socket's real peer before the header is read;
  *     {@link Acl#DENY_ALL} for a component that reads no header
  * @param muxReplace {@code mux.replace = allow}: on mux.listen, a new connection that proves itself
  *     replaces the link's session even while that one answers (default false: it is refused then)

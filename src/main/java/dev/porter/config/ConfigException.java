@@ -3,8 +3,8 @@ package dev.porter.config;
 import java.util.List;
 
 /**
- * A configuration that cannot work; carries every problem found, each already formatted as
- * {@code FILE:LINE: key: what is wrong} (or, from {@link Endpoint#parse}, just what is wrong).
+ * A configuration that cannot work; carries every problem found, each already formatted as {@code
+ * FILE:LINE: key: what is wrong} (or, from {@link Endpoint#parse}, just what is wrong).
  */
 public final class ConfigException extends Exception {
   private final List<String> problems;

@@ -17,14 +17,19 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Reads porter's HOCON configuration into a validated {@link PorterConfig}, reporting every
- * problem at once as {@code FILE:LINE: key: what is wrong}.
+ * Reads porter's HOCON configuration into a validated {@link PorterConfig}, reporting every problem
+ * at once as {@code FILE:LINE: key: what is wrong}.
  */
 public final class ConfigLoader {
   /** What {@link PorterConfig#source()} says for the embedded default. */
   public static final String EMBEDDED_DEFAULT = "<embedded default>";
+
   private static final String DEFAULT_RESOURCE = "/dev/porter/config/default.conf";
-  /** The directory next to the main file whose {@code *.conf} files are merged on top, in name order. */
+
+  /**
+   * The directory next to the main file whose {@code *.conf} files are merged on top, in name
+   * order.
+   */
   public static final String CONF_D = "conf.d";
 
   private ConfigLoader() {}
@@ -43,8 +48,10 @@ public final class ConfigLoader {
     }
   }
 
-  private static final String TOO_DEEP = "the configuration nests deeper than " + Nesting.MAX_DEPTH
-      + " levels (objects, lists and dotted keys, includes and substitutions counted)";
+  private static final String TOO_DEEP =
+      "the configuration nests deeper than "
+          + Nesting.MAX_DEPTH
+          + " levels (objects, lists and dotted keys, includes and substitutions counted)";
 
   private static PorterConfig loadFile(Path file) throws ConfigException {
     Origins origins = Origins.forFile(file);
@@ -69,7 +76,8 @@ public final class ConfigLoader {
     Problems problems = new Problems(Origins.forText(sourceName));
     Config config = null;
     OptionalInt deep = Nesting.tooDeep(text);
-    if (deep.isPresent()) throw new ConfigException(new Origin(sourceName, deep.getAsInt()) + ": " + TOO_DEEP);
+    if (deep.isPresent())
+      throw new ConfigException(new Origin(sourceName, deep.getAsInt()) + ": " + TOO_DEEP);
     try {
       config = ConfigFactory.parseString(text, options().setOriginDescription(sourceName));
       problems.throwIfAny();
@@ -94,7 +102,8 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ConfigException e) {
-      throw new IllegalStateException("the embedded default configuration is broken:\n" + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the embedded default configuration is broken:\n" + e.getMessage(), e);
     }
   }
 
@@ -128,8 +137,10 @@ public final class ConfigLoader {
     try {
       OptionalInt deep = Nesting.tooDeep(Files.readString(file));
       if (deep.isPresent()) {
-        problems.addPlain(new Origin(origins.of(ConfigFactory.empty(file.toString()).origin()).file(),
-            deep.getAsInt()), TOO_DEEP);
+        problems.addPlain(
+            new Origin(
+                origins.of(ConfigFactory.empty(file.toString()).origin()).file(), deep.getAsInt()),
+            TOO_DEEP);
         return null;
       }
     } catch (IOException | java.io.UncheckedIOException e) {
@@ -151,7 +162,8 @@ public final class ConfigLoader {
         if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)) files.add(p);
       }
     } catch (IOException e) {
-      problems.addPlain(origins.of(ConfigFactory.empty(dir.toString()).origin()),
+      problems.addPlain(
+          origins.of(ConfigFactory.empty(dir.toString()).origin()),
           "cannot list " + CONF_D + ": " + e.getMessage());
     }
     files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
@@ -167,10 +179,12 @@ public final class ConfigLoader {
     }
     if (e instanceof com.typesafe.config.ConfigException.IO && e.getCause() != null) {
       Throwable cause = e.getCause();
-      String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      String why =
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
       // A relative include that is not next to the including file is looked for on the classpath
       // too, so either message means the same to the user.
-      if (why.startsWith("include was not found") || why.startsWith("resource not found on classpath")) {
+      if (why.startsWith("include was not found")
+          || why.startsWith("resource not found on classpath")) {
         message = "required include not found";
       } else if (cause instanceof java.io.FileNotFoundException) {
         message = "cannot read: " + why.replaceFirst("^.*\\((.*)\\)$", "$1");
@@ -189,7 +203,9 @@ public final class ConfigLoader {
     }
     if (m.contains("got ':'") || m.contains("got wrong token: ':'")) {
       // "socket = inet://..." unquoted: "//" starts a comment and ':' separates key from value.
-      return m + " (put values that contain \":\" or \"//\" in double quotes, e.g. socket = \"inet://127.0.0.1:7\")";
+      return m
+          + " (put values that contain \":\" or \"//\" in double quotes, e.g. socket ="
+          + " \"inet://127.0.0.1:7\")";
     }
     return m;
   }

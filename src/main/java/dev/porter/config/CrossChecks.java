@@ -40,16 +40,23 @@ final class CrossChecks {
       if (d.master == null) continue;
       Draft m = byName.get(d.master);
       if (m == null) {
-        values.problem(d.at("tcpmux-master"), d.key("tcpmux-master"), "no component \"" + d.master + "\""
-            + Suggest.didYouMean(d.master, byName.keySet()));
+        values.problem(
+            d.at("tcpmux-master"),
+            d.key("tcpmux-master"),
+            "no component \"" + d.master + "\"" + Suggest.didYouMean(d.master, byName.keySet()));
         continue;
       }
       if (m.builtin != Builtin.TCPMUX) {
-        values.problem(d.at("tcpmux-master"), d.key("tcpmux-master"), "component \"" + d.master
-            + "\" is not a tcpmux master (a master has builtin = tcpmux)");
+        values.problem(
+            d.at("tcpmux-master"),
+            d.key("tcpmux-master"),
+            "component \""
+                + d.master
+                + "\" is not a tcpmux master (a master has builtin = tcpmux)");
         continue;
       }
-      uniqueService(d, services.computeIfAbsent(d.master, k -> new HashMap<>()), "master " + d.master);
+      uniqueService(
+          d, services.computeIfAbsent(d.master, k -> new HashMap<>()), "master " + d.master);
     }
   }
 
@@ -57,7 +64,8 @@ final class CrossChecks {
     Map<String, Map<String, Draft>> exits = new HashMap<>();
     for (Draft d : byName.values()) {
       if (d.muxLink != null && isMuxLink(d, d.muxLink, d.at("mux-link"), d.key("mux-link"))) {
-        uniqueService(d, exits.computeIfAbsent(d.muxLink, k -> new HashMap<>()), "mux link " + d.muxLink);
+        uniqueService(
+            d, exits.computeIfAbsent(d.muxLink, k -> new HashMap<>()), "mux link " + d.muxLink);
       }
       if (d.route != null && d.route.scheme() == Endpoint.Scheme.MUX) {
         isMuxLink(d, d.route.muxLink(), d.at("route"), d.key("route"));
@@ -68,11 +76,18 @@ final class CrossChecks {
   private boolean isMuxLink(Draft d, String link, ConfigValue at, String key) {
     Draft l = byName.get(link);
     if (l == null) {
-      values.problem(at, key, "no component \"" + link + "\"" + Suggest.didYouMean(link, byName.keySet()));
+      values.problem(
+          at, key, "no component \"" + link + "\"" + Suggest.didYouMean(link, byName.keySet()));
       return false;
     }
     if (l.mode != Mode.MUX) {
-      values.problem(at, key, "component \"" + link + "\" is not a mux link (a link has mode = mux and mux.listen, mux.connect or mux.command)");
+      values.problem(
+          at,
+          key,
+          "component \""
+              + link
+              + "\" is not a mux link (a link has mode = mux and mux.listen, mux.connect or"
+              + " mux.command)");
       return false;
     }
     return true;
@@ -86,11 +101,18 @@ final class CrossChecks {
     String folded = service.toLowerCase(Locale.ROOT);
     String problem = null;
     if (folded.equals("help")) {
-      problem = "service name \"" + service + "\" is reserved: \"help\" lists the services of " + under;
+      problem =
+          "service name \"" + service + "\" is reserved: \"help\" lists the services of " + under;
     } else if (seen.containsKey(folded)) {
       Draft other = seen.get(folded);
-      problem = "service \"" + service + "\" is already served by component " + other.name + " under " + under
-          + " (service names are case-insensitive)";
+      problem =
+          "service \""
+              + service
+              + "\" is already served by component "
+              + other.name
+              + " under "
+              + under
+              + " (service names are case-insensitive)";
     } else {
       seen.put(folded, d);
     }
@@ -104,18 +126,23 @@ final class CrossChecks {
       if (d.prerequisites == null) continue;
       for (String p : d.prerequisites) {
         if (!byName.containsKey(p)) {
-          values.problem(d.at("prerequisites"), d.key("prerequisites"), "no component \"" + p + "\""
-              + Suggest.didYouMean(p, byName.keySet()));
+          values.problem(
+              d.at("prerequisites"),
+              d.key("prerequisites"),
+              "no component \"" + p + "\"" + Suggest.didYouMean(p, byName.keySet()));
         }
       }
     }
-    Function<String, List<String>> prerequisites = name -> {
-      List<String> p = byName.get(name).prerequisites;
-      return p == null ? List.of() : p;
-    };
+    Function<String, List<String>> prerequisites =
+        name -> {
+          List<String> p = byName.get(name).prerequisites;
+          return p == null ? List.of() : p;
+        };
     for (List<String> cycle : Cycles.find(byName.keySet(), prerequisites)) {
       Draft first = byName.get(cycle.get(0));
-      values.problem(first.at("prerequisites"), first.key("prerequisites"),
+      values.problem(
+          first.at("prerequisites"),
+          first.key("prerequisites"),
           Cycles.describe("prerequisite", cycle));
     }
   }
@@ -125,7 +152,9 @@ final class CrossChecks {
     for (Draft d : byName.values()) {
       if (d.socket != null) all.add(new Listener(d.socket, d.key("socket"), d.at("socket")));
       if (d.muxListen != null) {
-        all.add(new Listener(d.muxListen, d.key("mux.listen"), ((ConfigObject) d.at("mux")).get("listen")));
+        all.add(
+            new Listener(
+                d.muxListen, d.key("mux.listen"), ((ConfigObject) d.at("mux")).get("listen")));
       }
     }
     for (int i = 0; i < all.size(); i++) {
@@ -134,23 +163,32 @@ final class CrossChecks {
         Listener b = all.get(i);
         String clash = clash(a.endpoint(), b.endpoint());
         if (clash != null) {
-          values.problem(b.at(), b.key(), String.format(clash, "\"" + b.endpoint() + "\"", "\"" + a.endpoint()
-              + "\" of " + a.key()));
+          values.problem(
+              b.at(),
+              b.key(),
+              String.format(
+                  clash, "\"" + b.endpoint() + "\"", "\"" + a.endpoint() + "\" of " + a.key()));
           break;
         }
       }
     }
   }
 
-  /** Why two listeners cannot both bind (a format of the second, then the first), or null when they can. */
+  /**
+   * Why two listeners cannot both bind (a format of the second, then the first), or null when they
+   * can.
+   */
   private static String clash(Endpoint a, Endpoint b) {
     if (a.scheme() != b.scheme()) return null;
-    if (a.scheme() == Endpoint.Scheme.UNIX) return a.identity().equals(b.identity()) ? "%s is the same socket as %s" : null;
-    if (a.port() == 0 || a.port() != b.port()) return null; // port 0: the kernel picks a free port for each
+    if (a.scheme() == Endpoint.Scheme.UNIX)
+      return a.identity().equals(b.identity()) ? "%s is the same socket as %s" : null;
+    if (a.port() == 0 || a.port() != b.port())
+      return null; // port 0: the kernel picks a free port for each
     if (a.identity().equals(b.identity())) return "%s is the same socket as %s";
     // A wildcard address takes the port on every address of its family (and "::" takes IPv4 too,
     // Linux's default bindv6only=0), so a specific address on the same port cannot bind.
-    if (covers(a.host(), b.host()) || covers(b.host(), a.host())) return "%s overlaps %s (a wildcard address takes its port on every address)";
+    if (covers(a.host(), b.host()) || covers(b.host(), a.host()))
+      return "%s overlaps %s (a wildcard address takes its port on every address)";
     return null;
   }
 

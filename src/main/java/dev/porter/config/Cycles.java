@@ -12,20 +12,20 @@ import java.util.function.Function;
 
 /**
  * The one walk for reference cycles among the named things of a configuration (named ACLs that
- * refer to each other, components' prerequisites), and the one wording of the problem. The walk
- * is depth-first with its own stack, not the thread's: a chain as long as the file allows cannot
+ * refer to each other, components' prerequisites), and the one wording of the problem. The walk is
+ * depth-first with its own stack, not the thread's: a chain as long as the file allows cannot
  * overflow it.
  */
 final class Cycles {
   private Cycles() {}
 
   /**
-   * The cycles met walking depth-first from each of {@code names} in order, each as the names
-   * along it from the one met again, that name repeated at the end: {@code [a, b, a]}. References
-   * to names outside {@code names} are not followed (they are reported as unknown elsewhere).
+   * The cycles met walking depth-first from each of {@code names} in order, each as the names along
+   * it from the one met again, that name repeated at the end: {@code [a, b, a]}. References to
+   * names outside {@code names} are not followed (they are reported as unknown elsewhere).
    */
-  static List<List<String>> find(Set<String> names,
-      Function<String, ? extends Collection<String>> refs) {
+  static List<List<String>> find(
+      Set<String> names, Function<String, ? extends Collection<String>> refs) {
     List<List<String>> cycles = new ArrayList<>();
     Set<String> done = new HashSet<>();
     Set<String> onPath = new HashSet<>();
@@ -57,8 +57,12 @@ final class Cycles {
     return cycles;
   }
 
-  private static void enter(String name, Function<String, ? extends Collection<String>> refs,
-      List<String> path, Set<String> onPath, Deque<Iterator<String>> next) {
+  private static void enter(
+      String name,
+      Function<String, ? extends Collection<String>> refs,
+      List<String> path,
+      Set<String> onPath,
+      Deque<Iterator<String>> next) {
     path.add(name);
     onPath.add(name);
     next.push(refs.apply(name).iterator());

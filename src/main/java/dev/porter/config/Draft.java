@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One component while it is read and checked: the statements as given (null when absent; this
- * class never leaves {@code config}), where each came from, and what the checks decide.
+ * One component while it is read and checked: the statements as given (null when absent; this class
+ * never leaves {@code config}), where each came from, and what the checks decide.
  */
 final class Draft {
   final String name;
@@ -55,8 +55,10 @@ final class Draft {
   ConfigValue muxCommandValue;
   List<String> muxCommand;
   String muxLink;
+
   /** {@code mux.tls} as written; {@link TlsFiles} turns it into {@link #muxTls}. */
   TlsDeclaration muxTlsDeclared;
+
   TlsSpec muxTls;
   Boolean muxReplace;
   Integer muxMaxStreams;
@@ -91,7 +93,9 @@ final class Draft {
   }
 
   boolean runsCommand() {
-    return has("command") || (decl.get("mux") instanceof ConfigObject && ((ConfigObject) decl.get("mux")).containsKey("command"));
+    return has("command")
+        || (decl.get("mux") instanceof ConfigObject
+            && ((ConfigObject) decl.get("mux")).containsKey("command"));
   }
 
   Optional<Builtin> builtin() {

@@ -10,6 +10,7 @@ import java.util.Map;
  *     {@code LC_*} are allowed
  * @param set in declaration order
  */
-public record EnvSpec(boolean clear, List<String> keep, Map<String, String> set, List<String> unset) {
+public record EnvSpec(
+    boolean clear, List<String> keep, Map<String, String> set, List<String> unset) {
   public static final EnvSpec INHERIT = new EnvSpec(false, List.of(), Map.of(), List.of());
 }

@@ -2,7 +2,16 @@ package dev.porter.config;
 
 /** Component flags, named as in GNU pies. */
 public enum Flag {
-  WAIT, TCPMUX, TCPMUXPLUS, SOCKENV, RESOLVE, PRECIOUS, DISABLE, SHELL, EXPANDENV, NULLINPUT;
+  WAIT,
+  TCPMUX,
+  TCPMUXPLUS,
+  SOCKENV,
+  RESOLVE,
+  PRECIOUS,
+  DISABLE,
+  SHELL,
+  EXPANDENV,
+  NULLINPUT;
 
   /** The name as written in the configuration. */
   public String configName() {

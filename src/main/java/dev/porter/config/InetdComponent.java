@@ -120,8 +120,20 @@ final class InetdComponent {
   /** Equal for two lines that a single component serves alike (all but the address family). */
   String serves() {
     InetdEntry e = first;
-    return builtin.map(Builtin::configName).orElse("") + "|" + e.tcpmuxPlus() + "|" + e.waits() + "|"
-        + e.maxRate() + "|" + e.user() + "|" + e.group().orElse("") + "|" + e.program() + "|"
+    return builtin.map(Builtin::configName).orElse("")
+        + "|"
+        + e.tcpmuxPlus()
+        + "|"
+        + e.waits()
+        + "|"
+        + e.maxRate()
+        + "|"
+        + e.user()
+        + "|"
+        + e.group().orElse("")
+        + "|"
+        + e.program()
+        + "|"
         + String.join("\0", e.args());
   }
 }

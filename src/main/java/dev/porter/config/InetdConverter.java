@@ -22,9 +22,20 @@ import java.util.function.Consumer;
  */
 public final class InetdConverter {
   // inetd's internal TCP services that porter also serves (openbsd-inetd, inetutils, netkit).
-  private static final Map<String, Builtin> INTERNAL = Map.of(
-      "echo", Builtin.ECHO, "discard", Builtin.DISCARD, "daytime", Builtin.DAYTIME,
-      "time", Builtin.TIME, "chargen", Builtin.CHARGEN, "tcpmux", Builtin.TCPMUX);
+  private static final Map<String, Builtin> INTERNAL =
+      Map.of(
+          "echo",
+          Builtin.ECHO,
+          "discard",
+          Builtin.DISCARD,
+          "daytime",
+          Builtin.DAYTIME,
+          "time",
+          Builtin.TIME,
+          "chargen",
+          Builtin.CHARGEN,
+          "tcpmux",
+          Builtin.TCPMUX);
 
   private final InetdServices services;
   private final List<InetdComponent> components = new ArrayList<>();
@@ -46,7 +57,8 @@ public final class InetdConverter {
     c.skipped.sort(Comparator.comparingInt(InetdParser.Skipped::line));
     List<String> problems = new ArrayList<>();
     for (InetdParser.Skipped s : c.skipped) {
-      problems.add(sourceName + ":" + s.line() + ": cannot convert " + s.service() + ": " + s.reason());
+      problems.add(
+          sourceName + ":" + s.line() + ": cannot convert " + s.service() + ": " + s.reason());
     }
     return new InetdConversion(InetdRenderer.render(sourceName, c.components, c.skipped), problems);
   }
@@ -60,9 +72,12 @@ public final class InetdConverter {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : String.valueOf(e.getMessage());
+      String why =
+          e instanceof java.nio.file.NoSuchFileException
+              ? "no such file"
+              : e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : String.valueOf(e.getMessage());
       throw new ConfigException(file + ": cannot read: " + why);
     }
     return convert(new String(bytes, StandardCharsets.UTF_8), file.toString(), services);
@@ -88,7 +103,11 @@ public final class InetdConverter {
     if (e.internal()) {
       Builtin b = INTERNAL.get(e.service());
       if (b == null) {
-        skip(e, "internal service " + e.service() + " is not one porter serves (echo, discard, daytime, time, chargen, tcpmux)");
+        skip(
+            e,
+            "internal service "
+                + e.service()
+                + " is not one porter serves (echo, discard, daytime, time, chargen, tcpmux)");
         return;
       }
       builtin = Optional.of(b);
@@ -114,7 +133,9 @@ public final class InetdConverter {
       }
       return;
     }
-    c.name(unique(builtin.filter(b -> b == Builtin.TCPMUX).isPresent() ? "tcpmux" : name(e.service())));
+    c.name(
+        unique(
+            builtin.filter(b -> b == Builtin.TCPMUX).isPresent() ? "tcpmux" : name(e.service())));
     components.add(c);
   }
 
@@ -123,7 +144,11 @@ public final class InetdConverter {
     if (e.internal()) {
       Builtin b = INTERNAL.get(e.service());
       if (b == null || b == Builtin.TCPMUX) {
-        skip(e, "internal service " + e.service() + " is not one porter serves (echo, discard, daytime, time, chargen)");
+        skip(
+            e,
+            "internal service "
+                + e.service()
+                + " is not one porter serves (echo, discard, daytime, time, chargen)");
         return;
       }
       builtin = Optional.of(b);
@@ -132,7 +157,10 @@ public final class InetdConverter {
     }
     // RFC 1078: "help" is the master's own; names are case-insensitive.
     if (e.service().equalsIgnoreCase("help")) {
-      skip(e, "the service name help is reserved: the TCPMUX master answers it with the list of services");
+      skip(
+          e,
+          "the service name help is reserved: the TCPMUX master answers it with the list of"
+              + " services");
       return;
     }
     Optional<InetdComponent> master = master(e);
@@ -140,12 +168,18 @@ public final class InetdConverter {
     InetdComponent c = new InetdComponent(e, builtin);
     c.subordinateOf(master.get().name());
     for (InetdComponent other : components) {
-      if (!other.master().equals(c.master()) || !other.service().equalsIgnoreCase(c.service())) continue;
+      if (!other.master().equals(c.master()) || !other.service().equalsIgnoreCase(c.service()))
+        continue;
       if (other.serves().equals(c.serves())) {
         other.mergeDualStack(e);
       } else {
-        skip(e, "tcpmux service " + e.service() + " is already served by line " + other.lines().get(0).line()
-            + " (service names are case-insensitive)");
+        skip(
+            e,
+            "tcpmux service "
+                + e.service()
+                + " is already served by line "
+                + other.lines().get(0).line()
+                + " (service names are case-insensitive)");
       }
       return;
     }
@@ -191,8 +225,10 @@ public final class InetdConverter {
   private boolean checkProgram(InetdEntry e) {
     String base = e.program().substring(e.program().lastIndexOf('/') + 1);
     if (base.equals("tcpd")) {
-      skip(e, "tcpd needs argv[0] to name the real daemon, and porter runs a program under its own path;"
-          + " run the daemon directly and put hosts.allow rules in acl");
+      skip(
+          e,
+          "tcpd needs argv[0] to name the real daemon, and porter runs a program under its own"
+              + " path; run the daemon directly and put hosts.allow rules in acl");
       return false;
     }
     return true;
@@ -213,7 +249,8 @@ public final class InetdConverter {
     if (a.port() != b.port()) return null;
     String at = "port " + b.port() + " is already taken by line " + a.lines().get(0).line();
     if (a.host().equals(b.host()) && (a.host().isPresent() || a.v6() == b.v6())) return at;
-    if (covers(a, b) || covers(b, a)) return at + " (a wildcard address takes its port on every address)";
+    if (covers(a, b) || covers(b, a))
+      return at + " (a wildcard address takes its port on every address)";
     return null;
   }
 
@@ -225,7 +262,10 @@ public final class InetdConverter {
   // "svc stream tcp" and "svc stream tcp6" for the same server become one [::] listener, which
   // takes IPv4 and IPv6 (Linux's default, bindv6only=0).
   private static boolean dualStack(InetdComponent a, InetdComponent b) {
-    return a.host().isEmpty() && b.host().isEmpty() && a.v6() != b.v6() && a.serves().equals(b.serves());
+    return a.host().isEmpty()
+        && b.host().isEmpty()
+        && a.v6() != b.v6()
+        && a.serves().equals(b.serves());
   }
 
   private String unique(String base) {
@@ -239,7 +279,12 @@ public final class InetdConverter {
     StringBuilder b = new StringBuilder();
     if (!Character.isLetter(service.charAt(0)) || service.charAt(0) > 'z') b.append("port-");
     for (char ch : service.toCharArray()) {
-      boolean plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+      boolean plain =
+          (ch >= 'a' && ch <= 'z')
+              || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9')
+              || ch == '-'
+              || ch == '_';
       b.append(plain ? ch : '-');
     }
     return b.toString();

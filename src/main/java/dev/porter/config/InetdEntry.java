@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param text the line as written
  * @param host the address to listen on (an IPv6 literal without brackets); empty for all addresses
  * @param service the service name or port; for a tcpmux line, the name clients ask for
- * @param tcpmux a {@code tcpmux/NAME} or {@code tcpmux/+NAME} line: a subordinate of a TCPMUX master
+ * @param tcpmux a {@code tcpmux/NAME} or {@code tcpmux/+NAME} line: a subordinate of a TCPMUX
+ *     master
  * @param tcpmuxPlus {@code tcpmux/+NAME}: porter sends the {@code +} reply, not the program
  * @param v6 protocol {@code tcp6} (or {@code tcp46})
  * @param waits {@code wait} rather than {@code nowait}

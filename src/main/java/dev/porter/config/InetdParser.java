@@ -11,9 +11,9 @@ import java.util.Optional;
  * can express, and the lines it cannot, each with the reason.
  *
  * <p>A line is {@code [addr:]service socket-type protocol wait[.max] user[:group|.group]
- * server-program [args...]}; {@code #} starts a comment; a line holding only {@code addr:} sets
- * the address of the lines after it (openbsd-inetd; {@code *:} means all addresses again).
- * There are no continuation lines.
+ * server-program [args...]}; {@code #} starts a comment; a line holding only {@code addr:} sets the
+ * address of the lines after it (openbsd-inetd; {@code *:} means all addresses again). There are no
+ * continuation lines.
  */
 final class InetdParser {
   /** A line porter cannot express, and why. */
@@ -63,15 +63,23 @@ final class InetdParser {
 
   private InetdEntry entry(int number, String text, String[] f) throws Unconvertible {
     if (f.length < FIELDS) {
-      throw new Unconvertible("expected at least " + FIELDS
-          + " fields (service socket-type protocol wait user server-program), got " + f.length);
+      throw new Unconvertible(
+          "expected at least "
+              + FIELDS
+              + " fields (service socket-type protocol wait user server-program), got "
+              + f.length);
     }
     String socketType = f[1];
     String protocol = f[2].toLowerCase(Locale.ROOT);
-    if (protocol.startsWith("rpc/")) throw new Unconvertible("RPC services (" + f[2] + ") are not supported: porter has no portmapper registration");
-    if (protocol.startsWith("udp")) throw new Unconvertible("protocol " + f[2] + ": porter serves TCP only");
-    if (socketType.equals("dgram")) throw new Unconvertible("socket type dgram: porter serves TCP streams only");
-    if (!socketType.equals("stream")) throw new Unconvertible("socket type " + socketType + ": porter serves TCP streams only");
+    if (protocol.startsWith("rpc/"))
+      throw new Unconvertible(
+          "RPC services (" + f[2] + ") are not supported: porter has no portmapper registration");
+    if (protocol.startsWith("udp"))
+      throw new Unconvertible("protocol " + f[2] + ": porter serves TCP only");
+    if (socketType.equals("dgram"))
+      throw new Unconvertible("socket type dgram: porter serves TCP streams only");
+    if (!socketType.equals("stream"))
+      throw new Unconvertible("socket type " + socketType + ": porter serves TCP streams only");
     boolean v6;
     switch (protocol) {
       case "tcp":
@@ -83,7 +91,8 @@ final class InetdParser {
         v6 = true;
         break;
       default:
-        throw new Unconvertible("protocol " + f[2] + " is not one porter serves (tcp, tcp4, tcp6, tcp46)");
+        throw new Unconvertible(
+            "protocol " + f[2] + " is not one porter serves (tcp, tcp4, tcp6, tcp46)");
     }
 
     // [addr:]service, the address up to the last ':' (openbsd-inetd), [brackets] allowed for IPv6.
@@ -105,14 +114,20 @@ final class InetdParser {
       }
       if (service.isEmpty()) throw new Unconvertible("tcpmux/ without a service name");
     } else if (service.indexOf('/') >= 0) {
-      throw new Unconvertible("service " + service + " looks like an RPC service: porter has no portmapper registration");
+      throw new Unconvertible(
+          "service "
+              + service
+              + " looks like an RPC service: porter has no portmapper registration");
     }
     if (service.isEmpty()) throw new Unconvertible("no service name");
     if (host.isPresent()) {
       boolean literal6 = host.get().indexOf(':') >= 0;
-      if (literal6 && !v6) throw new Unconvertible("IPv6 address " + host.get() + " with protocol " + f[2] + " (use tcp6)");
+      if (literal6 && !v6)
+        throw new Unconvertible(
+            "IPv6 address " + host.get() + " with protocol " + f[2] + " (use tcp6)");
       if (!literal6 && v6 && isIpv4(host.get())) {
-        throw new Unconvertible("IPv4 address " + host.get() + " with protocol " + f[2] + " (use tcp)");
+        throw new Unconvertible(
+            "IPv4 address " + host.get() + " with protocol " + f[2] + " (use tcp)");
       }
     }
 
@@ -127,18 +142,22 @@ final class InetdParser {
         wait = false;
         break;
       default:
-        throw new Unconvertible("the wait field must be wait or nowait[.max], got \"" + f[3] + "\"");
+        throw new Unconvertible(
+            "the wait field must be wait or nowait[.max], got \"" + f[3] + "\"");
     }
     int maxRate = 0;
     if (w.length == 2) {
-      if (w[1].isEmpty() || w[1].length() > 9 || !w[1].chars().allMatch(c -> c >= '0' && c <= '9')
+      if (w[1].isEmpty()
+          || w[1].length() > 9
+          || !w[1].chars().allMatch(c -> c >= '0' && c <= '9')
           || Integer.parseInt(w[1]) < 1) {
         throw new Unconvertible("the max in \"" + f[3] + "\" must be a number of at least 1");
       }
       maxRate = Integer.parseInt(w[1]);
     }
 
-    // user[:group] or user[.group]; ':' first, as both openbsd-inetd and inetutils look for it first.
+    // user[:group] or user[.group]; ':' first, as both openbsd-inetd and inetutils look for it
+    // first.
     String user = f[4];
     Optional<String> group = Optional.empty();
     int sep = user.indexOf(':');
@@ -152,14 +171,31 @@ final class InetdParser {
 
     boolean internal = f[5].equals("internal");
     if (internal && wait) {
-      throw new Unconvertible("wait with internal: porter serves built-in services one connection at a time, not from the listening socket");
+      throw new Unconvertible(
+          "wait with internal: porter serves built-in services one connection at a time, not from"
+              + " the listening socket");
     }
     if (wait && tcpmux) {
-      throw new Unconvertible("wait with a tcpmux service: a subordinate gets its connection, never the listening socket");
+      throw new Unconvertible(
+          "wait with a tcpmux service: a subordinate gets its connection, never the listening"
+              + " socket");
     }
     List<String> args = List.copyOf(Arrays.asList(f).subList(FIELDS, f.length));
-    return new InetdEntry(number, text, host, service, tcpmux, plus, v6, wait, maxRate, user, group,
-        internal, internal ? "" : f[5], args);
+    return new InetdEntry(
+        number,
+        text,
+        host,
+        service,
+        tcpmux,
+        plus,
+        v6,
+        wait,
+        maxRate,
+        user,
+        group,
+        internal,
+        internal ? "" : f[5],
+        args);
   }
 
   // "*" (or nothing) is every address; "[v6]" loses its brackets.

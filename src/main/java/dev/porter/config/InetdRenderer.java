@@ -17,20 +17,30 @@ final class InetdRenderer {
 
   private InetdRenderer() {}
 
-  static String render(String source, List<InetdComponent> components, List<InetdParser.Skipped> skipped) {
+  static String render(
+      String source, List<InetdComponent> components, List<InetdParser.Skipped> skipped) {
     List<Item> items = new ArrayList<>();
-    for (InetdComponent c : components) items.add(new Item(c.sortLine(), c.isImplicitMaster() ? 0 : 1, component(c)));
+    for (InetdComponent c : components)
+      items.add(new Item(c.sortLine(), c.isImplicitMaster() ? 0 : 1, component(c)));
     for (InetdParser.Skipped s : skipped) items.add(new Item(s.line(), 1, skippedLine(s)));
     items.sort(Comparator.comparingInt(Item::line).thenComparingInt(Item::rank));
 
     StringBuilder out = new StringBuilder();
-    out.append("# porter configuration converted from ").append(oneLine(source)).append(" (inetd.conf syntax)\n");
+    out.append("# porter configuration converted from ")
+        .append(oneLine(source))
+        .append(" (inetd.conf syntax)\n");
     out.append("# by `porter convert inetd`.\n");
     out.append("#\n");
-    out.append("# Each component follows its inetd.conf line, shown as a comment. A \"root\" user is not\n");
-    out.append("# repeated: programs run as porter's own user, which is root when porter runs as inetd does.\n");
+    out.append(
+        "# Each component follows its inetd.conf line, shown as a comment. A \"root\" user is"
+            + " not\n");
+    out.append(
+        "# repeated: programs run as porter's own user, which is root when porter runs as inetd"
+            + " does.\n");
     if (!skipped.isEmpty()) {
-      out.append("# ").append(skipped.size()).append(skipped.size() == 1 ? " line" : " lines")
+      out.append("# ")
+          .append(skipped.size())
+          .append(skipped.size() == 1 ? " line" : " lines")
           .append(" could not be converted; each is shown with the reason and left out.\n");
     }
     out.append("# Check it with: porter check -c FILE\n");
@@ -63,8 +73,11 @@ final class InetdRenderer {
     if (c.builtin().isPresent()) {
       body.add("builtin = " + c.builtin().get().configName());
       if (!c.isImplicitMaster() && (!e.user().equals("root") || e.group().isPresent())) {
-        notes.add("user " + e.user() + e.group().map(g -> ":" + g).orElse("")
-            + " is not used: porter serves built-in services itself");
+        notes.add(
+            "user "
+                + e.user()
+                + e.group().map(g -> ":" + g).orElse("")
+                + " is not used: porter serves built-in services itself");
       }
     } else {
       List<String> argv = new ArrayList<>();
@@ -75,7 +88,10 @@ final class InetdRenderer {
         String argv0 = e.args().get(0);
         String base = e.program().substring(e.program().lastIndexOf('/') + 1);
         if (!argv0.equals(e.program()) && !argv0.equals(base)) {
-          notes.add("argv[0] \"" + argv0 + "\" is not passed on: porter gives a program its own path as argv[0]");
+          notes.add(
+              "argv[0] \""
+                  + argv0
+                  + "\" is not passed on: porter gives a program its own path as argv[0]");
         }
       }
     }
@@ -83,7 +99,13 @@ final class InetdRenderer {
     if (e.waits()) flags.add("wait");
     if (c.master().isPresent()) flags.add(e.tcpmuxPlus() ? "tcpmuxplus" : "tcpmux");
     if (!flags.isEmpty()) body.add("flags = [ " + String.join(", ", flags) + " ]");
-    if (e.maxRate() > 0) body.add("max-rate = " + e.maxRate() + "   # spawns per minute (" + e.text().split("\\s+")[3] + ")");
+    if (e.maxRate() > 0)
+      body.add(
+          "max-rate = "
+              + e.maxRate()
+              + "   # spawns per minute ("
+              + e.text().split("\\s+")[3]
+              + ")");
     if (c.builtin().isEmpty()) {
       if (!e.user().equals("root")) body.add("user = " + quote(e.user()));
       e.group().ifPresent(g -> body.add("group = " + quote(g)));
@@ -107,7 +129,8 @@ final class InetdRenderer {
   }
 
   private static String oneLine(String s) {
-    return s.replaceAll("[\\x00-\\x08\\x0a-\\x1f\\x7f]", "?"); // tabs stay: they align like the original
+    return s.replaceAll(
+        "[\\x00-\\x08\\x0a-\\x1f\\x7f]", "?"); // tabs stay: they align like the original
   }
 
   static String key(String name) {
@@ -125,10 +148,18 @@ final class InetdRenderer {
     StringBuilder b = new StringBuilder("\"");
     for (char ch : s.toCharArray()) {
       switch (ch) {
-        case '"': b.append("\\\""); break;
-        case '\\': b.append("\\\\"); break;
-        case '\n': b.append("\\n"); break;
-        case '\t': b.append("\\t"); break;
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
         default:
           if (ch < 0x20 || ch == 0x7f) b.append(String.format("\\u%04x", (int) ch));
           else b.append(ch);

@@ -19,18 +19,40 @@ public final class InetdServices {
   public static final Path ETC_SERVICES = Path.of("/etc/services");
 
   // The ports of the services an old inetd.conf names most often (IANA; netbase's /etc/services).
-  private static final Map<String, Integer> CLASSIC = Map.ofEntries(
-      Map.entry("tcpmux", 1), Map.entry("echo", 7), Map.entry("discard", 9),
-      Map.entry("systat", 11), Map.entry("daytime", 13), Map.entry("netstat", 15),
-      Map.entry("qotd", 17), Map.entry("chargen", 19), Map.entry("ftp-data", 20),
-      Map.entry("ftp", 21), Map.entry("ssh", 22), Map.entry("telnet", 23), Map.entry("smtp", 25),
-      Map.entry("time", 37), Map.entry("whois", 43), Map.entry("gopher", 70),
-      Map.entry("finger", 79), Map.entry("http", 80), Map.entry("pop3", 110),
-      Map.entry("auth", 113), Map.entry("ident", 113), Map.entry("nntp", 119),
-      Map.entry("imap2", 143), Map.entry("imap", 143), Map.entry("exec", 512),
-      Map.entry("login", 513), Map.entry("shell", 514), Map.entry("printer", 515),
-      Map.entry("uucp", 540), Map.entry("klogin", 543), Map.entry("kshell", 544),
-      Map.entry("swat", 901));
+  private static final Map<String, Integer> CLASSIC =
+      Map.ofEntries(
+          Map.entry("tcpmux", 1),
+          Map.entry("echo", 7),
+          Map.entry("discard", 9),
+          Map.entry("systat", 11),
+          Map.entry("daytime", 13),
+          Map.entry("netstat", 15),
+          Map.entry("qotd", 17),
+          Map.entry("chargen", 19),
+          Map.entry("ftp-data", 20),
+          Map.entry("ftp", 21),
+          Map.entry("ssh", 22),
+          Map.entry("telnet", 23),
+          Map.entry("smtp", 25),
+          Map.entry("time", 37),
+          Map.entry("whois", 43),
+          Map.entry("gopher", 70),
+          Map.entry("finger", 79),
+          Map.entry("http", 80),
+          Map.entry("pop3", 110),
+          Map.entry("auth", 113),
+          Map.entry("ident", 113),
+          Map.entry("nntp", 119),
+          Map.entry("imap2", 143),
+          Map.entry("imap", 143),
+          Map.entry("exec", 512),
+          Map.entry("login", 513),
+          Map.entry("shell", 514),
+          Map.entry("printer", 515),
+          Map.entry("uucp", 540),
+          Map.entry("klogin", 543),
+          Map.entry("kshell", 544),
+          Map.entry("swat", 901));
 
   private final Map<String, Integer> ports;
 
@@ -68,7 +90,9 @@ public final class InetdServices {
       OptionalInt port = number(f[1].substring(0, f[1].length() - "/tcp".length()));
       if (port.isEmpty()) continue;
       for (int i = 0; i < f.length; i++) {
-        if (i != 1) ports.putIfAbsent(f[i], port.getAsInt()); // the first entry of a name wins, as in getservbyname
+        if (i != 1)
+          ports.putIfAbsent(
+              f[i], port.getAsInt()); // the first entry of a name wins, as in getservbyname
       }
     }
     CLASSIC.forEach(ports::putIfAbsent);
@@ -84,7 +108,8 @@ public final class InetdServices {
   }
 
   private static OptionalInt number(String s) {
-    if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) return OptionalInt.empty();
+    if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(c -> c >= '0' && c <= '9'))
+      return OptionalInt.empty();
     int n = Integer.parseInt(s);
     return n <= 65535 ? OptionalInt.of(n) : OptionalInt.empty();
   }

@@ -20,11 +20,21 @@ import java.util.Optional;
 
 /** Builds the model from a resolved configuration tree: globals, named ACLs, components, checks. */
 final class ModelBuilder {
-  static final List<String> GLOBAL_KEYS = List.of("pidfile", "shutdown-timeout", "qotd-file",
-      "control", "metrics", "acl", "acls", "components", "vars");
+  static final List<String> GLOBAL_KEYS =
+      List.of(
+          "pidfile",
+          "shutdown-timeout",
+          "qotd-file",
+          "control",
+          "metrics",
+          "acl",
+          "acls",
+          "components",
+          "vars");
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_NAME_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /**
    * A relayed side that takes nothing of what porter queued for it this long is stalled: nginx's
    * send_timeout default; a live peer on the slowest link takes some bytes far sooner.
@@ -50,13 +60,17 @@ final class ModelBuilder {
   private PorterConfig build() throws ConfigException {
     values.rejectUnknownKeys(root, "", GLOBAL_KEYS);
     Optional<Path> pidfile = get("pidfile").flatMap(v -> values.path(v, "pidfile"));
-    Duration shutdownTimeout = get("shutdown-timeout").flatMap(v -> values.duration(v, "shutdown-timeout"))
-        .orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+    Duration shutdownTimeout =
+        get("shutdown-timeout")
+            .flatMap(v -> values.duration(v, "shutdown-timeout"))
+            .orElse(DEFAULT_SHUTDOWN_TIMEOUT);
     Optional<Path> qotdFile = get("qotd-file").flatMap(v -> values.path(v, "qotd-file"));
     get("vars").ifPresent(v -> values.object(v, "vars")); // the user's own substitution variables
     List<CrossChecks.Listener> listeners = new ArrayList<>();
-    Optional<Endpoint> control = socketBlock("control", EnumSet.of(Endpoint.Scheme.UNIX), listeners);
-    Optional<Endpoint> metrics = socketBlock("metrics", EnumSet.of(Endpoint.Scheme.INET), listeners);
+    Optional<Endpoint> control =
+        socketBlock("control", EnumSet.of(Endpoint.Scheme.UNIX), listeners);
+    Optional<Endpoint> metrics =
+        socketBlock("metrics", EnumSet.of(Endpoint.Scheme.INET), listeners);
 
     AclTable acls = AclTable.read(get("acls"), values);
     Acl globalAcl = get("acl").flatMap(v -> acls.acl(v, "acl")).orElse(Acl.ALLOW_ALL);
@@ -70,7 +84,11 @@ final class ModelBuilder {
           ConfigValue v = comps.get().get(name);
           String key = "components." + name;
           if (!isComponentName(name)) {
-            values.problem(v, key, "a component name must not be empty or contain spaces, \"/\" or control characters");
+            values.problem(
+                v,
+                key,
+                "a component name must not be empty or contain spaces, \"/\" or control"
+                    + " characters");
             continue;
           }
           values.object(v, key).ifPresent(o -> drafts.add(reader.read(name, o)));
@@ -85,28 +103,42 @@ final class ModelBuilder {
     List<ComponentSpec> specs = new ArrayList<>();
     for (Draft d : drafts) specs.add(spec(d, acls, qotdFile));
     for (Draft d : drafts) openLink(d, globalAcl);
-    return new PorterConfig(values.problems().origins().source(), pidfile, shutdownTimeout, qotdFile,
-        control, metrics, globalAcl, List.copyOf(specs), values.problems().warnings());
+    return new PorterConfig(
+        values.problems().origins().source(),
+        pidfile,
+        shutdownTimeout,
+        qotdFile,
+        control,
+        metrics,
+        globalAcl,
+        List.copyOf(specs),
+        values.problems().warnings());
   }
 
   /**
-   * Warns of a link anyone may establish: an inet mux.listen whose ACLs, global and its
-   * own, let in addresses they do not name, without mutual TLS to say who the peer is. A peer
-   * that connects there uses the link's exits as the far porter would.
+   * Warns of a link anyone may establish: an inet mux.listen whose ACLs, global and its own, let in
+   * addresses they do not name, without mutual TLS to say who the peer is. A peer that connects
+   * there uses the link's exits as the far porter would.
    */
   private void openLink(Draft d, Acl globalAcl) {
     if (d.muxListen == null || d.muxListen.scheme() != Endpoint.Scheme.INET) return;
     if (d.muxTls != null && d.muxTls.mutual()) return;
     Acl own = d.acl != null ? d.acl : Acl.ALLOW_ALL;
     if (!globalAcl.allowsUnnamedAddresses() || !own.allowsUnnamedAddresses()) return;
-    values.problems().warn(((ConfigObject) d.at("mux")).get("listen"), d.key("mux.listen"),
-        "any address may establish this link, and it has no mutual TLS (mux.tls.ca): whoever reaches "
-            + d.muxListen + " may use its exits; limit acl, or require client certificates");
+    values
+        .problems()
+        .warn(
+            ((ConfigObject) d.at("mux")).get("listen"),
+            d.key("mux.listen"),
+            "any address may establish this link, and it has no mutual TLS (mux.tls.ca): whoever"
+                + " reaches "
+                + d.muxListen
+                + " may use its exits; limit acl, or require client certificates");
   }
 
   // control.socket and metrics.socket: blocks of one statement, so that more can follow.
-  private Optional<Endpoint> socketBlock(String name, java.util.Set<Endpoint.Scheme> schemes,
-      List<CrossChecks.Listener> listeners) {
+  private Optional<Endpoint> socketBlock(
+      String name, java.util.Set<Endpoint.Scheme> schemes, List<CrossChecks.Listener> listeners) {
     if (!root.containsKey(name)) return Optional.empty();
     Optional<ConfigObject> o = values.object(root.get(name), name);
     if (o.isEmpty()) return Optional.empty();
@@ -168,8 +200,8 @@ final class ModelBuilder {
   }
 
   /**
-   * Differs exactly when the component's declaration differs: its block rendered canonically,
-   * plus the global statements it depends on (the named ACLs it uses, the qotd file of qotd).
+   * Differs exactly when the component's declaration differs: its block rendered canonically, plus
+   * the global statements it depends on (the named ACLs it uses, the qotd file of qotd).
    */
   private static String fingerprint(Draft d, AclTable acls, Optional<Path> qotdFile) {
     StringBuilder text = new StringBuilder();
@@ -178,9 +210,12 @@ final class ModelBuilder {
     if (d.has("acl")) text.append(acls.usedText(d.at("acl")));
     if (d.has("proxy-protocol-from")) text.append(acls.usedText(d.at("proxy-protocol-from")));
     if (d.muxTls != null) text.append("tls=").append(d.muxTls.digest()).append('\n');
-    if (d.builtin == Builtin.QOTD) text.append("qotd-file=").append(qotdFile.map(Path::toString).orElse("")).append('\n');
+    if (d.builtin == Builtin.QOTD)
+      text.append("qotd-file=").append(qotdFile.map(Path::toString).orElse("")).append('\n');
     try {
-      byte[] sum = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] sum =
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sum);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every JDK has SHA-256", e);
@@ -190,28 +225,30 @@ final class ModelBuilder {
   // Keys sorted, comments and positions left out: the same declaration always renders the same.
   private static void canonical(ConfigValue v, StringBuilder out) {
     switch (v.valueType()) {
-      case OBJECT: {
-        ConfigObject o = (ConfigObject) v;
-        List<String> keys = new ArrayList<>(o.keySet());
-        Collections.sort(keys);
-        out.append('{');
-        for (String k : keys) {
-          out.append(quote(k)).append(':');
-          canonical(o.get(k), out);
-          out.append(',');
+      case OBJECT:
+        {
+          ConfigObject o = (ConfigObject) v;
+          List<String> keys = new ArrayList<>(o.keySet());
+          Collections.sort(keys);
+          out.append('{');
+          for (String k : keys) {
+            out.append(quote(k)).append(':');
+            canonical(o.get(k), out);
+            out.append(',');
+          }
+          out.append('}');
+          break;
         }
-        out.append('}');
-        break;
-      }
-      case LIST: {
-        out.append('[');
-        for (ConfigValue e : (ConfigList) v) {
-          canonical(e, out);
-          out.append(',');
+      case LIST:
+        {
+          out.append('[');
+          for (ConfigValue e : (ConfigList) v) {
+            canonical(e, out);
+            out.append(',');
+          }
+          out.append(']');
+          break;
         }
-        out.append(']');
-        break;
-      }
       default:
         out.append(v.render(ConfigRenderOptions.concise()));
     }
@@ -219,6 +256,7 @@ final class ModelBuilder {
 
   /** JSON-quotes a key the way Typesafe Config renders strings. */
   private static String quote(String s) {
-    return com.typesafe.config.ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise());
+    return com.typesafe.config.ConfigValueFactory.fromAnyRef(s)
+        .render(ConfigRenderOptions.concise());
   }
 }

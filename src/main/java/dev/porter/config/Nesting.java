@@ -4,10 +4,10 @@ import java.util.OptionalInt;
 
 /**
  * How deeply a HOCON text nests, found before Typesafe Config parses it: its parser, resolver and
- * porter's own walk of the tree recurse once per level, so a file of {@code a { } } three
- * thousand deep (or a key {@code a.a.a...} three thousand segments long) overflows the stack
- * instead of giving a configuration error. Counted: objects and lists opened with braces and
- * brackets, plus the segments of a dotted key, outside quoted strings and comments.
+ * porter's own walk of the tree recurse once per level, so a file of {@code a { } } three thousand
+ * deep (or a key {@code a.a.a...} three thousand segments long) overflows the stack instead of
+ * giving a configuration error. Counted: objects and lists opened with braces and brackets, plus
+ * the segments of a dotted key, outside quoted strings and comments.
  */
 final class Nesting {
   /**
@@ -20,7 +20,9 @@ final class Nesting {
 
   private Nesting() {}
 
-  /** The line (from 1) where {@code text} first nests deeper than {@link #MAX_DEPTH}, if it does. */
+  /**
+   * The line (from 1) where {@code text} first nests deeper than {@link #MAX_DEPTH}, if it does.
+   */
   static OptionalInt tooDeep(String text) {
     int depth = 0;
     int keyDots = 0;

@@ -27,7 +27,10 @@ final class Origins {
     files.add(source);
   }
 
-  /** For a configuration read from {@code file}: absolute origins are shown as the user wrote the path. */
+  /**
+   * For a configuration read from {@code file}: absolute origins are shown as the user wrote the
+   * path.
+   */
   static Origins forFile(Path file) {
     Path base = file.isAbsolute() ? null : Path.of("").toAbsolutePath();
     return new Origins(file.toString(), base);
@@ -42,7 +45,10 @@ final class Origins {
     return source;
   }
 
-  /** Notes that {@code file} (an absolute path) is read next; files not noted rank after those noted. */
+  /**
+   * Notes that {@code file} (an absolute path) is read next; files not noted rank after those
+   * noted.
+   */
   void noteFile(Path file) {
     String shown = show(file.toString());
     if (!files.contains(shown)) files.add(shown);
@@ -84,7 +90,10 @@ final class Origins {
     return file.startsWith(prefix) ? file.substring(prefix.length()) : file;
   }
 
-  /** The order in which {@code o}'s file was read; unknown files (includes) come right after the first. */
+  /**
+   * The order in which {@code o}'s file was read; unknown files (includes) come right after the
+   * first.
+   */
   int rank(Origin o) {
     int i = files.indexOf(o.file());
     return i < 0 ? 1 : i * 2;

@@ -20,16 +20,19 @@ import java.util.regex.Pattern;
 
 /**
  * PEM files (RFC 7468) as the JDK reads them: X.509 certificates ({@code CERTIFICATE} blocks) and
- * unencrypted PKCS#8 private keys ({@code PRIVATE KEY}, RSA or EC). Every failure is a
- * {@link PemException} whose message names the file and what is wrong with it.
+ * unencrypted PKCS#8 private keys ({@code PRIVATE KEY}, RSA or EC). Every failure is a {@link
+ * PemException} whose message names the file and what is wrong with it.
  */
 public final class Pem {
-  /** Larger than any certificate bundle in practice (Mozilla's whole CA bundle is about 220 KiB). */
+  /**
+   * Larger than any certificate bundle in practice (Mozilla's whole CA bundle is about 220 KiB).
+   */
   static final long MAX_FILE_BYTES = 1024 * 1024;
 
-  // RFC 7468 §2: the label between BEGIN and END; text outside the blocks is explanatory and ignored.
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+  // RFC 7468 §2: the label between BEGIN and END; text outside the blocks is explanatory and
+  // ignored.
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
 
   /** Thrown when a PEM file cannot be read or does not hold what it should. */
   public static final class PemException extends Exception {
@@ -48,7 +51,8 @@ public final class Pem {
     List<X509Certificate> out = new ArrayList<>();
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      for (byte[] der : ders) out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+      for (byte[] der : ders)
+        out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
     } catch (CertificateException e) {
       throw new PemException(file + ": not a valid X.509 certificate: " + e.getMessage());
     }
@@ -58,13 +62,18 @@ public final class Pem {
   /** The one private key of {@code file}: PKCS#8, RSA or EC, unencrypted. */
   public static PrivateKey privateKey(Path file) throws PemException {
     String text = read(file);
-    if (text.contains("-----BEGIN RSA PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----")
+    if (text.contains("-----BEGIN RSA PRIVATE KEY-----")
+        || text.contains("-----BEGIN EC PRIVATE KEY-----")
         || text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-      throw new PemException(file + ": the key must be unencrypted PKCS#8 (\"BEGIN PRIVATE KEY\"); convert it with"
-          + " openssl pkcs8 -topk8 -nocrypt -in " + file);
+      throw new PemException(
+          file
+              + ": the key must be unencrypted PKCS#8 (\"BEGIN PRIVATE KEY\"); convert it with"
+              + " openssl pkcs8 -topk8 -nocrypt -in "
+              + file);
     }
     List<byte[]> ders = blocks(file, text, "PRIVATE KEY");
-    if (ders.size() != 1) throw new PemException(file + ": holds " + ders.size() + " private keys, expected one");
+    if (ders.size() != 1)
+      throw new PemException(file + ": holds " + ders.size() + " private keys, expected one");
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(ders.get(0));
     for (String algorithm : List.of("RSA", "EC")) {
       try {
@@ -76,7 +85,10 @@ public final class Pem {
     throw new PemException(file + ": not an RSA or EC private key in PKCS#8 form");
   }
 
-  /** True when {@code key} is the private half of {@code pub}: a signature made with one checks with the other. */
+  /**
+   * True when {@code key} is the private half of {@code pub}: a signature made with one checks with
+   * the other.
+   */
   public static boolean belongTogether(PrivateKey key, java.security.PublicKey pub) {
     if (!key.getAlgorithm().equals(pub.getAlgorithm())) return false;
     String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
@@ -118,7 +130,13 @@ public final class Pem {
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
-        throw new PemException(file + ": " + size + " bytes is too large for a PEM file (at most " + MAX_FILE_BYTES + ")");
+        throw new PemException(
+            file
+                + ": "
+                + size
+                + " bytes is too large for a PEM file (at most "
+                + MAX_FILE_BYTES
+                + ")");
       }
       return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
     } catch (IOException e) {

@@ -10,8 +10,8 @@ import java.util.Optional;
  * A whole validated configuration: global settings and the components in declaration order.
  *
  * @param source the file it was read from, or {@code <embedded default>}
- * @param warnings what is valid but probably not meant (a mux.listen anyone may use), in file
- *     and line order; printed by {@code porter check}, logged by {@code porter run}
+ * @param warnings what is valid but probably not meant (a mux.listen anyone may use), in file and
+ *     line order; printed by {@code porter check}, logged by {@code porter run}
  */
 public record PorterConfig(
     String source,

@@ -14,8 +14,9 @@ import java.util.TreeSet;
 
 /**
  * Reads pies' {@code return-code CODES { action = ...; exec = ... }} in HOCON form: an object whose
- * keys are exit codes separated by spaces or commas (numbers 0-255 or sysexits names such as
- * {@code EX_TEMPFAIL}) and whose values say what to do:
+ * keys are exit codes separated by spaces or commas (numbers 0-255 or sysexits names such as {@code
+ * EX_TEMPFAIL}) and whose values say what to do:
+ *
  * <pre>
  * return-code {
  *   "1 2"       { action = restart }
@@ -30,16 +31,28 @@ final class ReturnCodes {
   static final List<String> KEYS = List.of("action", "exec");
 
   // sysexits.h, as pies accepts them.
-  private static final Map<String, Integer> SYSEXITS = Map.ofEntries(
-      Map.entry("EX_OK", 0), Map.entry("EX_USAGE", 64), Map.entry("EX_DATAERR", 65),
-      Map.entry("EX_NOINPUT", 66), Map.entry("EX_NOUSER", 67), Map.entry("EX_NOHOST", 68),
-      Map.entry("EX_UNAVAILABLE", 69), Map.entry("EX_SOFTWARE", 70), Map.entry("EX_OSERR", 71),
-      Map.entry("EX_OSFILE", 72), Map.entry("EX_CANTCREAT", 73), Map.entry("EX_IOERR", 74),
-      Map.entry("EX_TEMPFAIL", 75), Map.entry("EX_PROTOCOL", 76), Map.entry("EX_NOPERM", 77),
-      Map.entry("EX_CONFIG", 78));
+  private static final Map<String, Integer> SYSEXITS =
+      Map.ofEntries(
+          Map.entry("EX_OK", 0),
+          Map.entry("EX_USAGE", 64),
+          Map.entry("EX_DATAERR", 65),
+          Map.entry("EX_NOINPUT", 66),
+          Map.entry("EX_NOUSER", 67),
+          Map.entry("EX_NOHOST", 68),
+          Map.entry("EX_UNAVAILABLE", 69),
+          Map.entry("EX_SOFTWARE", 70),
+          Map.entry("EX_OSERR", 71),
+          Map.entry("EX_OSFILE", 72),
+          Map.entry("EX_CANTCREAT", 73),
+          Map.entry("EX_IOERR", 74),
+          Map.entry("EX_TEMPFAIL", 75),
+          Map.entry("EX_PROTOCOL", 76),
+          Map.entry("EX_NOPERM", 77),
+          Map.entry("EX_CONFIG", 78));
 
   private static final Map<String, ReturnCodeAction.Action> ACTIONS =
-      Map.of("disable", ReturnCodeAction.Action.DISABLE, "restart", ReturnCodeAction.Action.RESTART);
+      Map.of(
+          "disable", ReturnCodeAction.Action.DISABLE, "restart", ReturnCodeAction.Action.RESTART);
 
   static Optional<List<ReturnCodeAction>> read(ConfigValue v, String key, Values values) {
     Optional<ConfigObject> obj = values.object(v, key);
@@ -59,7 +72,8 @@ final class ReturnCodes {
       for (int c : codes.get()) {
         String prev = seen.putIfAbsent(c, codesText);
         if (prev != null) {
-          values.problem(entry, entryKey, "exit code " + c + " already has an action (in \"" + prev + "\")");
+          values.problem(
+              entry, entryKey, "exit code " + c + " already has an action (in \"" + prev + "\")");
           ok = false;
         }
       }
@@ -77,8 +91,11 @@ final class ReturnCodes {
           ok = false;
         }
       }
-      if (!body.get().containsKey("action") && !body.get().containsKey("exec") && body.get().isEmpty()) {
-        values.problem(entry, entryKey, "says nothing to do: give action (disable or restart) and/or exec");
+      if (!body.get().containsKey("action")
+          && !body.get().containsKey("exec")
+          && body.get().isEmpty()) {
+        values.problem(
+            entry, entryKey, "says nothing to do: give action (disable or restart) and/or exec");
         ok = false;
       }
       out.add(new ReturnCodeAction(Collections.unmodifiableSet(codes.get()), action, exec));
@@ -86,7 +103,8 @@ final class ReturnCodes {
     return ok ? Optional.of(List.copyOf(out)) : Optional.empty();
   }
 
-  private static Optional<Set<Integer>> codes(String text, ConfigValue at, String key, Values values) {
+  private static Optional<Set<Integer>> codes(
+      String text, ConfigValue at, String key, Values values) {
     Set<Integer> codes = new TreeSet<>();
     String[] words = text.trim().split("[\\s,]+");
     if (text.isBlank()) {
@@ -103,8 +121,13 @@ final class ReturnCodes {
       try {
         c = Integer.parseInt(w);
       } catch (NumberFormatException e) {
-        values.problem(at, key, "not an exit code: \"" + w + "\" (a number 0-255 or a name such as EX_TEMPFAIL)"
-            + Suggest.didYouMean(w.toUpperCase(Locale.ROOT), SYSEXITS.keySet()));
+        values.problem(
+            at,
+            key,
+            "not an exit code: \""
+                + w
+                + "\" (a number 0-255 or a name such as EX_TEMPFAIL)"
+                + Suggest.didYouMean(w.toUpperCase(Locale.ROOT), SYSEXITS.keySet()));
         return Optional.empty();
       }
       if (c < 0 || c > 255) {

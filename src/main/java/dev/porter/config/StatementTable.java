@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The statements of one kind of block (a component, or its {@code env}, {@code mux} or
- * {@code mux.tls}): each key and how its value is read into a {@code T}. The table is the block's
- * only list of keys, so the keys accepted, the keys porter.conf(5) must document and the keys read
+ * The statements of one kind of block (a component, or its {@code env}, {@code mux} or {@code
+ * mux.tls}): each key and how its value is read into a {@code T}. The table is the block's only
+ * list of keys, so the keys accepted, the keys porter.conf(5) must document and the keys read
  * cannot disagree.
  */
 final class StatementTable<T> {
@@ -35,8 +35,8 @@ final class StatementTable<T> {
   }
 
   /**
-   * Reports each unknown key of {@code block}, then reads each known statement in the order it
-   * was written.
+   * Reports each unknown key of {@code block}, then reads each known statement in the order it was
+   * written.
    *
    * @param prefix the block's full key and a dot, e.g. {@code components.date.}
    */

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The step after the grammar that reads the PEM files a {@code mux.tls} block names and checks
- * that they fit together, so that a missing or broken file is a configuration error with its line
- * rather than a link that never comes up. Problems name the statement that named the file.
+ * The step after the grammar that reads the PEM files a {@code mux.tls} block names and checks that
+ * they fit together, so that a missing or broken file is a configuration error with its line rather
+ * than a link that never comes up. Problems name the statement that named the file.
  */
 final class TlsFiles {
   private TlsFiles() {}
@@ -30,10 +30,17 @@ final class TlsFiles {
     for (TlsDeclaration.PemFile f : t.files) {
       try {
         switch (f.role()) {
-          case CERT: chain = Pem.certificates(f.path()); break;
-          case KEY: privateKey = Optional.of(Pem.privateKey(f.path())); break;
-          case CA: trusted = Pem.certificates(f.path()); break;
-          default: throw new AssertionError(f.role());
+          case CERT:
+            chain = Pem.certificates(f.path());
+            break;
+          case KEY:
+            privateKey = Optional.of(Pem.privateKey(f.path()));
+            break;
+          case CA:
+            trusted = Pem.certificates(f.path());
+            break;
+          default:
+            throw new AssertionError(f.role());
         }
         digest.update(Files.readAllBytes(f.path()));
       } catch (Pem.PemException e) {
@@ -46,8 +53,14 @@ final class TlsFiles {
     }
     if (ok && privateKey.isPresent()) ok = keyFits(t, privateKey.get(), chain.get(0), values);
     if (!ok) return;
-    d.muxTls = new TlsSpec(List.copyOf(chain), privateKey, List.copyOf(trusted), t.serverName,
-        HexFormat.of().formatHex(digest.digest()), t.peers);
+    d.muxTls =
+        new TlsSpec(
+            List.copyOf(chain),
+            privateKey,
+            List.copyOf(trusted),
+            t.serverName,
+            HexFormat.of().formatHex(digest.digest()),
+            t.peers);
   }
 
   private static boolean keyFits(
@@ -55,12 +68,15 @@ final class TlsFiles {
     TlsDeclaration.PemFile f = t.file(TlsDeclaration.Role.KEY).orElseThrow();
     String certificates = leaf.getPublicKey().getAlgorithm();
     if (!certificates.equals(key.getAlgorithm())) {
-      values.problem(f.value(), f.key(), "the key is " + key.getAlgorithm()
-          + " but the certificate's is " + certificates);
+      values.problem(
+          f.value(),
+          f.key(),
+          "the key is " + key.getAlgorithm() + " but the certificate's is " + certificates);
       return false;
     }
     if (!Pem.belongTogether(key, leaf.getPublicKey())) {
-      values.problem(f.value(), f.key(), "the key does not belong to the first certificate of cert");
+      values.problem(
+          f.value(), f.key(), "the key does not belong to the first certificate of cert");
       return false;
     }
     return true;

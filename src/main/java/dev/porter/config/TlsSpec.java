@@ -10,14 +10,15 @@ import java.util.Optional;
  *
  * @param chain {@code cert}: this end's certificate chain, leaf first; empty for a connector
  *     without a client certificate
- * @param key {@code key}: the private key of the chain's leaf; present exactly when chain is not empty
+ * @param key {@code key}: the private key of the chain's leaf; present exactly when chain is not
+ *     empty
  * @param trusted {@code ca}: the CAs that verify the peer; empty means the JDK's default trust
  *     store for a connector and no client certificate asked for by a receptor
  * @param serverName {@code server-name}: the name the connector checks the server certificate
  *     against (default the mux.connect host)
  * @param digest SHA-256 of the files' contents: a reload restarts the link when one changes
- * @param peers {@code peers} (receptor with {@code ca} only): the client certificate must hold
- *     one of these names; empty means any certificate {@code ca} signed will do
+ * @param peers {@code peers} (receptor with {@code ca} only): the client certificate must hold one
+ *     of these names; empty means any certificate {@code ca} signed will do
  */
 public record TlsSpec(
     List<X509Certificate> chain,
@@ -39,7 +40,11 @@ public record TlsSpec(
    */
   public record Peer(Kind kind, String name) {
     /** Where in the certificate the name is looked for. */
-    public enum Kind { DNS, IP, CN }
+    public enum Kind {
+      DNS,
+      IP,
+      CN
+    }
 
     @Override
     public String toString() {

@@ -51,18 +51,21 @@ final class Values {
   /** The keys of {@code obj} in the order they were declared. */
   List<String> sortedKeys(ConfigObject obj) {
     List<String> keys = new ArrayList<>(obj.keySet());
-    keys.sort(Comparator.comparingInt((String k) -> problems.origins().rank(origin(obj.get(k))))
-        .thenComparingInt(k -> origin(obj.get(k)).line())
-        .thenComparing(k -> k));
+    keys.sort(
+        Comparator.comparingInt((String k) -> problems.origins().rank(origin(obj.get(k))))
+            .thenComparingInt(k -> origin(obj.get(k)).line())
+            .thenComparing(k -> k));
     return keys;
   }
 
   /** A scalar as text: strings as they are, numbers and booleans as written. */
   Optional<String> string(ConfigValue v, String key) {
     switch (v.valueType()) {
-      case STRING: return Optional.of((String) v.unwrapped());
+      case STRING:
+        return Optional.of((String) v.unwrapped());
       case NUMBER:
-      case BOOLEAN: return Optional.of(v.atKey("v").getString("v"));
+      case BOOLEAN:
+        return Optional.of(v.atKey("v").getString("v"));
       default:
         problem(v, key, "must be a string, got " + describe(v));
         return Optional.empty();
@@ -141,11 +144,15 @@ final class Values {
     return Optional.of(n.get().intValue());
   }
 
-  /** A duration with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}); a bare {@code 0} is zero. */
+  /**
+   * A duration with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}); a bare {@code 0}
+   * is zero.
+   */
   Optional<Duration> duration(ConfigValue v, String key) {
     if (v.valueType() == ConfigValueType.NUMBER) {
       if (((Number) v.unwrapped()).doubleValue() == 0) return Optional.of(Duration.ZERO);
-      problem(v, key, "a duration needs a unit, e.g. \"" + v.unwrapped() + "s\", got " + describe(v));
+      problem(
+          v, key, "a duration needs a unit, e.g. \"" + v.unwrapped() + "s\", got " + describe(v));
       return Optional.empty();
     }
     if (v.valueType() != ConfigValueType.STRING) {
@@ -244,7 +251,10 @@ final class Values {
         if (allowed.contains(sc)) names.add(sc.name().toLowerCase(Locale.ROOT) + "://");
       }
       String article = names.get(0).startsWith("inet") ? "an " : "a ";
-      problem(v, key, "must be " + article + String.join(" or ", names) + " URL, got \"" + e.text() + "\"");
+      problem(
+          v,
+          key,
+          "must be " + article + String.join(" or ", names) + " URL, got \"" + e.text() + "\"");
       return Optional.empty();
     }
     return Optional.of(e);
@@ -253,13 +263,20 @@ final class Values {
   /** How a wrong value is named in a message: {@code a list}, {@code the number 5}, ... */
   static String describe(ConfigValue v) {
     switch (v.valueType()) {
-      case OBJECT: return "an object";
-      case LIST: return "a list";
-      case NULL: return "null";
-      case NUMBER: return "the number " + v.render();
-      case BOOLEAN: return "the boolean " + v.render();
-      case STRING: return "the string " + v.render();
-      default: return v.valueType().name().toLowerCase(Locale.ROOT);
+      case OBJECT:
+        return "an object";
+      case LIST:
+        return "a list";
+      case NULL:
+        return "null";
+      case NUMBER:
+        return "the number " + v.render();
+      case BOOLEAN:
+        return "the boolean " + v.render();
+      case STRING:
+        return "the string " + v.render();
+      default:
+        return v.valueType().name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -6,23 +6,25 @@
  * <p>Entry points: {@link dev.porter.config.ConfigLoader#load(java.nio.file.Path)} (a file, its
  * {@code include required(...)}s, then {@code conf.d/*.conf} next to it in name order, later files
  * overriding and extending earlier ones; lists are replaced, not appended, as HOCON merges them),
- * {@link dev.porter.config.ConfigLoader#parse(String, String)} and
- * {@link dev.porter.config.ConfigLoader#loadDefault()}.
+ * {@link dev.porter.config.ConfigLoader#parse(String, String)} and {@link
+ * dev.porter.config.ConfigLoader#loadDefault()}.
  *
- * <p>A load goes in steps: the grammar of each block (its statements as one table each: key and
- * how it is read), the rules of one component, the checks across components, then the files the
- * configuration names (the PEM files of {@code mux.tls}); every step adds its problems and the
- * load fails with all of them. It may use {@code acl} (the ACL rules) and nothing else of porter;
+ * <p>A load goes in steps: the grammar of each block (its statements as one table each: key and how
+ * it is read), the rules of one component, the checks across components, then the files the
+ * configuration names (the PEM files of {@code mux.tls}); every step adds its problems and the load
+ * fails with all of them. It may use {@code acl} (the ACL rules) and nothing else of porter;
  * inetd.conf is read and converted here too.
  *
  * <h2>Statements</h2>
- * Global: {@code pidfile}, {@code shutdown-timeout} (5s), {@code qotd-file},
- * {@code control.socket} (unix://), {@code metrics.socket} (inet://), {@code acl} (a name from
- * {@code acls} or a list of rules; default: allow all), {@code acls { NAME = [rules] }},
- * {@code components { NAME { ... } }}, and {@code vars { ... }}, ignored by porter, for the user's
- * own substitution variables ({@code ${vars.bin}}).
+ *
+ * Global: {@code pidfile}, {@code shutdown-timeout} (5s), {@code qotd-file}, {@code control.socket}
+ * (unix://), {@code metrics.socket} (inet://), {@code acl} (a name from {@code acls} or a list of
+ * rules; default: allow all), {@code acls { NAME = [rules] }}, {@code components { NAME { ... } }},
+ * and {@code vars { ... }}, ignored by porter, for the user's own substitution variables ({@code
+ * ${vars.bin}}).
  *
  * <p>Per component (GNU pies names):
+ *
  * <pre>
  * socket          "inet://HOST:PORT" | "inet://[V6]:PORT" | "unix:///PATH;user=U;group=G;mode=0660"
  * tcpmux-master   NAME of a component with builtin = tcpmux (makes this a subordinate)
@@ -36,20 +38,25 @@
  * builtin         tcpmux | echo | discard | daytime | time | chargen | qotd | telnet-proxy
  * route           "inet://HOST:PORT" | "unix:///PATH" | "mux://LINK/NAME"
  * pass-fd-socket  "unix:///PATH" of a daemon that takes connections by SCM_RIGHTS
- * flags           [ wait tcpmux tcpmuxplus sockenv resolve precious disable shell expandenv nullinput ]
+ * flags           [ wait tcpmux tcpmuxplus sockenv resolve precious disable shell expandenv
+ *                 nullinput ]
  *                 (a subordinate or exit without tcpmux/tcpmuxplus gets tcpmuxplus)
  * acl             NAME | [ "allow|deny from ADDR[/LEN]", "allow|deny any", "allow|deny acl NAME" ]
  * max-instances   N >= 1        max-instances-message "text"        max-rate  N >= 1 per minute
- * name-timeout    10s (masters and mux links)   idle-timeout 0 = none   connect-timeout 10s (routes)
- * send-timeout    60s (routes: a side that takes nothing queued for it this long closes both; 0 = none)
+ * name-timeout    10s (masters and mux links)   idle-timeout 0 = none
+ * connect-timeout 10s (routes)
+ * send-timeout    60s (routes: a side that takes nothing queued for it this long closes
+ *                 both; 0 = none)
  * proxy-protocol  accept (on a socket) | send-v1 | send-v2 (on a route)
- * proxy-protocol-from  NAME | [ rules ]: the balancers whose header is believed (required with accept)
+ * proxy-protocol-from  NAME | [ rules ]: the balancers whose header is believed
+ *                 (required with accept)
  * telnet-log      PATH-PREFIX, or "-" for standard output (builtin telnet-proxy)
  * telnet-compress-from-client  deny (default) | allow: a client may start MCCP2 toward the server
  * user, group     names or ids      umask "022" or 022 (octal)      chdir /path
  * env             { clear = true, keep = [ PATH, "LC_*" ], set { LANG = C.UTF-8 }, unset = [ TZ ] }
  * limits          { nofile = 4096, core = unlimited, ... }  (prlimit(1) names: as core cpu data
- *                 fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack)
+ *                 fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending
+ *                 stack)
  * prerequisites   [ NAME ... ]  (started first; cycles are refused)
  * stdout, stderr  "file PATH" | log
  * return-code     { "1 2" { action = restart }, EX_TEMPFAIL { action = disable, exec = "..." } }

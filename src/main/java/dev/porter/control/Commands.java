@@ -1,7 +1,7 @@
 package dev.porter.control;
 
-import dev.porter.supervisor.ComponentStatus;
 import dev.porter.mux.LinkStatus;
+import dev.porter.supervisor.ComponentStatus;
 import dev.porter.supervisor.ConnectionInfo;
 import dev.porter.supervisor.Porter;
 import dev.porter.supervisor.ReloadOutcome;
@@ -49,20 +49,28 @@ final class Commands {
   private Map<String, Object> carryOut(ControlRequest r) {
     try {
       switch (r.command()) {
-        case LIST: return list();
-        case STATUS: return status(r.name().orElseThrow());
+        case LIST:
+          return list();
+        case STATUS:
+          return status(r.name().orElseThrow());
         case START:
         case STOP:
-        case RESTART: return steer(r);
-        case RELOAD: return reload();
-        case SHUTDOWN: {
-          Map<String, Object> m = Reply.ok();
-          m.put("message", "porter is shutting down");
-          return m;
-        }
-        case CONNECTIONS: return connections();
-        case LINKS: return links();
-        default: throw new IllegalStateException("unhandled command " + r.command());
+        case RESTART:
+          return steer(r);
+        case RELOAD:
+          return reload();
+        case SHUTDOWN:
+          {
+            Map<String, Object> m = Reply.ok();
+            m.put("message", "porter is shutting down");
+            return m;
+          }
+        case CONNECTIONS:
+          return connections();
+        case LINKS:
+          return links();
+        default:
+          throw new IllegalStateException("unhandled command " + r.command());
       }
     } catch (StartException e) {
       return Reply.error(Reply.FAILED, e.getMessage());
@@ -89,9 +97,15 @@ final class Commands {
     String name = r.name().orElseThrow();
     if (find(name).isEmpty()) return unknown(name);
     switch (r.command()) {
-      case START: porter.startComponent(name); break;
-      case STOP: porter.stopComponent(name); break;
-      default: porter.restartComponent(name); break;
+      case START:
+        porter.startComponent(name);
+        break;
+      case STOP:
+        porter.stopComponent(name);
+        break;
+      default:
+        porter.restartComponent(name);
+        break;
     }
     return status(name);
   }
@@ -99,8 +113,10 @@ final class Commands {
   private Map<String, Object> reload() {
     ReloadOutcome o = reload.get();
     if (!o.applied()) {
-      return Reply.error(Reply.INVALID_CONFIG, "reload refused, the running configuration stays; "
-          + o.lines().size() + " problem(s)", o.lines());
+      return Reply.error(
+          Reply.INVALID_CONFIG,
+          "reload refused, the running configuration stays; " + o.lines().size() + " problem(s)",
+          o.lines());
     }
     Map<String, Object> m = Reply.ok();
     m.put("changes", o.lines());

@@ -20,8 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of the control protocol: sends one request, returns the reply object. Uses
- * only the JDK (no native library), so {@code porter ctl} works for any user in any directory.
+ * The client side of the control protocol: sends one request, returns the reply object. Uses only
+ * the JDK (no native library), so {@code porter ctl} works for any user in any directory.
  */
 public final class ControlClient {
   /**
@@ -29,13 +29,15 @@ public final class ControlClient {
    * reload may restart several, so this is generous; a hung porter still gets a clear message.
    */
   private static final long REPLY_TIMEOUT_SECONDS = 120;
+
   /** Largest reply read: a list of thousands of components fits. */
   private static final int MAX_REPLY_BYTES = 16 << 20;
 
   private ControlClient() {}
 
   /** Sends {@code request} to the porter listening on {@code socket}. */
-  public static Map<String, Object> send(Path socket, ControlRequest request) throws ControlException {
+  public static Map<String, Object> send(Path socket, ControlRequest request)
+      throws ControlException {
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) throw notRunning(socket);
     SocketChannel ch;
     try {
@@ -43,11 +45,13 @@ public final class ControlClient {
     } catch (IOException e) {
       throw new ControlException("cannot open a unix socket: " + e.getMessage());
     }
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "porter-ctl-timeout");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "porter-ctl-timeout");
+              t.setDaemon(true);
+              return t;
+            });
     try (ch) {
       try {
         ch.connect(UnixDomainSocketAddress.of(socket));
@@ -56,7 +60,8 @@ public final class ControlClient {
       } catch (IOException e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("Permission denied")) {
-          throw new ControlException("permission denied on " + socket + " (root and the socket's group may use it)");
+          throw new ControlException(
+              "permission denied on " + socket + " (root and the socket's group may use it)");
         }
         throw new ControlException("cannot reach porter on " + socket + ": " + m);
       }
@@ -88,18 +93,23 @@ public final class ControlClient {
         for (int i = 0; i < in.position(); i++) complete |= in.get(i) == '\n';
         reply.write(in.array(), 0, in.position());
         in.clear();
-        if (reply.size() > MAX_REPLY_BYTES) throw new ControlException("reply longer than " + MAX_REPLY_BYTES + " bytes");
+        if (reply.size() > MAX_REPLY_BYTES)
+          throw new ControlException("reply longer than " + MAX_REPLY_BYTES + " bytes");
       }
       String text = reply.toString(StandardCharsets.UTF_8).trim();
-      if (text.isEmpty()) throw new ControlException("porter on " + socket + " closed without a reply");
-      if (!complete) throw new ControlException("porter on " + socket + " closed in the middle of its reply");
+      if (text.isEmpty())
+        throw new ControlException("porter on " + socket + " closed without a reply");
+      if (!complete)
+        throw new ControlException("porter on " + socket + " closed in the middle of its reply");
       Object v = Json.parse(text);
-      if (!(v instanceof Map)) throw new ControlException("porter's reply is not a JSON object: " + text);
+      if (!(v instanceof Map))
+        throw new ControlException("porter's reply is not a JSON object: " + text);
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) v;
       return m;
     } catch (AsynchronousCloseException e) {
-      throw new ControlException("porter on " + socket + " did not answer within " + REPLY_TIMEOUT_SECONDS + " s");
+      throw new ControlException(
+          "porter on " + socket + " did not answer within " + REPLY_TIMEOUT_SECONDS + " s");
     } catch (IOException e) {
       throw new ControlException("cannot talk to porter on " + socket + ": " + e.getMessage());
     } finally {

@@ -5,8 +5,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One connection to the control socket. Only the control server's selector thread touches it;
- * a worker sees nothing of it but the request it carries out.
+ * One connection to the control socket. Only the control server's selector thread touches it; a
+ * worker sees nothing of it but the request it carries out.
  */
 final class ControlConnection {
   /** Where the connection is in its one exchange. */
@@ -17,7 +17,10 @@ final class ControlConnection {
     RUNNING,
     /** The reply is going out. */
     WRITING,
-    /** A refused peer got its refusal; its request line is read and dropped, so closing resets nothing. */
+    /**
+     * A refused peer got its refusal; its request line is read and dropped, so closing resets
+     * nothing.
+     */
     LINGERING
   }
 
@@ -26,13 +29,21 @@ final class ControlConnection {
   final long acceptedNanos;
   final RequestLine line = new RequestLine();
   State state;
+
   /** When the current state times out; unused while RUNNING. */
   long deadlineNanos;
-  ByteBuffer reply = ByteBuffer.allocate(0);
-  /** Runs once the reply is out or the peer went away (a shutdown starts after its reply). */
-  Runnable afterReply = () -> { };
 
-  ControlConnection(SocketChannel channel, SelectionKey key, long acceptedNanos, State state, long deadlineNanos) {
+  ByteBuffer reply = ByteBuffer.allocate(0);
+
+  /** Runs once the reply is out or the peer went away (a shutdown starts after its reply). */
+  Runnable afterReply = () -> {};
+
+  ControlConnection(
+      SocketChannel channel,
+      SelectionKey key,
+      long acceptedNanos,
+      State state,
+      long deadlineNanos) {
     this.channel = channel;
     this.key = key;
     this.acceptedNanos = acceptedNanos;

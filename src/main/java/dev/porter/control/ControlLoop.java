@@ -29,25 +29,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control socket's selector thread, which does all its socket work: it accepts, checks the
- * peer's credentials ({@code SO_PEERCRED}) at once, reads request lines and writes replies
- * without blocking, each within a deadline. Only complete, permitted requests reach the few
- * worker threads, which carry them out (waiting for the supervisor, perhaps for a whole reload)
- * and hand the reply back. So a silent peer, a peer that never reads its reply, or a refused one
- * never holds a worker, and {@link #MAX_CONNECTIONS} bounds what the peers can make porter hold.
+ * peer's credentials ({@code SO_PEERCRED}) at once, reads request lines and writes replies without
+ * blocking, each within a deadline. Only complete, permitted requests reach the few worker threads,
+ * which carry them out (waiting for the supervisor, perhaps for a whole reload) and hand the reply
+ * back. So a silent peer, a peer that never reads its reply, or a refused one never holds a worker,
+ * and {@link #MAX_CONNECTIONS} bounds what the peers can make porter hold.
  */
 final class ControlLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
 
   /**
-   * How long a permitted peer may take to send its request line; then porter closes the
-   * connection without a reply. {@code porter ctl} sends it at once; 5 s forgives a person typing.
+   * How long a permitted peer may take to send its request line; then porter closes the connection
+   * without a reply. {@code porter ctl} sends it at once; 5 s forgives a person typing.
    */
   static final long REQUEST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /**
    * How long a peer may take to read its reply; then porter closes the connection. A reply larger
    * than the socket buffer (about 200 KiB, net.core.wmem_default) needs the peer to read.
    */
   static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /**
    * How long a refused peer may take to send the request it would have sent: porter reads and drops
    * it before closing, because closing a Unix socket with unread data resets the connection
@@ -55,24 +57,35 @@ final class ControlLoop implements Runnable {
    * throw the refusal away with it. Then porter closes anyway.
    */
   static final long LINGER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /**
    * Connections of permitted peers open at once: reading, waiting for a worker, or being answered.
    * Administrators' commands come a few at a time; 64 leaves room for monitoring and scripts and
    * bounds what peers make porter hold (each at most a 1 KiB request and one reply). When a new
-   * peer finds them all taken, porter closes the one that has waited longest on its peer
-   * (reading or writing); when every one is with a worker, it closes the new one.
+   * peer finds them all taken, porter closes the one that has waited longest on its peer (reading
+   * or writing); when every one is with a worker, it closes the new one.
    */
   static final int MAX_CONNECTIONS = 64;
-  /** Refused peers lingering at once (see {@link #LINGER_TIMEOUT_NANOS}); beyond it porter closes at once. */
+
+  /**
+   * Refused peers lingering at once (see {@link #LINGER_TIMEOUT_NANOS}); beyond it porter closes at
+   * once.
+   */
   static final int MAX_LINGERING = 16;
+
   /**
    * Connections accepted per wake-up. Each one's request is read right after its accept, and this
    * is well below {@link #MAX_CONNECTIONS}: a peer whose request has arrived is read before enough
    * newer peers can come in to make it the oldest.
    */
   private static final int ACCEPT_BATCH = 16;
-  /** Requests carried out at once; more wait their turn (a reload or stop can take shutdown-timeout). */
+
+  /**
+   * Requests carried out at once; more wait their turn (a reload or stop can take
+   * shutdown-timeout).
+   */
   private static final int WORKERS = 4;
+
   /** Bytes one read takes: the longest request line and then some. */
   private static final int READ_BYTES = 2 * ControlRequest.MAX_LINE_BYTES;
 
@@ -82,10 +95,13 @@ final class ControlLoop implements Runnable {
   private final Runnable shutdown;
   private final PeerCheck peers;
   private final ThreadPoolExecutor workers;
+
   /** Replies carried out by the workers, for the selector thread to send. */
   private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+
   /** Permitted peers' connections, oldest first (selector thread only). */
   private final Set<ControlConnection> permitted = new LinkedHashSet<>();
+
   private final Set<ControlConnection> lingering = new LinkedHashSet<>();
   private final ByteBuffer scratch = ByteBuffer.allocate(READ_BYTES);
   private final LogThrottle refusedLog = new LogThrottle();
@@ -100,10 +116,16 @@ final class ControlLoop implements Runnable {
   /**
    * A loop over {@code server}; {@link #run} it on a thread of its own.
    *
-   * @param server the bound, non-blocking listening channel, registered with {@code selector} for accepts
+   * @param server the bound, non-blocking listening channel, registered with {@code selector} for
+   *     accepts
    * @param shutdown starts porter's shutdown; run once the reply to {@code shutdown} is out
    */
-  ControlLoop(ServerSocketChannel server, Selector selector, Commands commands, Runnable shutdown, PeerCheck peers) {
+  ControlLoop(
+      ServerSocketChannel server,
+      Selector selector,
+      Commands commands,
+      Runnable shutdown,
+      PeerCheck peers) {
     this.server = server;
     this.selector = selector;
     this.commands = commands;
@@ -111,12 +133,18 @@ final class ControlLoop implements Runnable {
     this.peers = peers;
     AtomicInteger n = new AtomicInteger();
     // The queue never fills: each queued request holds one of MAX_CONNECTIONS connections.
-    this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
-          Thread t = new Thread(r, "porter-control-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.workers =
+        new ThreadPoolExecutor(
+            WORKERS,
+            WORKERS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_CONNECTIONS),
+            r -> {
+              Thread t = new Thread(r, "porter-control-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     workers.execute(PeerCheck::load);
   }
 
@@ -198,38 +226,47 @@ final class ControlLoop implements Runnable {
       closeQuietly(ch);
       return;
     }
-    register(ch, ControlConnection.State.LINGERING, now, now + LINGER_TIMEOUT_NANOS).ifPresent(lingering::add);
+    register(ch, ControlConnection.State.LINGERING, now, now + LINGER_TIMEOUT_NANOS)
+        .ifPresent(lingering::add);
   }
 
   private void admit(SocketChannel ch, long now) {
     if (permitted.size() >= MAX_CONNECTIONS) {
-      Optional<ControlConnection> oldest = permitted.stream().filter(ControlConnection::evictable).findFirst();
+      Optional<ControlConnection> oldest =
+          permitted.stream().filter(ControlConnection::evictable).findFirst();
       long held = fullLog.admit(now);
       if (oldest.isEmpty()) {
         if (held >= 0) {
-          log.warn("control: too many connections max={}, all with a command: closed a new one{}",
-              MAX_CONNECTIONS, heldBack(held));
+          log.warn(
+              "control: too many connections max={}, all with a command: closed a new one{}",
+              MAX_CONNECTIONS,
+              heldBack(held));
         }
         closeQuietly(ch);
         return;
       }
       ControlConnection o = oldest.get();
       if (held >= 0) {
-        log.warn("control: too many connections max={}: closed the one waiting longest state={} age_ms={}{}",
-            MAX_CONNECTIONS, o.state.name().toLowerCase(Locale.ROOT),
-            TimeUnit.NANOSECONDS.toMillis(now - o.acceptedNanos), heldBack(held));
+        log.warn(
+            "control: too many connections max={}: closed the one waiting longest state={}"
+                + " age_ms={}{}",
+            MAX_CONNECTIONS,
+            o.state.name().toLowerCase(Locale.ROOT),
+            TimeUnit.NANOSECONDS.toMillis(now - o.acceptedNanos),
+            heldBack(held));
       }
       end(o);
     }
-    Optional<ControlConnection> c = register(ch, ControlConnection.State.READING, now, now + REQUEST_TIMEOUT_NANOS);
+    Optional<ControlConnection> c =
+        register(ch, ControlConnection.State.READING, now, now + REQUEST_TIMEOUT_NANOS);
     if (c.isEmpty()) return;
     permitted.add(c.get());
     // porter ctl writes its request right after connecting: it is usually here already.
     read(c.get(), now);
   }
 
-  private Optional<ControlConnection> register(SocketChannel ch, ControlConnection.State state, long now,
-      long deadline) {
+  private Optional<ControlConnection> register(
+      SocketChannel ch, ControlConnection.State state, long now, long deadline) {
     try {
       SelectionKey k = ch.register(selector, SelectionKey.OP_READ);
       ControlConnection c = new ControlConnection(ch, k, now, state, deadline);
@@ -248,7 +285,8 @@ final class ControlLoop implements Runnable {
 
   private void read(ControlConnection c, long now) {
     while (c.key.isValid()
-        && (c.state == ControlConnection.State.READING || c.state == ControlConnection.State.LINGERING)) {
+        && (c.state == ControlConnection.State.READING
+            || c.state == ControlConnection.State.LINGERING)) {
       scratch.clear();
       int n;
       try {
@@ -276,8 +314,14 @@ final class ControlLoop implements Runnable {
           dispatch(c, c.line.text(), now);
           break;
         case TOO_LONG:
-          reply(c, encode(Reply.error(Reply.USAGE, "request longer than " + ControlRequest.MAX_LINE_BYTES + " bytes")),
-              () -> { }, now);
+          reply(
+              c,
+              encode(
+                  Reply.error(
+                      Reply.USAGE,
+                      "request longer than " + ControlRequest.MAX_LINE_BYTES + " bytes")),
+              () -> {},
+              now);
           break;
         case EMPTY:
           end(c);
@@ -293,7 +337,7 @@ final class ControlLoop implements Runnable {
     try {
       request = ControlRequest.parse(line);
     } catch (ControlException e) {
-      reply(c, encode(Reply.error(Reply.USAGE, e.getMessage())), () -> { }, now);
+      reply(c, encode(Reply.error(Reply.USAGE, e.getMessage())), () -> {}, now);
       return;
     }
     log.info("control: {}", request.line().trim());
@@ -315,7 +359,7 @@ final class ControlLoop implements Runnable {
       log.error("control: {} failed: {}", request.command().word(), e.toString());
       out = encode(Reply.error(Reply.INTERNAL, request.command().word() + " failed: " + e));
     }
-    Runnable after = request.command() == ControlRequest.Command.SHUTDOWN ? shutdown : () -> { };
+    Runnable after = request.command() == ControlRequest.Command.SHUTDOWN ? shutdown : () -> {};
     answers.add(new Answer(c, out.array(), after));
     selector.wakeup();
   }
@@ -346,7 +390,11 @@ final class ControlLoop implements Runnable {
       }
     } catch (IOException e) {
       long held = unreadLog.admit(System.nanoTime());
-      if (held >= 0) log.info("control: a client went away before its reply was sent: {}{}", e.getMessage(), heldBack(held));
+      if (held >= 0)
+        log.info(
+            "control: a client went away before its reply was sent: {}{}",
+            e.getMessage(),
+            heldBack(held));
     }
     end(c);
   }
@@ -358,14 +406,19 @@ final class ControlLoop implements Runnable {
       if (c.state == ControlConnection.State.READING) {
         long held = silentLog.admit(now);
         if (held >= 0) {
-          log.info("control: closed a client that sent no request in {} ms{}",
-              TimeUnit.NANOSECONDS.toMillis(REQUEST_TIMEOUT_NANOS), heldBack(held));
+          log.info(
+              "control: closed a client that sent no request in {} ms{}",
+              TimeUnit.NANOSECONDS.toMillis(REQUEST_TIMEOUT_NANOS),
+              heldBack(held));
         }
       } else {
         long held = unreadLog.admit(now);
         if (held >= 0) {
-          log.info("control: closed a client that did not read its reply in {} ms unsent_bytes={}{}",
-              TimeUnit.NANOSECONDS.toMillis(REPLY_TIMEOUT_NANOS), c.reply.remaining(), heldBack(held));
+          log.info(
+              "control: closed a client that did not read its reply in {} ms unsent_bytes={}{}",
+              TimeUnit.NANOSECONDS.toMillis(REPLY_TIMEOUT_NANOS),
+              c.reply.remaining(),
+              heldBack(held));
         }
       }
       end(c);
@@ -376,7 +429,8 @@ final class ControlLoop implements Runnable {
   private long selectTimeoutMillis(long now) {
     long nearest = Long.MAX_VALUE;
     for (ControlConnection c : permitted) {
-      if (c.state != ControlConnection.State.RUNNING) nearest = Math.min(nearest, c.deadlineNanos - now);
+      if (c.state != ControlConnection.State.RUNNING)
+        nearest = Math.min(nearest, c.deadlineNanos - now);
     }
     for (ControlConnection c : lingering) nearest = Math.min(nearest, c.deadlineNanos - now);
     if (nearest == Long.MAX_VALUE) return 0;
@@ -389,7 +443,7 @@ final class ControlLoop implements Runnable {
     c.key.cancel();
     closeQuietly(c.channel);
     Runnable after = c.afterReply;
-    c.afterReply = () -> { };
+    c.afterReply = () -> {};
     after.run();
   }
 

@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code porter run} offers the world besides its services: the control socket, the metrics
- * endpoint and systemd notification, started together once porter serves and stopped together
- * when it shuts down. It hears every reload, from SIGHUP or the control socket alike (the
- * supervisor runs them one at a time), and tells systemd {@code RELOADING=1}, then
- * {@code READY=1} with what happened.
+ * endpoint and systemd notification, started together once porter serves and stopped together when
+ * it shuts down. It hears every reload, from SIGHUP or the control socket alike (the supervisor
+ * runs them one at a time), and tells systemd {@code RELOADING=1}, then {@code READY=1} with what
+ * happened.
  */
 public final class ControlPlane implements AutoCloseable, ReloadObserver {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
@@ -38,37 +38,61 @@ public final class ControlPlane implements AutoCloseable, ReloadObserver {
   }
 
   /**
-   * Opens the control socket ({@code control.socket}, else the default of {@link ControlSocketPath})
-   * and the metrics endpoint ({@code metrics.socket}). Called before porter starts, so that no
-   * signal or command finds it half open; requests wait for the supervisor. A configured socket
-   * that cannot be opened is an error; the default one only a warning, so that a second porter
-   * (a test, a user's own) still runs.
+   * Opens the control socket ({@code control.socket}, else the default of {@link
+   * ControlSocketPath}) and the metrics endpoint ({@code metrics.socket}). Called before porter
+   * starts, so that no signal or command finds it half open; requests wait for the supervisor. A
+   * configured socket that cannot be opened is an error; the default one only a warning, so that a
+   * second porter (a test, a user's own) still runs.
    *
    * @param source what {@code porter ctl reload} reads, as SIGHUP does
    * @param shutdown starts porter's shutdown
    */
-  public void open(PorterConfig cfg, Porter porter, ConfigSource source, Runnable shutdown, Map<String, String> env)
+  public void open(
+      PorterConfig cfg,
+      Porter porter,
+      ConfigSource source,
+      Runnable shutdown,
+      Map<String, String> env)
       throws ControlException {
     Supplier<ReloadOutcome> reload = () -> porter.reload(source).join();
     try {
       if (cfg.controlSocket().isPresent()) {
         Endpoint ep = cfg.controlSocket().get();
-        control = Optional.of(ControlServer.start(ep.path(), ep.mode().orElse(ControlServer.DEFAULT_MODE),
-            ep.owner(), ep.group(), porter, reload, shutdown));
+        control =
+            Optional.of(
+                ControlServer.start(
+                    ep.path(),
+                    ep.mode().orElse(ControlServer.DEFAULT_MODE),
+                    ep.owner(),
+                    ep.group(),
+                    porter,
+                    reload,
+                    shutdown));
       } else {
         Optional<Path> p = ControlSocketPath.forServer(env, ControlSocketPath.runningAsRoot());
         if (p.isEmpty()) {
-          log.info("control: no control socket (not root and XDG_RUNTIME_DIR is unset; set control.socket)");
+          log.info(
+              "control: no control socket (not root and XDG_RUNTIME_DIR is unset; set"
+                  + " control.socket)");
         } else {
           try {
-            control = Optional.of(ControlServer.start(p.get(), ControlServer.DEFAULT_MODE, Optional.empty(),
-                Optional.empty(), porter, reload, shutdown));
+            control =
+                Optional.of(
+                    ControlServer.start(
+                        p.get(),
+                        ControlServer.DEFAULT_MODE,
+                        Optional.empty(),
+                        Optional.empty(),
+                        porter,
+                        reload,
+                        shutdown));
           } catch (ControlException e) {
             log.warn("control: {}; running without a control socket", e.getMessage());
           }
         }
       }
-      if (cfg.metricsSocket().isPresent()) metrics = Optional.of(MetricsServer.start(cfg.metricsSocket().get(), porter));
+      if (cfg.metricsSocket().isPresent())
+        metrics = Optional.of(MetricsServer.start(cfg.metricsSocket().get(), porter));
     } catch (ControlException e) {
       close();
       throw e;
@@ -98,7 +122,8 @@ public final class ControlPlane implements AutoCloseable, ReloadObserver {
 
   /** systemd's STATUS= after a reload: what changed, or why nothing did. */
   static String statusText(ReloadOutcome o) {
-    if (o.applied()) return "reloaded: " + (o.lines().isEmpty() ? "no changes" : o.lines().size() + " change(s)");
+    if (o.applied())
+      return "reloaded: " + (o.lines().isEmpty() ? "no changes" : o.lines().size() + " change(s)");
     String first = o.lines().isEmpty() ? "" : ": " + o.lines().get(0);
     String more = o.lines().size() > 1 ? " (and " + (o.lines().size() - 1) + " more)" : "";
     return "reload refused, the running configuration stays" + first + more;

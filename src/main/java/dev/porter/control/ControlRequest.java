@@ -13,8 +13,15 @@ public record ControlRequest(Command command, Optional<String> name) {
 
   /** The commands, and whether each takes a component name. */
   public enum Command {
-    LIST(false), STATUS(true), START(true), STOP(true), RESTART(true), RELOAD(false), SHUTDOWN(false),
-    CONNECTIONS(false), LINKS(false);
+    LIST(false),
+    STATUS(true),
+    START(true),
+    STOP(true),
+    RESTART(true),
+    RELOAD(false),
+    SHUTDOWN(false),
+    CONNECTIONS(false),
+    LINKS(false);
 
     final boolean takesName;
 
@@ -27,17 +34,27 @@ public record ControlRequest(Command command, Optional<String> name) {
     }
 
     static Optional<Command> of(String word) {
-      for (Command c : values()) if (c.word().equals(word.toLowerCase(Locale.ROOT))) return Optional.of(c);
+      for (Command c : values())
+        if (c.word().equals(word.toLowerCase(Locale.ROOT))) return Optional.of(c);
       return Optional.empty();
     }
   }
 
   /** Builds a request, checking that the name is there exactly when the command takes one. */
   public static ControlRequest of(String command, Optional<String> name) throws ControlException {
-    Command c = Command.of(command).orElseThrow(() -> new ControlException("unknown command \"" + command
-        + "\" (expected list, status, start, stop, restart, reload, shutdown, connections or links)"));
-    if (c.takesName && name.isEmpty()) throw new ControlException(c.word() + " needs a component name");
-    if (!c.takesName && name.isPresent()) throw new ControlException(c.word() + " takes no argument");
+    Command c =
+        Command.of(command)
+            .orElseThrow(
+                () ->
+                    new ControlException(
+                        "unknown command \""
+                            + command
+                            + "\" (expected list, status, start, stop, restart, reload, shutdown,"
+                            + " connections or links)"));
+    if (c.takesName && name.isEmpty())
+      throw new ControlException(c.word() + " needs a component name");
+    if (!c.takesName && name.isPresent())
+      throw new ControlException(c.word() + " takes no argument");
     if (name.isPresent() && !name.get().chars().allMatch(ch -> ch > ' ' && ch != 127)) {
       throw new ControlException("a component name cannot contain spaces or control characters");
     }

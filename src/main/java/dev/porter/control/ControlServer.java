@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control socket: a Unix stream socket on which each connection carries one request line and
- * gets one JSON reply, then porter closes it. This binds the socket and runs a {@link
- * ControlLoop} on its own thread, never an event loop's: answering waits for the supervisor.
+ * gets one JSON reply, then porter closes it. This binds the socket and runs a {@link ControlLoop}
+ * on its own thread, never an event loop's: answering waits for the supervisor.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
 
   /** The socket's default mode: readable and writable by its owner (root) and its group. */
   public static final int DEFAULT_MODE = 0660;
+
   /** Kernel accept queue; porter accepts without waiting on anything, so it stays short. */
   private static final int BACKLOG = 16;
 
@@ -53,20 +54,36 @@ public final class ControlServer implements AutoCloseable {
    * @param reload reloads the configuration file, as SIGHUP does
    * @param shutdown starts porter's shutdown; called after the reply is sent
    */
-  public static ControlServer start(Path path, int mode, Optional<String> owner, Optional<String> group,
-      Porter porter, Supplier<ReloadOutcome> reload, Runnable shutdown) throws ControlException {
+  public static ControlServer start(
+      Path path,
+      int mode,
+      Optional<String> owner,
+      Optional<String> group,
+      Porter porter,
+      Supplier<ReloadOutcome> reload,
+      Runnable shutdown)
+      throws ControlException {
     UnixSocketFile f = null;
     try {
       Path dir = path.toAbsolutePath().getParent();
       if (dir != null && !Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       }
       f = UnixSocketFile.bind(path, BACKLOG, Optional.of(mode), owner, group);
       f.channel().configureBlocking(false);
       Selector selector = Selector.open();
       f.channel().register(selector, SelectionKey.OP_ACCEPT);
-      ControlServer c = new ControlServer(f, new ControlLoop(f.channel(), selector, new Commands(porter, reload),
-          shutdown, new PeerCheck(f.path())));
+      ControlServer c =
+          new ControlServer(
+              f,
+              new ControlLoop(
+                  f.channel(),
+                  selector,
+                  new Commands(porter, reload),
+                  shutdown,
+                  new PeerCheck(f.path())));
       c.thread.start();
       log.info("control: listening on {} mode={}", path, String.format("%04o", mode));
       return c;
@@ -99,7 +116,6 @@ public final class ControlServer implements AutoCloseable {
     deleteQuietly(file);
     log.info("control: closed {}", file.path());
   }
-
 
   private static void deleteQuietly(UnixSocketFile f) {
     try {

@@ -10,12 +10,13 @@ import java.util.Optional;
  * Where the control socket is when nobody says. porterd run by root uses {@link #SYSTEM}; run by
  * another user it uses {@code $XDG_RUNTIME_DIR/porter/control.sock} (that user's private runtime
  * directory, as the XDG Base Directory spec intends), and has no control socket when that variable
- * is unset. {@code porter ctl} looks at {@code PORTER_CONTROL_SOCKET}, then, for a user other
- * than root, at the per-user socket when it exists, then at {@link #SYSTEM}.
+ * is unset. {@code porter ctl} looks at {@code PORTER_CONTROL_SOCKET}, then, for a user other than
+ * root, at the per-user socket when it exists, then at {@link #SYSTEM}.
  */
 public final class ControlSocketPath {
   /** The system-wide socket ({@code /run} is where systemd puts runtime state). */
   public static final Path SYSTEM = Path.of("/run/porter/control.sock");
+
   /** The environment variable that points {@code porter ctl} elsewhere. */
   public static final String ENV = "PORTER_CONTROL_SOCKET";
 

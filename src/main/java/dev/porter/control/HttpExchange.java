@@ -16,13 +16,18 @@ import java.time.ZonedDateTime;
  */
 final class HttpExchange implements ConnectionHandler {
   /**
-   * How much of a reply is handed to the connection at a time: what the kernel does not take
-   * waits in one pooled buffer, so a client that does not read holds at most this much (plus the
-   * kernel's socket buffer), however large the reply it asked for.
+   * How much of a reply is handed to the connection at a time: what the kernel does not take waits
+   * in one pooled buffer, so a client that does not read holds at most this much (plus the kernel's
+   * socket buffer), however large the reply it asked for.
    */
   static final int WRITE_CHUNK = 16 * 1024;
 
-  private enum State { HEAD, WAITING, SENDING, DONE }
+  private enum State {
+    HEAD,
+    WAITING,
+    SENDING,
+    DONE
+  }
 
   private final MetricsServer server;
   private HttpHeadDecoder decoder = new HttpHeadDecoder();
@@ -31,6 +36,7 @@ final class HttpExchange implements ConnectionHandler {
   private Timer deadline;
   private HttpRequestHead request;
   private ByteBuffer[] out;
+
   /** Why porter ended the exchange early, for the log line; empty while it did not. */
   private String why = "";
 
@@ -60,9 +66,18 @@ final class HttpExchange implements ConnectionHandler {
     // The reply goes out as its head and then its body: Nagle's algorithm would hold the body's
     // last segment back for the client's delayed ACK of the head (40 ms on Linux).
     c.noDelay();
-    deadline = c.loop().schedule(MetricsServer.HEAD_TIMEOUT_NANOS, () -> end(c, c.bytesIn() == 0
-        ? "no request in " + MetricsServer.seconds(MetricsServer.HEAD_TIMEOUT_NANOS)
-        : "request head not complete in " + MetricsServer.seconds(MetricsServer.HEAD_TIMEOUT_NANOS)));
+    deadline =
+        c.loop()
+            .schedule(
+                MetricsServer.HEAD_TIMEOUT_NANOS,
+                () ->
+                    end(
+                        c,
+                        c.bytesIn() == 0
+                            ? "no request in "
+                                + MetricsServer.seconds(MetricsServer.HEAD_TIMEOUT_NANOS)
+                            : "request head not complete in "
+                                + MetricsServer.seconds(MetricsServer.HEAD_TIMEOUT_NANOS)));
   }
 
   @Override
@@ -78,9 +93,18 @@ final class HttpExchange implements ConnectionHandler {
     c.suspendReads();
     data.position(data.limit());
     deadline.cancel();
-    deadline = c.loop().schedule(MetricsServer.REPLY_TIMEOUT_NANOS, () -> end(c, state == State.WAITING
-        ? "no reply ready in " + MetricsServer.seconds(MetricsServer.REPLY_TIMEOUT_NANOS)
-        : "reply not taken in " + MetricsServer.seconds(MetricsServer.REPLY_TIMEOUT_NANOS)));
+    deadline =
+        c.loop()
+            .schedule(
+                MetricsServer.REPLY_TIMEOUT_NANOS,
+                () ->
+                    end(
+                        c,
+                        state == State.WAITING
+                            ? "no reply ready in "
+                                + MetricsServer.seconds(MetricsServer.REPLY_TIMEOUT_NANOS)
+                            : "reply not taken in "
+                                + MetricsServer.seconds(MetricsServer.REPLY_TIMEOUT_NANOS)));
     if (r == HttpHeadDecoder.Result.INVALID) {
       int status = decoder.status();
       server.rejected(c.client(), status + " " + decoder.error());
@@ -113,7 +137,8 @@ final class HttpExchange implements ConnectionHandler {
   private void send(Connection c, HttpReply reply, boolean headOnly) {
     state = State.SENDING;
     ByteBuffer head = ByteBuffer.wrap(reply.head(ZonedDateTime.now(ZoneOffset.UTC)));
-    out = headOnly ? new ByteBuffer[] {head} : new ByteBuffer[] {head, ByteBuffer.wrap(reply.body())};
+    out =
+        headOnly ? new ByteBuffer[] {head} : new ByteBuffer[] {head, ByteBuffer.wrap(reply.body())};
     writeMore(c);
   }
 

@@ -54,13 +54,15 @@ final class HttpReply {
   }
 
   /**
-   * The status line and the fields, ending with the empty line. A reply to HEAD has the same
-   * fields as the GET would, Content-Length included, and no body (RFC 9110 §9.3.2).
+   * The status line and the fields, ending with the empty line. A reply to HEAD has the same fields
+   * as the GET would, Content-Length included, and no body (RFC 9110 §9.3.2).
    */
   byte[] head(ZonedDateTime now) {
     StringBuilder s = new StringBuilder(160);
     s.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-    s.append("Date: ").append(IMF_FIXDATE.format(now.withZoneSameInstant(ZoneOffset.UTC))).append("\r\n");
+    s.append("Date: ")
+        .append(IMF_FIXDATE.format(now.withZoneSameInstant(ZoneOffset.UTC)))
+        .append("\r\n");
     s.append("Content-Type: ").append(contentType).append("\r\n");
     s.append("Content-Length: ").append(body.length).append("\r\n");
     for (Map.Entry<String, String> f : fields.entrySet()) {
@@ -73,16 +75,26 @@ final class HttpReply {
   /** RFC 9110 §15's reason phrases for the statuses porter sends. */
   static String reason(int status) {
     switch (status) {
-      case 200: return "OK";
-      case 400: return "Bad Request";
-      case 404: return "Not Found";
-      case 405: return "Method Not Allowed";
-      case 414: return "URI Too Long";
-      case 431: return "Request Header Fields Too Large";
-      case 500: return "Internal Server Error";
-      case 503: return "Service Unavailable";
-      case 505: return "HTTP Version Not Supported";
-      default: throw new IllegalArgumentException("porter sends no status " + status);
+      case 200:
+        return "OK";
+      case 400:
+        return "Bad Request";
+      case 404:
+        return "Not Found";
+      case 405:
+        return "Method Not Allowed";
+      case 414:
+        return "URI Too Long";
+      case 431:
+        return "Request Header Fields Too Large";
+      case 500:
+        return "Internal Server Error";
+      case 503:
+        return "Service Unavailable";
+      case 505:
+        return "HTTP Version Not Supported";
+      default:
+        throw new IllegalArgumentException("porter sends no status " + status);
     }
   }
 }

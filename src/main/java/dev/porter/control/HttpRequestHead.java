@@ -1,14 +1,14 @@
 package dev.porter.control;
 
 /**
- * The parts of one HTTP/1.x request head that the metrics endpoint acts on: the request line
- * (RFC 9112 §3). The fields are checked by {@link HttpHeadDecoder}; the target is opaque ASCII.
+ * The parts of one HTTP/1.x request head that the metrics endpoint acts on: the request line (RFC
+ * 9112 §3). The fields are checked by {@link HttpHeadDecoder}; the target is opaque ASCII.
  */
 record HttpRequestHead(String method, String target, int minorVersion) {
   /**
-   * The path the target names, without its query: origin-form {@code /metrics?x} gives
-   * {@code /metrics}; absolute-form {@code http://host:9465/metrics}, which a server must accept
-   * (RFC 9112 §3.2.2), gives the same. Asterisk- and authority-form come back unchanged.
+   * The path the target names, without its query: origin-form {@code /metrics?x} gives {@code
+   * /metrics}; absolute-form {@code http://host:9465/metrics}, which a server must accept (RFC 9112
+   * §3.2.2), gives the same. Asterisk- and authority-form come back unchanged.
    */
   String path() {
     String t = target;

@@ -7,17 +7,18 @@ import java.util.Map;
 
 /**
  * The little JSON the control protocol needs (RFC 8259): objects are {@code Map<String, ?>} (order
- * kept), arrays {@code List<?>}, strings, numbers ({@code Long} when integral, else {@code Double}),
- * booleans, and {@link #NULL}. Writes compact, reads strictly.
+ * kept), arrays {@code List<?>}, strings, numbers ({@code Long} when integral, else {@code
+ * Double}), booleans, and {@link #NULL}. Writes compact, reads strictly.
  */
 public final class Json {
   /** JSON {@code null}, as a value: no Java null leaves this class. */
-  public static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  public static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   /** Deepest nesting the reader accepts: porter's replies are three levels deep. */
   private static final int MAX_DEPTH = 32;
@@ -47,7 +48,8 @@ public final class Json {
       sb.append(v);
     } else if (v instanceof Number) {
       double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) throw new IllegalArgumentException("JSON has no " + d);
+      if (Double.isNaN(d) || Double.isInfinite(d))
+        throw new IllegalArgumentException("JSON has no " + d);
       sb.append(d);
     } else if (v instanceof Map) {
       sb.append('{');
@@ -79,11 +81,21 @@ public final class Json {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\r': sb.append("\\r"); break;
-        case '\t': sb.append("\\t"); break;
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
         default:
           if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
           else sb.append(c);
@@ -109,12 +121,18 @@ public final class Json {
     if (pos >= text.length()) throw error("unexpected end");
     char c = text.charAt(pos);
     switch (c) {
-      case '{': return object(depth);
-      case '[': return array(depth);
-      case '"': return string();
-      case 't': return literal("true", Boolean.TRUE);
-      case 'f': return literal("false", Boolean.FALSE);
-      case 'n': return literal("null", NULL);
+      case '{':
+        return object(depth);
+      case '[':
+        return array(depth);
+      case '"':
+        return string();
+      case 't':
+        return literal("true", Boolean.TRUE);
+      case 'f':
+        return literal("false", Boolean.FALSE);
+      case 'n':
+        return literal("null", NULL);
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return number();
         throw error("unexpected '" + c + "'");
@@ -166,12 +184,26 @@ public final class Json {
       if (pos >= text.length()) break;
       char e = text.charAt(pos++);
       switch (e) {
-        case '"': case '\\': case '/': sb.append(e); break;
-        case 'b': sb.append('\b'); break;
-        case 'f': sb.append('\f'); break;
-        case 'n': sb.append('\n'); break;
-        case 'r': sb.append('\r'); break;
-        case 't': sb.append('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          sb.append(e);
+          break;
+        case 'b':
+          sb.append('\b');
+          break;
+        case 'f':
+          sb.append('\f');
+          break;
+        case 'n':
+          sb.append('\n');
+          break;
+        case 'r':
+          sb.append('\r');
+          break;
+        case 't':
+          sb.append('\t');
+          break;
         case 'u':
           if (pos + 4 > text.length()) throw error("short \\u escape");
           try {
@@ -181,7 +213,8 @@ public final class Json {
           }
           pos += 4;
           break;
-        default: throw error("bad escape \\" + e);
+        default:
+          throw error("bad escape \\" + e);
       }
     }
     throw error("unterminated string");

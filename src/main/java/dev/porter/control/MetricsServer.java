@@ -2,12 +2,12 @@ package dev.porter.control;
 
 import static dev.porter.net.Closeables.closeQuietly;
 
-import dev.porter.net.LogThrottle;
 import dev.porter.config.Endpoint;
 import dev.porter.net.Addresses;
 import dev.porter.net.Connection;
 import dev.porter.net.EventLoop;
 import dev.porter.net.Listener;
+import dev.porter.net.LogThrottle;
 import dev.porter.supervisor.Porter;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -28,14 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code metrics.socket}: porter's own small HTTP/1.1 server for its Prometheus metrics. It runs
- * on an event loop of its own, never one that serves components, and renders on one more thread,
- * since rendering waits for the supervisor thread. Every client is bounded: at most
- * {@link #MAX_CONNECTIONS} at once, a request head of at most 8 KiB within
- * {@link #HEAD_TIMEOUT_NANOS}, the reply taken within {@link #REPLY_TIMEOUT_NANOS}, one request
- * per connection. GET and HEAD of a path in the routing table get 200; other paths 404, other
- * methods 405, a malformed head 400 (or 414, 431, 505). Trouble a client causes is one log line,
- * at most one a {@link #LOG_INTERVAL_NANOS} for each kind, with the count of the lines held back.
+ * {@code metrics.socket}: porter's own small HTTP/1.1 server for its Prometheus metrics. It runs on
+ * an event loop of its own, never one that serves components, and renders on one more thread, since
+ * rendering waits for the supervisor thread. Every client is bounded: at most {@link
+ * #MAX_CONNECTIONS} at once, a request head of at most 8 KiB within {@link #HEAD_TIMEOUT_NANOS},
+ * the reply taken within {@link #REPLY_TIMEOUT_NANOS}, one request per connection. GET and HEAD of
+ * a path in the routing table get 200; other paths 404, other methods 405, a malformed head 400 (or
+ * 414, 431, 505). Trouble a client causes is one log line, at most one a {@link
+ * #LOG_INTERVAL_NANOS} for each kind, with the count of the lines held back.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.control");
@@ -43,26 +43,34 @@ public final class MetricsServer implements AutoCloseable {
   /**
    * Connections open at once; the next one is closed at accept. Prometheus scrapes a target one
    * request at a time per job, so an HA pair, a second job and a person with curl need a handful;
-   * sixteen leave room and cap the memory clients can hold (8 KiB of head and at most one
-   * 64 KiB write buffer each).
+   * sixteen leave room and cap the memory clients can hold (8 KiB of head and at most one 64 KiB
+   * write buffer each).
    */
   static final int MAX_CONNECTIONS = 16;
+
   /**
    * How long a client may take to send its request head: scrapers write it in one segment right
    * after the handshake; the control socket allows the same 5 s.
    */
   static final long HEAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /**
    * How long from the request head until the whole reply is written: Prometheus's default
    * scrape_timeout, after which the scraper has given up on the answer anyway.
    */
   static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /** At most one log line this often for each kind of client trouble (refused, rejected, broken). */
+
+  /**
+   * At most one log line this often for each kind of client trouble (refused, rejected, broken).
+   */
   static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** How long close waits for the loop and the render thread to stop. */
   private static final long STOP_TIMEOUT_SECONDS = 2;
+
   /** RFC 9110 §15.5.6: a 405 lists the methods the resource supports. */
   private static final Map<String, String> ALLOW = Map.of("Allow", "GET, HEAD");
+
   private static final PrometheusTextFormatWriter TEXT_FORMAT = PrometheusTextFormatWriter.create();
 
   /** What answers GET and HEAD on one path; runs on the render thread, where it may wait. */
@@ -87,11 +95,13 @@ public final class MetricsServer implements AutoCloseable {
     this.loop = loop;
     this.listener = listener;
     this.routes = Map.copyOf(routes);
-    this.renderer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "porter-metrics-render");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renderer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "porter-metrics-render");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Binds {@code endpoint} (inet://) and starts serving {@code /metrics}. */
@@ -102,7 +112,8 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /** Binds {@code endpoint} and serves {@code routes}: path to resource. */
-  static MetricsServer start(Endpoint endpoint, Map<String, Resource> routes) throws ControlException {
+  static MetricsServer start(Endpoint endpoint, Map<String, Resource> routes)
+      throws ControlException {
     EventLoop loop = new EventLoop("porter-metrics");
     loop.start();
     Listener listener;
@@ -114,15 +125,18 @@ public final class MetricsServer implements AutoCloseable {
     }
     MetricsServer server = new MetricsServer(loop, listener, routes);
     listener.start(server::accepted);
-    log.info("metrics: serving http://{}:{}/metrics", endpoint.host().indexOf(':') >= 0
-        ? "[" + endpoint.host() + "]" : endpoint.host(), listener.port());
+    log.info(
+        "metrics: serving http://{}:{}/metrics",
+        endpoint.host().indexOf(':') >= 0 ? "[" + endpoint.host() + "]" : endpoint.host(),
+        listener.port());
     return server;
   }
 
   /** The bound port (useful with port 0). */
   /** Exchanges waiting now for a rendering of {@code path} (asked on the loop; for tests). */
   int waitingFor(String path) throws Exception {
-    java.util.concurrent.CompletableFuture<Integer> n = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Integer> n =
+        new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> n.complete(waiting.getOrDefault(path, List.of()).size()));
     return n.get(10, TimeUnit.SECONDS);
   }
@@ -149,9 +163,10 @@ public final class MetricsServer implements AutoCloseable {
     Connection.open(loop, ch, x);
     // Tasks run in order: this one runs after the connection's registration, and finds it failed
     // (the loop is stopping) when the exchange was never opened; it will not report its close.
-    loop.execute(() -> {
-      if (!x.opened()) open--;
-    });
+    loop.execute(
+        () -> {
+          if (!x.opened()) open--;
+        });
   }
 
   /** A request head is in: answers 404 or 405 at once, or queues the exchange for a rendering. */
@@ -172,8 +187,8 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
-   * One rendering at a time: it answers every exchange that was waiting for its path when it
-   * began, so a burst of scrapes costs one rendering and one shared body.
+   * One rendering at a time: it answers every exchange that was waiting for its path when it began,
+   * so a burst of scrapes costs one rendering and one shared body.
    */
   private void renderNext() {
     if (rendering || waiting.isEmpty()) return;
@@ -184,21 +199,23 @@ public final class MetricsServer implements AutoCloseable {
     List<HttpExchange> batch = next.getValue();
     Resource resource = routes.get(path);
     rendering = true;
-    renderer.execute(() -> {
-      HttpReply reply;
-      try {
-        reply = resource.get();
-      } catch (RuntimeException e) {
-        log.error("metrics: rendering {} failed", path, e);
-        reply = HttpReply.error(500);
-      }
-      HttpReply done = reply;
-      loop.execute(() -> {
-        rendering = false;
-        for (HttpExchange x : batch) x.reply(done);
-        renderNext();
-      });
-    });
+    renderer.execute(
+        () -> {
+          HttpReply reply;
+          try {
+            reply = resource.get();
+          } catch (RuntimeException e) {
+            log.error("metrics: rendering {} failed", path, e);
+            reply = HttpReply.error(500);
+          }
+          HttpReply done = reply;
+          loop.execute(
+              () -> {
+                rendering = false;
+                for (HttpExchange x : batch) x.reply(done);
+                renderNext();
+              });
+        });
   }
 
   /** An exchange's connection closed, however it ended. */
@@ -252,7 +269,6 @@ public final class MetricsServer implements AutoCloseable {
     stopQuietly(loop);
     renderer.shutdownNow();
   }
-
 
   private static void stopQuietly(EventLoop loop) {
     try {

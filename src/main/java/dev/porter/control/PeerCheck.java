@@ -16,9 +16,9 @@ import jnr.posix.Passwd;
 
 /**
  * Decides who may use the control socket, from the peer's credentials ({@code SO_PEERCRED},
- * unix(7)): root, porter's own user, and members of the socket file's group (by primary group or
- * by the group's member list in the group database). The file's mode (0660) already keeps others
- * out; this check holds even when the mode was loosened.
+ * unix(7)): root, porter's own user, and members of the socket file's group (by primary group or by
+ * the group's member list in the group database). The file's mode (0660) already keeps others out;
+ * this check holds even when the mode was loosened.
  */
 final class PeerCheck {
   private final Path socket;
@@ -47,14 +47,16 @@ final class PeerCheck {
     String user = p.user().getName();
     long uid = uidOf(user);
     if (uid == 0 || uid == Native.OWN_UID) return Optional.empty();
-    long socketGid = ((Number) Files.getAttribute(socket, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    long socketGid =
+        ((Number) Files.getAttribute(socket, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
     if (gidOf(p.group().getName()) == socketGid) return Optional.empty();
     Group g = Native.POSIX.getgrgid((int) socketGid);
     if (g != null && g.getMembers() != null && Arrays.asList(g.getMembers()).contains(user)) {
       return Optional.empty();
     }
     String groupName = g == null ? Long.toString(socketGid) : g.getName();
-    return Optional.of("user " + user + " (uid " + uid + ") is neither root nor a member of group " + groupName);
+    return Optional.of(
+        "user " + user + " (uid " + uid + ") is neither root nor a member of group " + groupName);
   }
 
   // The JDK names a principal by its uid in decimal when the user database has no entry for it.

@@ -38,44 +38,77 @@ final class PorterMetrics implements MultiCollector {
       log.warn("metrics: cannot read counters: {}", e.getMessage());
       return MetricSnapshots.of();
     }
-    CounterSnapshot.Builder refused = CounterSnapshot.builder().name("porter_connections_refused")
-        .help("Connections refused, by reason");
+    CounterSnapshot.Builder refused =
+        CounterSnapshot.builder()
+            .name("porter_connections_refused")
+            .help("Connections refused, by reason");
     for (ComponentCounters c : all) {
       refused.dataPoint(point(c, "acl", c.refusedAcl()));
       refused.dataPoint(point(c, "max-instances", c.refusedMaxInstances()));
       refused.dataPoint(point(c, "max-rate", c.refusedMaxRate()));
     }
     return MetricSnapshots.of(
-        counter(all, "porter_connections_accepted", "Connections admitted", ComponentCounters::accepted),
+        counter(
+            all,
+            "porter_connections_accepted",
+            "Connections admitted",
+            ComponentCounters::accepted),
         refused.build(),
-        gauge(all, "porter_connections_active", "Connections open now (a child's included)", ComponentCounters::active),
-        counter(all, "porter_received_bytes", "Bytes read from clients by porter itself", ComponentCounters::bytesIn),
-        counter(all, "porter_sent_bytes", "Bytes written to clients by porter itself", ComponentCounters::bytesOut),
+        gauge(
+            all,
+            "porter_connections_active",
+            "Connections open now (a child's included)",
+            ComponentCounters::active),
+        counter(
+            all,
+            "porter_received_bytes",
+            "Bytes read from clients by porter itself",
+            ComponentCounters::bytesIn),
+        counter(
+            all,
+            "porter_sent_bytes",
+            "Bytes written to clients by porter itself",
+            ComponentCounters::bytesOut),
         counter(all, "porter_spawns", "Programs started", ComponentCounters::spawns),
-        counter(all, "porter_restarts", "Daemon restarts after an exit", ComponentCounters::restarts));
+        counter(
+            all, "porter_restarts", "Daemon restarts after an exit", ComponentCounters::restarts));
   }
 
   private static CounterDataPointSnapshot point(ComponentCounters c, String reason, long value) {
-    return CounterDataPointSnapshot.builder().labels(Labels.of("component", c.name(), "reason", reason))
-        .value(value).build();
+    return CounterDataPointSnapshot.builder()
+        .labels(Labels.of("component", c.name(), "reason", reason))
+        .value(value)
+        .build();
   }
 
-  private static CounterSnapshot counter(List<ComponentCounters> all, String name, String help,
+  private static CounterSnapshot counter(
+      List<ComponentCounters> all,
+      String name,
+      String help,
       ToDoubleFunction<ComponentCounters> value) {
     CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
     for (ComponentCounters c : all) {
-      b.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("component", c.name()))
-          .value(value.applyAsDouble(c)).build());
+      b.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(Labels.of("component", c.name()))
+              .value(value.applyAsDouble(c))
+              .build());
     }
     return b.build();
   }
 
-  private static GaugeSnapshot gauge(List<ComponentCounters> all, String name, String help,
+  private static GaugeSnapshot gauge(
+      List<ComponentCounters> all,
+      String name,
+      String help,
       ToDoubleFunction<ComponentCounters> value) {
     GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
     for (ComponentCounters c : all) {
-      b.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("component", c.name()))
-          .value(value.applyAsDouble(c)).build());
+      b.dataPoint(
+          GaugeDataPointSnapshot.builder()
+              .labels(Labels.of("component", c.name()))
+              .value(value.applyAsDouble(c))
+              .build());
     }
     return b.build();
   }

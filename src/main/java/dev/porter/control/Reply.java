@@ -5,21 +5,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the JSON object porter sends back: {@code {"ok":true, ...}} or
- * {@code {"ok":false,"code":CODE,"error":MESSAGE, ...}}. The codes let a client choose its exit
- * status without parsing messages.
+ * Builds the JSON object porter sends back: {@code {"ok":true, ...}} or {@code
+ * {"ok":false,"code":CODE,"error":MESSAGE, ...}}. The codes let a client choose its exit status
+ * without parsing messages.
  */
 public final class Reply {
   /** The request was malformed or named an unknown command. */
   public static final String USAGE = "usage";
+
   /** The request named a component porter does not have. */
   public static final String UNKNOWN_COMPONENT = "unknown-component";
+
   /** The peer may not use the control socket. */
   public static final String DENIED = "denied";
+
   /** A reload found problems in the file; the running configuration stays. */
   public static final String INVALID_CONFIG = "invalid-config";
+
   /** porter could not do what was asked (a component without a daemon, a failed bind...). */
   public static final String FAILED = "failed";
+
   /** Carrying out the request threw something porter did not expect: a bug, or memory ran out. */
   public static final String INTERNAL = "internal";
 

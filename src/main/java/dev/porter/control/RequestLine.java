@@ -4,13 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the one request line of a control connection: bytes up to LF, at most
- * {@link ControlRequest#MAX_LINE_BYTES} of them. Sans-I/O: the server feeds it what each read
- * returned, and tells it when the peer closed its side.
+ * Reads the one request line of a control connection: bytes up to LF, at most {@link
+ * ControlRequest#MAX_LINE_BYTES} of them. Sans-I/O: the server feeds it what each read returned,
+ * and tells it when the peer closed its side.
  */
 final class RequestLine {
   /** What the bytes so far amount to. */
-  enum Result { NEED_MORE, DONE, TOO_LONG, EMPTY }
+  enum Result {
+    NEED_MORE,
+    DONE,
+    TOO_LONG,
+    EMPTY
+  }
 
   private final byte[] line = new byte[ControlRequest.MAX_LINE_BYTES];
   private int length;
@@ -32,8 +37,8 @@ final class RequestLine {
   }
 
   /**
-   * The peer closed its side: a last line without LF is still a request ({@code printf list |
-   * nc -U} works); no byte at all is {@code EMPTY}.
+   * The peer closed its side: a last line without LF is still a request ({@code printf list | nc
+   * -U} works); no byte at all is {@code EMPTY}.
    */
   Result end() {
     return length == 0 ? Result.EMPTY : done();

@@ -3,9 +3,9 @@ package dev.porter.mux;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How many of one kind of peer-caused event a link tolerates: a token bucket holding
- * {@code burst} tokens, refilled at {@code perSecond}; an event takes one. Time is an argument, so
- * tests pass numbers. Not thread-safe: one session's owner thread uses it.
+ * How many of one kind of peer-caused event a link tolerates: a token bucket holding {@code burst}
+ * tokens, refilled at {@code perSecond}; an event takes one. Time is an argument, so tests pass
+ * numbers. Not thread-safe: one session's owner thread uses it.
  */
 final class Allowance {
   private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -19,7 +19,8 @@ final class Allowance {
 
   Allowance(int burst, int perSecond) {
     if (burst < 1) throw new IllegalArgumentException("burst must be at least 1, got " + burst);
-    if (perSecond < 1) throw new IllegalArgumentException("rate must be at least 1 a second, got " + perSecond);
+    if (perSecond < 1)
+      throw new IllegalArgumentException("rate must be at least 1 a second, got " + perSecond);
     this.burst = burst;
     this.perSecond = perSecond;
     this.nanosPerToken = SECOND_NANOS / perSecond;

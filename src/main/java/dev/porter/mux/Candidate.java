@@ -10,27 +10,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connection accepted on {@code mux.listen} before it has proven that it carries a link: it
- * must open with a yamux frame (a ping, or a SYN for the peer's first stream) within
- * {@link #PROOF_NANOS}, and with TLS its handshake comes first. Until then it is nobody's session,
- * so connecting alone replaces nothing. Once proven it pauses its reads, keeps what it read,
- * and waits for the link to take it over or refuse it. Runs on the link's loop.
+ * A connection accepted on {@code mux.listen} before it has proven that it carries a link: it must
+ * open with a yamux frame (a ping, or a SYN for the peer's first stream) within {@link
+ * #PROOF_NANOS}, and with TLS its handshake comes first. Until then it is nobody's session, so
+ * connecting alone replaces nothing. Once proven it pauses its reads, keeps what it read, and waits
+ * for the link to take it over or refuse it. Runs on the link's loop.
  */
 final class Candidate implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
 
   /** Time to the first frame: the default name-timeout, and the bound of a TLS handshake (10 s). */
   static final long PROOF_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /**
-   * Bytes a candidate holds: everything it read up to and with its first frame, reads paused
-   * then; one event-loop read (64 KiB) or what TLS unwraps from one (one record more). Overflow
-   * (a wire that would not pause) closes it.
+   * Bytes a candidate holds: everything it read up to and with its first frame, reads paused then;
+   * one event-loop read (64 KiB) or what TLS unwraps from one (one record more). Overflow (a wire
+   * that would not pause) closes it.
    */
   static final int MAX_HELD = 64 * 1024 + 17 * 1024;
-  /** How long a refused candidate has to take its Go Away before it is closed (LingeringClose's 2 s). */
+
+  /**
+   * How long a refused candidate has to take its Go Away before it is closed (LingeringClose's 2
+   * s).
+   */
   static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  private enum State { WAITING, PROVEN, DONE }
+  private enum State {
+    WAITING,
+    PROVEN,
+    DONE
+  }
 
   private final Receptor receptor;
   final Connection conn;
@@ -56,11 +65,18 @@ final class Candidate implements ConnectionHandler {
 
   @Override
   public void onOpen(Connection c) {
-    timer = c.loop().schedule(PROOF_NANOS, () -> {
-      if (state == State.WAITING) {
-        fail("sent no yamux frame within " + TimeUnit.NANOSECONDS.toSeconds(PROOF_NANOS) + "s");
-      }
-    });
+    timer =
+        c.loop()
+            .schedule(
+                PROOF_NANOS,
+                () -> {
+                  if (state == State.WAITING) {
+                    fail(
+                        "sent no yamux frame within "
+                            + TimeUnit.NANOSECONDS.toSeconds(PROOF_NANOS)
+                            + "s");
+                  }
+                });
   }
 
   @Override
@@ -123,9 +139,11 @@ final class Candidate implements ConnectionHandler {
     first.flip();
     if (!session.isEnded()) session.onData(conn, first);
     // Reads resume after this event: the wire may be in the middle of handing bytes over (TLS).
-    conn.loop().execute(() -> {
-      if (!session.isEnded()) wire.resumeReads();
-    });
+    conn.loop()
+        .execute(
+            () -> {
+              if (!session.isEnded()) wire.resumeReads();
+            });
   }
 
   /** The link keeps its session: Go Away (normal), then the connection closes. */
@@ -134,8 +152,13 @@ final class Candidate implements ConnectionHandler {
     state = State.DONE;
     held = null;
     ByteBuffer goAway = ByteBuffer.allocate(Yamux.HEADER_LENGTH);
-    goAway.put((byte) Yamux.VERSION).put((byte) Yamux.TYPE_GO_AWAY).putShort((short) 0).putInt(0)
-        .putInt(Yamux.GO_AWAY_NORMAL).flip();
+    goAway
+        .put((byte) Yamux.VERSION)
+        .put((byte) Yamux.TYPE_GO_AWAY)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt(Yamux.GO_AWAY_NORMAL)
+        .flip();
     wire.write(goAway);
     wire.closeWhenFlushed();
     if (conn.isOpen()) conn.loop().schedule(GOODBYE_NANOS, wire::close);
@@ -147,7 +170,11 @@ final class Candidate implements ConnectionHandler {
     state = State.DONE;
     held = null;
     if (timer != null) timer.cancel();
-    log.info("component {}: {} does not carry the link: {}; closing", receptor.name(), peerText(), reason);
+    log.info(
+        "component {}: {} does not carry the link: {}; closing",
+        receptor.name(),
+        peerText(),
+        reason);
     wire.close();
     receptor.gone(this);
   }

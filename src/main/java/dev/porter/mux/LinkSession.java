@@ -25,34 +25,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Output the peer causes (pongs, resets, replies to the streams it opens) is bounded too: above
  * {@link #READ_HIGH_WATER} queued the session stops reading the link until its output has drained,
- * so a peer that sends and never reads gets no further than that; and the engine's flood limits
- * end a session whose peer causes too much of it too fast.
+ * so a peer that sends and never reads gets no further than that; and the engine's flood limits end
+ * a session whose peer causes too much of it too fast.
  */
 final class LinkSession implements YamuxHandler, ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
 
   /** Frames gathered before one write to the link: four full data frames. */
   static final int OUT_BUFFER = 4 * Yamux.MAX_DATA_FRAME;
+
   /**
    * Link output queued in porter beyond what the kernel took, above which streams stop reading
-   * their clients until it drains. Streams look before they send, so data goes at most one read
-   * (64 KiB) past it.
+   * their clients until it drains. Streams look before they send, so data goes at most one read (64
+   * KiB) past it.
    */
   static final long HIGH_WATER = 1024 * 1024;
+
   /**
    * Link output queued above which the session stops reading the link until the queue is empty.
-   * Streams' data stays under {@link #HIGH_WATER} and one read, so only output the peer causes
-   * gets here, and two porters can never both stop reading over data alone; it is reached only by
-   * a peer that sends and does not read, which is then left with one read's answers beyond it.
+   * Streams' data stays under {@link #HIGH_WATER} and one read, so only output the peer causes gets
+   * here, and two porters can never both stop reading over data alone; it is reached only by a peer
+   * that sends and does not read, which is then left with one read's answers beyond it.
    */
   static final long READ_HIGH_WATER = 2 * HIGH_WATER;
+
   /** A link silent this long is pinged (yamux keepalive, HashiCorp's default interval is 30 s). */
   static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+
   /** A link that has sent nothing, not even a pong, this long is dead: it is dropped and reset. */
   static final long DEAD_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   /**
-   * After Go Away for a protocol error or a flood, how long the peer has to take it before the
-   * link closes anyway (a peer that reads nothing never would): LingeringClose's 2 s.
+   * After Go Away for a protocol error or a flood, how long the peer has to take it before the link
+   * closes anyway (a peer that reads nothing never would): LingeringClose's 2 s.
    */
   static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -70,16 +75,26 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   private long lastHeardNanos = System.nanoTime();
   private Timer keepalive;
   private int pings;
+
   /** Reads of the link are paused because too much output is queued ({@link #READ_HIGH_WATER}). */
   private boolean readsPaused;
+
   private boolean pauseLogged;
+
   /** Why the session is going: set once Go Away for a protocol error is on its way. */
   private String goodbye;
+
   private int probeValue;
   private Consumer<Boolean> probeResult;
   private Timer probeTimer;
 
-  LinkSession(MuxLink link, Connection conn, LinkWire wire, Yamux.Role role, long receiveWindow, int maxStreams) {
+  LinkSession(
+      MuxLink link,
+      Connection conn,
+      LinkWire wire,
+      Yamux.Role role,
+      long receiveWindow,
+      int maxStreams) {
     this.link = link;
     this.conn = conn;
     this.wire = wire;
@@ -129,7 +144,9 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     return queued() > HIGH_WATER;
   }
 
-  /** Link output porter holds: gathered for the next write, and queued beyond what the kernel took. */
+  /**
+   * Link output porter holds: gathered for the next write, and queued beyond what the kernel took.
+   */
   long queued() {
     return wire.pendingBytes() + out.position();
   }
@@ -189,8 +206,12 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
       wire.suspendReads();
       if (!pauseLogged) {
         pauseLogged = true;
-        log.info("component {}: {} bytes queued for {}, which reads too slowly; reading the link waits until"
-            + " they are taken", link.name(), queued(), peerText());
+        log.info(
+            "component {}: {} bytes queued for {}, which reads too slowly; reading the link waits"
+                + " until they are taken",
+            link.name(),
+            queued(),
+            peerText());
       }
     }
   }
@@ -223,8 +244,12 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
     if (ended) return;
     long silent = System.nanoTime() - lastHeardNanos;
     if (silent >= DEAD_NANOS) {
-      end(readsPaused ? "the peer took none of porter's output for " + TimeUnit.NANOSECONDS.toSeconds(silent) + "s"
-          : "the peer sent nothing for " + TimeUnit.NANOSECONDS.toSeconds(silent) + "s");
+      end(
+          readsPaused
+              ? "the peer took none of porter's output for "
+                  + TimeUnit.NANOSECONDS.toSeconds(silent)
+                  + "s"
+              : "the peer sent nothing for " + TimeUnit.NANOSECONDS.toSeconds(silent) + "s");
       return;
     }
     if (silent >= KEEPALIVE_NANOS) yamux.ping(++pings);
@@ -332,13 +357,18 @@ final class LinkSession implements YamuxHandler, ConnectionHandler {
   @Override
   public void onProtocolError(String message) {
     if (ended || goodbye != null) return;
-    log.warn("component {}: protocol error from {}: {}; dropping the link", link.name(), peerText(), message);
+    log.warn(
+        "component {}: protocol error from {}: {}; dropping the link",
+        link.name(),
+        peerText(),
+        message);
     goodbye = "protocol error: " + message;
     // Nothing more from the peer counts; a flooder's bytes stay in the kernel.
     wire.suspendReads();
     flush();
     wire.closeWhenFlushed();
-    // A peer that reads nothing never takes the Go Away: the link closes after a grace all the same.
+    // A peer that reads nothing never takes the Go Away: the link closes after a grace all the
+    // same.
     loop.schedule(GOODBYE_NANOS, () -> end(goodbye));
   }
 }

@@ -8,5 +8,12 @@ package dev.porter.mux;
  * @param bytesIn payload bytes received over the link's sessions so far
  * @param tls whether the link runs over TLS ({@code mux.tls})
  */
-public record LinkStatus(String name, String state, String peer, int streams, long bytesIn, long bytesOut,
-    long sessions, boolean tls) {}
+public record LinkStatus(
+    String name,
+    String state,
+    String peer,
+    int streams,
+    long bytesIn,
+    long bytesOut,
+    long sessions,
+    boolean tls) {}

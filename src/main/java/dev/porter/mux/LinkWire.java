@@ -18,7 +18,10 @@ interface LinkWire {
   /** Closes now. */
   void close();
 
-  /** Stops handing received bytes on (backpressure); they wait in the kernel until {@link #resumeReads}. */
+  /**
+   * Stops handing received bytes on (backpressure); they wait in the kernel until {@link
+   * #resumeReads}.
+   */
   void suspendReads();
 
   /** Hands received bytes on again, starting with any this wire already holds. */

@@ -41,8 +41,10 @@ public final class MuxLink {
 
   /** A link that just dropped is retried quickly: the peer has most often just restarted. */
   static final Duration RECONNECT_FIRST = Duration.ofMillis(100);
+
   /** Tried at least this often while down (minutes apart, a peer that came back waits too long). */
   static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
+
   /** A session (or a link program) that lasted this long worked: the backoff starts over. */
   static final Duration STABLE = Duration.ofSeconds(1);
 
@@ -58,17 +60,22 @@ public final class MuxLink {
   private volatile long sessions;
   private long bytesInBefore;
   private long bytesOutBefore;
+
   /** {@code mux.tls}: null for a plain link. */
   private volatile TlsSettings tls;
+
   /** {@code mux.replace = allow}: a proven candidate replaces the session without asking it. */
   private volatile boolean replaceAllowed;
+
   /** {@code mux.max-streams}. */
   private volatile int maxStreams = Yamux.DEFAULT_MAX_STREAMS;
+
   private final Receptor receptor = new Receptor(this);
   private Endpoint connectTo;
   private Duration connectTimeout;
   private final Backoff backoff = reconnectBackoff();
   private Timer retry;
+
   /** The connect in flight ({@code mux.connect}), if any. */
   private Connector dialing;
 
@@ -76,12 +83,20 @@ public final class MuxLink {
    * @param exits this link's exits, read each time a stream names a service (so reloads apply)
    * @param nameTimeout how long a stream may take to name a service
    */
-  public MuxLink(String name, EventLoop loop, Supplier<Directory<MuxExit>> exits, Duration nameTimeout) {
+  public MuxLink(
+      String name, EventLoop loop, Supplier<Directory<MuxExit>> exits, Duration nameTimeout) {
     this(name, loop, exits, nameTimeout, Yamux.INITIAL_WINDOW);
   }
 
-  /** @param receiveWindow per-stream receive window granted to the peer (at least 256 KiB) */
-  public MuxLink(String name, EventLoop loop, Supplier<Directory<MuxExit>> exits, Duration nameTimeout, long receiveWindow) {
+  /**
+   * @param receiveWindow per-stream receive window granted to the peer (at least 256 KiB)
+   */
+  public MuxLink(
+      String name,
+      EventLoop loop,
+      Supplier<Directory<MuxExit>> exits,
+      Duration nameTimeout,
+      long receiveWindow) {
     this.name = name;
     this.loop = loop;
     this.exits = exits;
@@ -90,22 +105,28 @@ public final class MuxLink {
   }
 
   /**
-   * Puts TLS between this link's inet connections (accepted or made) and its sessions from the
-   * next connection on; a link carried by a program (stdio, mux.command) stays as it is.
+   * Puts TLS between this link's inet connections (accepted or made) and its sessions from the next
+   * connection on; a link carried by a program (stdio, mux.command) stays as it is.
    */
   public void useTls(TlsSettings settings) {
     tls = settings;
   }
 
-  /** {@code mux.replace = allow}: a connection that proves itself replaces a session that still works. */
+  /**
+   * {@code mux.replace = allow}: a connection that proves itself replaces a session that still
+   * works.
+   */
   public void allowReplacement(boolean allow) {
     replaceAllowed = allow;
   }
 
-  /** {@code mux.max-streams}: the stream cap (and with it the window budget) of the next sessions. */
+  /**
+   * {@code mux.max-streams}: the stream cap (and with it the window budget) of the next sessions.
+   */
   public void useMaxStreams(int cap) {
     if (cap < 1 || cap > Yamux.MAX_STREAMS_LIMIT) {
-      throw new IllegalArgumentException("max streams must be from 1 to " + Yamux.MAX_STREAMS_LIMIT + ", got " + cap);
+      throw new IllegalArgumentException(
+          "max streams must be from 1 to " + Yamux.MAX_STREAMS_LIMIT + ", got " + cap);
     }
     maxStreams = cap;
   }
@@ -157,8 +178,8 @@ public final class MuxLink {
   // ---------------------------------------------------------------- bringing the link up
 
   /**
-   * A connection accepted on {@code mux.listen} (this side is the yamux server); call on
-   * {@code c}'s loop. It carries the link only once it has proven itself (see the class comment).
+   * A connection accepted on {@code mux.listen} (this side is the yamux server); call on {@code
+   * c}'s loop. It carries the link only once it has proven itself (see the class comment).
    */
   public void offer(Connection c) {
     c.moveTo(loop, receptor::offer);
@@ -196,38 +217,54 @@ public final class MuxLink {
     TlsSettings t = tls;
     if (inet && t != null) {
       // The session starts once the handshake is done: an unauthenticated peer replaces nothing.
-      javax.net.ssl.SSLEngine engine = role == Yamux.Role.CLIENT
-          ? t.clientEngine(connectTo.host(), connectTo.port()) : t.serverEngine();
-      c.setHandler(new TlsLink(engine, new TlsLink.Listener() {
-        @Override
-        public ConnectionHandler established(Connection conn, TlsLink wire) {
-          if (closing) return null;
-          return startSession(conn, wire, role);
-        }
+      javax.net.ssl.SSLEngine engine =
+          role == Yamux.Role.CLIENT
+              ? t.clientEngine(connectTo.host(), connectTo.port())
+              : t.serverEngine();
+      c.setHandler(
+          new TlsLink(
+              engine,
+              new TlsLink.Listener() {
+                @Override
+                public ConnectionHandler established(Connection conn, TlsLink wire) {
+                  if (closing) return null;
+                  return startSession(conn, wire, role);
+                }
 
-        @Override
-        public void failed(Connection conn, String reason, boolean established) {
-          tlsFailed(conn, role, reason, established);
-        }
-      }));
+                @Override
+                public void failed(Connection conn, String reason, boolean established) {
+                  tlsFailed(conn, role, reason, established);
+                }
+              }));
       return;
     }
     c.setHandler(startSession(c, LinkWire.plain(c), role));
   }
 
-  /** Makes {@code c} the link's connection, replacing the one before; returns its session for the handler. */
+  /**
+   * Makes {@code c} the link's connection, replacing the one before; returns its session for the
+   * handler.
+   */
   LinkSession startSession(Connection c, LinkWire wire, Yamux.Role role) {
     LinkSession old = session;
     if (old != null && !old.isEnded()) {
-      log.info("component {}: a new connection from {} replaces the link with {}", name, c.client(), old.peerText());
+      log.info(
+          "component {}: a new connection from {} replaces the link with {}",
+          name,
+          c.client(),
+          old.peerText());
       old.end("replaced by a new connection");
     }
     LinkSession s = new LinkSession(this, c, wire, role, receiveWindow, maxStreams);
     session = s;
     sessions++;
     state = "up";
-    log.info("component {}: link up with {} ({}{})", name, c.client(),
-        role == Yamux.Role.CLIENT ? "connector" : "receptor", wire instanceof TlsLink ? ", tls" : "");
+    log.info(
+        "component {}: link up with {} ({}{})",
+        name,
+        c.client(),
+        role == Yamux.Role.CLIENT ? "connector" : "receptor",
+        wire instanceof TlsLink ? ", tls" : "");
     return s;
   }
 
@@ -247,20 +284,23 @@ public final class MuxLink {
   }
 
   /**
-   * The backoff of a link's reconnects, and of a link's program ({@code mux.command}) restarts:
-   * 0.1 s doubling up to 30 s, from the start again after a session of 1 s.
+   * The backoff of a link's reconnects, and of a link's program ({@code mux.command}) restarts: 0.1
+   * s doubling up to 30 s, from the start again after a session of 1 s.
    */
   public static Backoff reconnectBackoff() {
     return new Backoff(RECONNECT_FIRST, RECONNECT_MAX, STABLE);
   }
 
-  /** Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops. */
+  /**
+   * Keeps the link connected to {@code ep} ({@code mux.connect}): now, and again whenever it drops.
+   */
   public void connect(Endpoint ep, Duration timeout) {
-    loop.execute(() -> {
-      connectTo = ep;
-      connectTimeout = timeout;
-      dial();
-    });
+    loop.execute(
+        () -> {
+          connectTo = ep;
+          connectTimeout = timeout;
+          dial();
+        });
   }
 
   private void dial() {
@@ -269,28 +309,37 @@ public final class MuxLink {
     state = "connecting";
     // A thread of its own for a name lookup: the link comes back while its streams' backends hang.
     long timeout = connectTimeout.toNanos();
-    dialing = Connector.connect(loop, connectTo, timeout, Connector.Lookup.OWN_THREAD,
-        new ConnectListener() {
-          @Override
-          public void connected(Connection c) {
-            dialing = null;
-            c.setHandler(opener(Yamux.Role.CLIENT, Optional.empty(), true));
-          }
+    dialing =
+        Connector.connect(
+            loop,
+            connectTo,
+            timeout,
+            Connector.Lookup.OWN_THREAD,
+            new ConnectListener() {
+              @Override
+              public void connected(Connection c) {
+                dialing = null;
+                c.setHandler(opener(Yamux.Role.CLIENT, Optional.empty(), true));
+              }
 
-          @Override
-          public void failed(String reason) {
-            dialing = null;
-            dialFailed(reason);
-          }
-        });
+              @Override
+              public void failed(String reason) {
+                dialing = null;
+                dialFailed(reason);
+              }
+            });
   }
 
   private void dialFailed(String reason) {
     long delay = backoff.ended(0);
     // The first failure says why at warn; the retries that follow at debug, not to flood the log.
     if (backoff.failures() == 1) {
-      log.warn("component {}: cannot connect to {}: {}; retrying every {}s at most", name,
-          connectTo, reason, TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
+      log.warn(
+          "component {}: cannot connect to {}: {}; retrying every {}s at most",
+          name,
+          connectTo,
+          reason,
+          TimeUnit.NANOSECONDS.toSeconds(backoff.maxNanos()));
     } else {
       log.debug("component {}: cannot connect to {}: {}", name, connectTo, reason);
     }
@@ -311,7 +360,11 @@ public final class MuxLink {
       session = null;
       state = closing ? "closed" : "down";
     }
-    log.info("component {}: link with {} down ({}); {} stream(s) reset", name, s.peerText(), reason,
+    log.info(
+        "component {}: link with {} down ({}); {} stream(s) reset",
+        name,
+        s.peerText(),
+        reason,
         s.streamCount());
     long delay = backoff.ended(System.nanoTime() - s.startedNanos);
     for (Runnable r : downListeners) r.run();
@@ -329,19 +382,21 @@ public final class MuxLink {
   public void enter(Connection client, ByteBuffer leftover, Entrance e) {
     ByteBuffer copy = ByteBuffer.allocate(leftover.remaining());
     copy.put(leftover).flip();
-    client.moveTo(loop, c -> {
-      LinkSession s = session;
-      if (s == null || !s.canOpen()) {
-        log.info("component {}: link {} is down; closing {}", e.component(), name, c.client());
-        if (e.viaTcpmux()) {
-          TcpmuxMaster.refuse(c, "link down");
-        } else {
-          c.close();
-        }
-        return;
-      }
-      s.openEntrance(c, e, copy);
-    });
+    client.moveTo(
+        loop,
+        c -> {
+          LinkSession s = session;
+          if (s == null || !s.canOpen()) {
+            log.info("component {}: link {} is down; closing {}", e.component(), name, c.client());
+            if (e.viaTcpmux()) {
+              TcpmuxMaster.refuse(c, "link down");
+            } else {
+              c.close();
+            }
+            return;
+          }
+          s.openEntrance(c, e, copy);
+        });
   }
 
   // ---------------------------------------------------------------- status and the end
@@ -351,33 +406,39 @@ public final class MuxLink {
     int streams = s == null ? 0 : s.streamCount();
     long in = bytesInBefore + (s == null ? 0 : s.yamux.bytesIn());
     long out = bytesOutBefore + (s == null ? 0 : s.yamux.bytesOut());
-    return new LinkStatus(name, state, s == null ? "" : s.peerText(), streams, in, out, sessions, tls != null);
+    return new LinkStatus(
+        name, state, s == null ? "" : s.peerText(), streams, in, out, sessions, tls != null);
   }
 
   /**
-   * Stops the link for good: no reconnecting; the session says Go Away and closes; its streams
-   * are reset. Safe from any thread.
+   * Stops the link for good: no reconnecting; the session says Go Away and closes; its streams are
+   * reset. Safe from any thread.
    */
   public void close() {
     closing = true;
-    loop.execute(() -> {
-      state = "closed";
-      if (retry != null) retry.cancel();
-      if (dialing != null) dialing.cancel();
-      receptor.closeAll();
-      LinkSession s = session;
-      if (s != null) {
-        s.goAway();
-        s.end("link closed");
-      }
-    });
+    loop.execute(
+        () -> {
+          state = "closed";
+          if (retry != null) retry.cancel();
+          if (dialing != null) dialing.cancel();
+          receptor.closeAll();
+          LinkSession s = session;
+          if (s != null) {
+            s.goAway();
+            s.end("link closed");
+          }
+        });
   }
 
-  /** Drops the current session as if the connection broke (its streams are reset); for tests and ctl. */
+  /**
+   * Drops the current session as if the connection broke (its streams are reset); for tests and
+   * ctl.
+   */
   public void drop() {
-    loop.execute(() -> {
-      LinkSession s = session;
-      if (s != null) s.end("dropped");
-    });
+    loop.execute(
+        () -> {
+          LinkSession s = session;
+          if (s != null) s.end("dropped");
+        });
   }
 }

@@ -4,7 +4,6 @@ import dev.porter.net.ConnectListener;
 import dev.porter.net.Connection;
 import dev.porter.net.ConnectionHandler;
 import dev.porter.net.Connector;
-import dev.porter.net.LingeringClose;
 import dev.porter.net.OneShotReader;
 import dev.porter.net.Timer;
 import dev.porter.relay.IdleTimeout;
@@ -38,11 +37,15 @@ final class MuxStream implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.mux");
 
   /**
-   * Longest reply line an entrance accepts: {@code -} and a reason. RFC 1078 sets no limit; porter's
-   * own reasons are a few words.
+   * Longest reply line an entrance accepts: {@code -} and a reason. RFC 1078 sets no limit;
+   * porter's own reasons are a few words.
    */
   static final int MAX_REPLY_LINE = 512;
-  /** After refusing a stream, how long the peer may keep sending before the stream is reset (as LingeringClose). */
+
+  /**
+   * After refusing a stream, how long the peer may keep sending before the stream is reset (as
+   * LingeringClose).
+   */
   static final long REFUSED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private static final byte[] PLUS = "+\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -69,10 +72,13 @@ final class MuxStream implements ConnectionHandler {
   private Phase phase;
   private Connection local;
   private String component;
+
   /** Local bytes the stream's window could not take yet: at most one read. */
   private ByteBuffer held;
+
   /** Exit: stream bytes that arrived before the local connection existed; bounded by the window. */
   private final ArrayDeque<ByteBuffer> early = new ArrayDeque<>();
+
   private long delivered;
   private long credited;
   private boolean localEof;
@@ -82,10 +88,13 @@ final class MuxStream implements ConnectionHandler {
   private OneShotReader nameReader;
   private byte[] reply;
   private int replyLength;
+
   /** The name line's deadline (exit), then the grace after a refusal. */
   private Timer timer;
+
   private IdleTimeout idle = IdleTimeout.NONE;
   private Optional<MuxExit> admitted = Optional.empty();
+
   /** Exit: the connect to the route's backend in flight, if any. */
   private Connector connecting;
 
@@ -130,7 +139,8 @@ final class MuxStream implements ConnectionHandler {
         return;
       }
       if (replyLength == reply.length) {
-        refusedByPeer("a reply line over " + MAX_REPLY_LINE + " bytes", "-bad reply from the far end");
+        refusedByPeer(
+            "a reply line over " + MAX_REPLY_LINE + " bytes", "-bad reply from the far end");
         return;
       }
       reply[replyLength++] = b;
@@ -148,14 +158,20 @@ final class MuxStream implements ConnectionHandler {
     if (line.startsWith("-")) {
       refusedByPeer(line.substring(1).strip(), line);
     } else {
-      refusedByPeer("a reply that is neither + nor -: \"" + line + "\"", "-bad reply from the far end");
+      refusedByPeer(
+          "a reply that is neither + nor -: \"" + line + "\"", "-bad reply from the far end");
     }
   }
 
   private void refusedByPeer(String reason, String replyLine) {
     Entrance e = entrance.orElseThrow();
-    log.info("component {}: {} refused by the far end of link {} for service \"{}\": {}", component,
-        local.client(), session.link.name(), e.service(), reason);
+    log.info(
+        "component {}: {} refused by the far end of link {} for service \"{}\": {}",
+        component,
+        local.client(),
+        session.link.name(),
+        e.service(),
+        reason);
     yamux.reset(id);
     Connection c = local;
     end();
@@ -173,19 +189,26 @@ final class MuxStream implements ConnectionHandler {
     // Not exact: a stream has no kernel queue to leave bytes in; what follows the name reaches
     // the exit through porter (kept early, then relayed).
     String subject = "component " + component + ": the name reader of stream " + id;
-    nameReader = new OneShotReader(subject, nameLine, false, session.link.nameTimeoutNanos(),
-        this::named, this::nameRefused);
-    nameReader.start(new OneShotReader.Source() {
-      @Override
-      public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
-        return session.loop.schedule(delayNanos, task)::cancel;
-      }
+    nameReader =
+        new OneShotReader(
+            subject,
+            nameLine,
+            false,
+            session.link.nameTimeoutNanos(),
+            this::named,
+            this::nameRefused);
+    nameReader.start(
+        new OneShotReader.Source() {
+          @Override
+          public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
+            return session.loop.schedule(delayNanos, task)::cancel;
+          }
 
-      @Override
-      public void consumed(int n) {
-        yamux.consumed(id, n);
-      }
-    });
+          @Override
+          public void consumed(int n) {
+            yamux.consumed(id, n);
+          }
+        });
   }
 
   private void nameRefused(OneShotReader.Refusal why) {
@@ -196,27 +219,37 @@ final class MuxStream implements ConnectionHandler {
       end();
       return;
     }
-    log.info("component {}: stream {} from {} {}", component, id, session.peerText(),
+    log.info(
+        "component {}: stream {} from {} {}",
+        component,
+        id,
+        session.peerText(),
         nameLine.problem(why));
     refuseForPeer(nameLine.reply(why));
   }
 
   private void named(ByteBuffer rest) {
-    TcpmuxDecision<MuxExit> d = TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
+    TcpmuxDecision<MuxExit> d =
+        TcpmuxDecision.decide(nameLine.name(), session.link.exits(), session.peer());
     if (d instanceof TcpmuxDecision.Help<MuxExit> help) {
       answerAndClose(help.text());
       return;
     }
     if (d instanceof TcpmuxDecision.Unknown<MuxExit> unknown) {
-      log.info("component {}: stream {} from {} asked for unknown service \"{}\"", component, id,
-          session.peerText(), unknown.name());
+      log.info(
+          "component {}: stream {} from {} asked for unknown service \"{}\"",
+          component,
+          id,
+          session.peerText(),
+          unknown.name());
       refuseForPeer(unknown.reply());
       return;
     }
     if (d instanceof TcpmuxDecision.Denied<MuxExit> denied) {
       component = denied.subordinate().component();
       denied.subordinate().refusedByAcl();
-      log.info("component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
+      log.info(
+          "component {}: refused stream {} from {} (acl exit)", component, id, session.peerText());
       refuseForPeer(denied.reply());
       return;
     }
@@ -239,71 +272,92 @@ final class MuxStream implements ConnectionHandler {
       return;
     }
     admitted = Optional.of(exit);
-    idle(route.idleTimeout(),
+    idle(
+        route.idleTimeout(),
         "stream " + id + " of link " + session.link.name() + " from " + session.peerText());
-    connecting = Connector.connect(session.loop, route.endpoint(), route.connectTimeout().toNanos(),
-        new ConnectListener() {
-          @Override
-          public void connected(Connection c) {
-            connecting = null;
-            if (phase != Phase.CONNECTING) {
-              c.close();
-              return;
-            }
-            if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
-            relayTo(c);
-          }
+    connecting =
+        Connector.connect(
+            session.loop,
+            route.endpoint(),
+            route.connectTimeout().toNanos(),
+            new ConnectListener() {
+              @Override
+              public void connected(Connection c) {
+                connecting = null;
+                if (phase != Phase.CONNECTING) {
+                  c.close();
+                  return;
+                }
+                if (route.porterSendsPlus()) yamux.send(id, ByteBuffer.wrap(PLUS));
+                relayTo(c);
+              }
 
-          @Override
-          public void failed(String reason) {
-            connecting = null;
-            if (phase != Phase.CONNECTING) return;
-            log.warn("component {}: cannot connect to {} for stream {}: {}", component,
-                route.endpoint(), id, reason);
-            refuse("service unavailable");
-          }
-        });
+              @Override
+              public void failed(String reason) {
+                connecting = null;
+                if (phase != Phase.CONNECTING) return;
+                log.warn(
+                    "component {}: cannot connect to {} for stream {}: {}",
+                    component,
+                    route.endpoint(),
+                    id,
+                    reason);
+                refuse("service unavailable");
+              }
+            });
   }
 
-  /** Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed. */
+  /**
+   * Serves the stream on a socket: porter's end of a pair goes to the exit, this one is relayed.
+   */
   private void bridge(MuxExit exit) {
     SocketChannel[] pair;
     try {
       pair = SocketPair.open();
     } catch (IOException e) {
-      log.error("component {}: cannot make a socket pair for stream {}: {}", component, id, e.getMessage());
+      log.error(
+          "component {}: cannot make a socket pair for stream {}: {}",
+          component,
+          id,
+          e.getMessage());
       refuse("service unavailable");
       return;
     }
-    Connection.open(session.loop, pair[0], new ConnectionHandler() {
-      @Override
-      public void onOpen(Connection c) {
-        if (phase != Phase.CONNECTING) {
-          c.close();
-          return;
-        }
-        relayTo(c);
-      }
+    Connection.open(
+        session.loop,
+        pair[0],
+        new ConnectionHandler() {
+          @Override
+          public void onOpen(Connection c) {
+            if (phase != Phase.CONNECTING) {
+              c.close();
+              return;
+            }
+            relayTo(c);
+          }
 
-      @Override
-      public void onData(Connection c, ByteBuffer data) {
-        throw new IllegalStateException("replaced in onOpen");
-      }
-    });
+          @Override
+          public void onData(Connection c, ByteBuffer data) {
+            throw new IllegalStateException("replaced in onOpen");
+          }
+        });
     java.net.SocketAddress peer = session.peer();
-    Connection.open(session.loop, pair[1], new ConnectionHandler() {
-      @Override
-      public void onOpen(Connection c) {
-        // The exit's ACL, limits and logs see the link's peer, as a master's see its client.
-        c.overrideClient(peer);
-        exit.enter(c, ByteBuffer.allocate(0));
-      }
+    Connection.open(
+        session.loop,
+        pair[1],
+        new ConnectionHandler() {
+          @Override
+          public void onOpen(Connection c) {
+            // The exit's ACL, limits and logs see the link's peer, as a master's see its client.
+            c.overrideClient(peer);
+            exit.enter(c, ByteBuffer.allocate(0));
+          }
 
-      @Override
-      public void onData(Connection c, ByteBuffer data) {
-        throw new IllegalStateException("the exit's server replaces this handler");
-      }
-    });
+          @Override
+          public void onData(Connection c, ByteBuffer data) {
+            throw new IllegalStateException("the exit's server replaces this handler");
+          }
+        });
   }
 
   private void relayTo(Connection c) {
@@ -344,11 +398,14 @@ final class MuxStream implements ConnectionHandler {
     yamux.send(id, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
     sendFin();
     if (phase == Phase.DONE) return;
-    timer = session.loop.schedule(REFUSED_GRACE_NANOS, () -> {
-      if (phase != Phase.REFUSED) return;
-      yamux.reset(id);
-      end();
-    });
+    timer =
+        session.loop.schedule(
+            REFUSED_GRACE_NANOS,
+            () -> {
+              if (phase != Phase.REFUSED) return;
+              yamux.reset(id);
+              end();
+            });
   }
 
   // ---------------------------------------------------------------- stream → local

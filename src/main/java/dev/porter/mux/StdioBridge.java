@@ -24,39 +24,45 @@ public final class StdioBridge {
   private StdioBridge() {}
 
   /**
-   * Starts copying {@code in} to the returned channel and the channel to {@code out}. EOF on
-   * {@code in} half-closes the channel; EOF on the channel closes {@code out}.
+   * Starts copying {@code in} to the returned channel and the channel to {@code out}. EOF on {@code
+   * in} half-closes the channel; EOF on the channel closes {@code out}.
    */
   public static SocketChannel start(InputStream in, OutputStream out) throws IOException {
     SocketChannel[] pair = SocketPair.open();
     SocketChannel mine = pair[1];
-    Thread up = new Thread(() -> {
-      byte[] buf = new byte[BUFFER];
-      try {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-          while (b.hasRemaining()) mine.write(b);
-        }
-        mine.shutdownOutput();
-      } catch (IOException e) {
-        log.debug("mux stdio: stdin: {}", e.toString());
-        closeQuietly(mine);
-      }
-    }, "porter-stdin");
-    Thread down = new Thread(() -> {
-      ByteBuffer b = ByteBuffer.allocate(BUFFER);
-      try {
-        while (mine.read(b.clear()) > 0) {
-          out.write(b.array(), 0, b.position());
-          out.flush();
-        }
-      } catch (IOException e) {
-        log.debug("mux stdio: stdout: {}", e.toString());
-        closeQuietly(mine);
-      }
-      closeQuietly(out); // the reader of our stdout may be gone
-    }, "porter-stdout");
+    Thread up =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[BUFFER];
+              try {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                  while (b.hasRemaining()) mine.write(b);
+                }
+                mine.shutdownOutput();
+              } catch (IOException e) {
+                log.debug("mux stdio: stdin: {}", e.toString());
+                closeQuietly(mine);
+              }
+            },
+            "porter-stdin");
+    Thread down =
+        new Thread(
+            () -> {
+              ByteBuffer b = ByteBuffer.allocate(BUFFER);
+              try {
+                while (mine.read(b.clear()) > 0) {
+                  out.write(b.array(), 0, b.position());
+                  out.flush();
+                }
+              } catch (IOException e) {
+                log.debug("mux stdio: stdout: {}", e.toString());
+                closeQuietly(mine);
+              }
+              closeQuietly(out); // the reader of our stdout may be gone
+            },
+            "porter-stdout");
     up.setDaemon(true);
     down.setDaemon(true);
     up.start();

@@ -21,26 +21,29 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * TLS between a link connection and its yamux session: the connection's handler while the
- * {@link SSLEngine} shakes hands, then the session's {@link LinkWire} (records wrapped on the way
- * out, unwrapped on the way in, the plaintext passed to the session). The engine's delegated tasks
+ * TLS between a link connection and its yamux session: the connection's handler while the {@link
+ * SSLEngine} shakes hands, then the session's {@link LinkWire} (records wrapped on the way out,
+ * unwrapped on the way in, the plaintext passed to the session). The engine's delegated tasks
  * (certificate checks, key agreement) run on a small pool, never on the event loop; reads wait
  * meanwhile. Runs on the link's loop.
  */
 final class TlsLink implements ConnectionHandler, LinkWire {
   /** A handshake not finished in this long fails: a peer that speaks no TLS, or one that stalls. */
   static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /**
    * Received bytes held while a delegated task runs or the session has paused its reads (reads are
    * suspended then, so at most the rest of one read): one event-loop read (64 KiB) plus one TLS
    * record. More fails the link.
    */
   static final int MAX_HELD_IN = 64 * 1024 + 17 * 1024;
+
   /**
-   * Records wrapped before one write to the connection: a session hands over up to four full
-   * yamux data frames at once ({@link LinkSession#OUT_BUFFER}), about four 16 KiB records.
+   * Records wrapped before one write to the connection: a session hands over up to four full yamux
+   * data frames at once ({@link LinkSession#OUT_BUFFER}), about four 16 KiB records.
    */
   static final int OUT_RECORDS = 4;
+
   /** Threads for delegated tasks; each task takes milliseconds, and handshakes are rare. */
   private static final int TASK_THREADS = 2;
 
@@ -49,7 +52,10 @@ final class TlsLink implements ConnectionHandler, LinkWire {
 
   /** What the link hears from the handshake. */
   interface Listener {
-    /** The handshake is done: returns the session that the plaintext goes to from now on, or null to close. */
+    /**
+     * The handshake is done: returns the session that the plaintext goes to from now on, or null to
+     * close.
+     */
     ConnectionHandler established(Connection c, TlsLink wire);
 
     /**
@@ -62,17 +68,26 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   private final SSLEngine engine;
   private final Listener listener;
   private Connection conn;
-  /** TLS bytes received and not yet unwrapped (write mode): at most one record, or {@link #MAX_HELD_IN}. */
+
+  /**
+   * TLS bytes received and not yet unwrapped (write mode): at most one record, or {@link
+   * #MAX_HELD_IN}.
+   */
   private ByteBuffer netIn;
+
   /** The plaintext of one record. */
   private ByteBuffer appIn;
+
   /** Records to send: one during the handshake, up to {@link #OUT_RECORDS} after. */
   private ByteBuffer netOut;
+
   private ConnectionHandler inner;
   private Timer handshakeTimer;
   private boolean taskRunning;
+
   /** The session asked for no more plaintext for now ({@link #suspendReads}). */
   private boolean paused;
+
   private boolean done;
 
   TlsLink(SSLEngine engine, Listener listener) {
@@ -85,12 +100,18 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   }
 
   private static ExecutorService pool() {
-    ThreadPoolExecutor p = new ThreadPoolExecutor(TASK_THREADS, TASK_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "porter-tls");
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor p =
+        new ThreadPoolExecutor(
+            TASK_THREADS,
+            TASK_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "porter-tls");
+              t.setDaemon(true);
+              return t;
+            });
     p.allowCoreThreadTimeOut(true);
     return p;
   }
@@ -103,7 +124,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   Optional<X509Certificate> peerCertificate() {
     try {
       Certificate[] chain = engine.getSession().getPeerCertificates();
-      if (chain.length > 0 && chain[0] instanceof X509Certificate) return Optional.of((X509Certificate) chain[0]);
+      if (chain.length > 0 && chain[0] instanceof X509Certificate)
+        return Optional.of((X509Certificate) chain[0]);
     } catch (SSLPeerUnverifiedException none) {
       // a connector without a certificate, on a receptor that asked for none
     }
@@ -115,8 +137,15 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   @Override
   public void onOpen(Connection c) {
     conn = c;
-    handshakeTimer = c.loop().schedule(HANDSHAKE_NANOS,
-        () -> fail("no handshake within " + TimeUnit.NANOSECONDS.toSeconds(HANDSHAKE_NANOS) + "s"));
+    handshakeTimer =
+        c.loop()
+            .schedule(
+                HANDSHAKE_NANOS,
+                () ->
+                    fail(
+                        "no handshake within "
+                            + TimeUnit.NANOSECONDS.toSeconds(HANDSHAKE_NANOS)
+                            + "s"));
     try {
       engine.beginHandshake();
     } catch (SSLException e) {
@@ -130,7 +159,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
   public void onData(Connection c, ByteBuffer data) {
     while (data.hasRemaining() && !done && c.isOpen()) {
       if (taskRunning || paused) {
-        // Reads are suspended until the task is done (or the session wants more); keep the rest of this read.
+        // Reads are suspended until the task is done (or the session wants more); keep the rest of
+        // this read.
         if (!ensureIn(netIn.position() + data.remaining(), MAX_HELD_IN)) return;
         netIn.put(data);
         return;
@@ -185,9 +215,11 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     if (done || inner == null) return false;
     try {
       int packet = engine.getSession().getPacketBufferSize();
-      if (netOut.capacity() < OUT_RECORDS * packet) netOut = ByteBuffer.allocateDirect(OUT_RECORDS * packet);
+      if (netOut.capacity() < OUT_RECORDS * packet)
+        netOut = ByteBuffer.allocateDirect(OUT_RECORDS * packet);
       while (src.hasRemaining()) {
-        // Up to OUT_RECORDS records per write: one system call for a session's whole batch of frames.
+        // Up to OUT_RECORDS records per write: one system call for a session's whole batch of
+        // frames.
         netOut.clear();
         boolean progress = false;
         boolean closed = false;
@@ -206,7 +238,9 @@ final class TlsLink implements ConnectionHandler, LinkWire {
         if (!progress) {
           // The engine takes no plaintext while it shakes hands again: a TLS 1.2 renegotiation
           // the peer asked for. Links do not renegotiate (TLS 1.3 has no such thing).
-          fail("the peer started a new handshake on the established link (renegotiation is not supported)");
+          fail(
+              "the peer started a new handshake on the established link (renegotiation is not"
+                  + " supported)");
           return false;
         }
       }
@@ -272,7 +306,10 @@ final class TlsLink implements ConnectionHandler, LinkWire {
 
   // ---------------------------------------------------------------- the engine
 
-  /** Drives the engine as far as the bytes at hand allow: handshake steps, then plaintext to the session. */
+  /**
+   * Drives the engine as far as the bytes at hand allow: handshake steps, then plaintext to the
+   * session.
+   */
   private void pump() {
     try {
       while (!done && !taskRunning && !paused && conn.isOpen()) {
@@ -284,10 +321,12 @@ final class TlsLink implements ConnectionHandler, LinkWire {
         if (hs == HandshakeStatus.NEED_WRAP) {
           SSLEngineResult r = wrap(EMPTY);
           if (r.getStatus() == SSLEngineResult.Status.CLOSED) return;
-          if (r.bytesProduced() == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) return;
+          if (r.bytesProduced() == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP)
+            return;
           continue;
         }
-        if (inner == null && (hs == HandshakeStatus.NOT_HANDSHAKING || hs == HandshakeStatus.FINISHED)) {
+        if (inner == null
+            && (hs == HandshakeStatus.NOT_HANDSHAKING || hs == HandshakeStatus.FINISHED)) {
           establish();
           continue;
         }
@@ -325,7 +364,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
         return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
       case BUFFER_UNDERFLOW:
         // The record is incomplete; a buffer smaller than the session's largest record grows.
-        ensureIn(engine.getSession().getPacketBufferSize(), engine.getSession().getPacketBufferSize());
+        ensureIn(
+            engine.getSession().getPacketBufferSize(), engine.getSession().getPacketBufferSize());
         return false;
       case BUFFER_OVERFLOW:
         deliver();
@@ -358,7 +398,8 @@ final class TlsLink implements ConnectionHandler, LinkWire {
       SSLEngineResult r = engine.wrap(src, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
         int packet = engine.getSession().getPacketBufferSize();
-        if (netOut.capacity() >= packet) throw new SSLException("a record larger than " + packet + " bytes to send");
+        if (netOut.capacity() >= packet)
+          throw new SSLException("a record larger than " + packet + " bytes to send");
         netOut = ByteBuffer.allocate(packet);
         continue;
       }
@@ -368,7 +409,10 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     }
   }
 
-  /** Grows {@link #netIn} to hold {@code need} bytes, up to {@code max}; false (and failed) past that. */
+  /**
+   * Grows {@link #netIn} to hold {@code need} bytes, up to {@code max}; false (and failed) past
+   * that.
+   */
   private boolean ensureIn(int need, int max) {
     if (netIn.capacity() >= need) return true;
     if (need > max) {
@@ -386,23 +430,29 @@ final class TlsLink implements ConnectionHandler, LinkWire {
     taskRunning = true;
     conn.suspendReads();
     List<Runnable> tasks = new ArrayList<>();
-    for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) tasks.add(t);
+    for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask())
+      tasks.add(t);
     EventLoop loop = conn.loop();
-    TASKS.execute(() -> {
-      try {
-        for (Runnable t : tasks) t.run();
-      } finally {
-        loop.execute(() -> {
-          taskRunning = false;
-          if (done || !conn.isOpen()) return;
-          if (!paused) conn.resumeReads();
-          pump();
+    TASKS.execute(
+        () -> {
+          try {
+            for (Runnable t : tasks) t.run();
+          } finally {
+            loop.execute(
+                () -> {
+                  taskRunning = false;
+                  if (done || !conn.isOpen()) return;
+                  if (!paused) conn.resumeReads();
+                  pump();
+                });
+          }
         });
-      }
-    });
   }
 
-  /** Fails the connection: the listener hears of a failed handshake; an established session just closes. */
+  /**
+   * Fails the connection: the listener hears of a failed handshake; an established session just
+   * closes.
+   */
   private void fail(String reason) {
     if (done) return;
     done = true;

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * What a {@link Yamux} session tells its owner: bytes to send on the link, and what the peer did.
- * Every method is called on the thread that called into the session; buffers are valid only
- * during the call.
+ * Every method is called on the thread that called into the session; buffers are valid only during
+ * the call.
  */
 public interface YamuxHandler {
   /** Bytes to write on the link, in order (a frame may come in more than one call). */
@@ -18,8 +18,8 @@ public interface YamuxHandler {
   default void onStreamAcknowledged(int id) {}
 
   /**
-   * Payload for stream {@code id}. Call {@link Yamux#consumed} once it has left porter's hands:
-   * the peer may send more only then, so what the owner holds is bounded by the stream's window.
+   * Payload for stream {@code id}. Call {@link Yamux#consumed} once it has left porter's hands: the
+   * peer may send more only then, so what the owner holds is bounded by the stream's window.
    */
   void onData(int id, ByteBuffer data);
 

@@ -5,7 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
-/** Socket addresses as people write them: {@code 192.0.2.7:51514}, {@code [::1]:7}, {@code unix:/run/x}. */
+/**
+ * Socket addresses as people write them: {@code 192.0.2.7:51514}, {@code [::1]:7}, {@code
+ * unix:/run/x}.
+ */
 public final class Addresses {
   private Addresses() {}
 

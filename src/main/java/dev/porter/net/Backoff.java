@@ -6,8 +6,8 @@ import java.time.Duration;
  * How long to wait before trying again after something that should keep running stops (a daemon
  * exits, a mux link drops or cannot connect, a link's program exits): the first delay after a
  * failed attempt, doubling with each further failure in a row up to a cap, and the first delay
- * again after an attempt that ran long enough to count as healthy. systemd grows its restart
- * delay the same way (RestartSec doubling up to RestartMaxDelaySec, systemd.service(5)).
+ * again after an attempt that ran long enough to count as healthy. systemd grows its restart delay
+ * the same way (RestartSec doubling up to RestartMaxDelaySec, systemd.service(5)).
  *
  * <p>Time is an argument: the caller says how long each attempt ran, and this counts the failures
  * in a row. One instance per supervised thing, used by one thread.

@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The buffers an event loop lends its connections for bytes the kernel would not take yet. They
- * are direct, so a queued remainder goes to the socket without the JDK's extra copy of a heap
- * buffer into a temporary direct one, and they are reused, so a busy relay makes no garbage. A
- * connection holds one only while it has bytes queued: an idle connection holds none.
+ * The buffers an event loop lends its connections for bytes the kernel would not take yet. They are
+ * direct, so a queued remainder goes to the socket without the JDK's extra copy of a heap buffer
+ * into a temporary direct one, and they are reused, so a busy relay makes no garbage. A connection
+ * holds one only while it has bytes queued: an idle connection holds none.
  */
 final class BufferPool {
   /**

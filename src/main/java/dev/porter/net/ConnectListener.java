@@ -8,6 +8,9 @@ public interface ConnectListener {
    */
   void connected(Connection c);
 
-  /** The connection could not be made; {@code reason} is short and lower case, e.g. {@code connection refused}. */
+  /**
+   * The connection could not be made; {@code reason} is short and lower case, e.g. {@code
+   * connection refused}.
+   */
   void failed(String reason);
 }

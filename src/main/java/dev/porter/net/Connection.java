@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements IoReady {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-  /** Limited reads per wake-up: one TCPMUX name line (256 bytes) and its CRLF, with room to spare. */
+  /**
+   * Limited reads per wake-up: one TCPMUX name line (256 bytes) and its CRLF, with room to spare.
+   */
   private static final int MAX_LIMITED_READS = 512;
+
   /**
    * Reads one readiness event may do before other channels get their turn; netty's default
    * (maxMessagesPerRead) is also 16: 1 MiB per wake-up with 64 KiB reads.
@@ -38,14 +41,21 @@ public final class Connection implements IoReady {
   private final SocketAddress remote;
   private final SocketAddress local;
   private final long openedNanos = System.nanoTime();
-  /** Bytes the kernel has not taken yet; null while there are none, so an idle connection holds nothing. */
+
+  /**
+   * Bytes the kernel has not taken yet; null while there are none, so an idle connection holds
+   * nothing.
+   */
   private ArrayDeque<ByteBuffer> out;
+
   private List<Consumer<Connection>> closeListeners = List.of();
   private SelectionKey key;
   private ConnectionHandler handler;
   private long pending;
+
   /** When queued output last made progress (queued from empty, or partly written). */
   private long sendProgressNanos;
+
   private long bytesIn;
   private long bytesOut;
   private final ConnectionState state = new ConnectionState();
@@ -54,7 +64,8 @@ public final class Connection implements IoReady {
   private int readLimit;
   private String clientText;
 
-  private Connection(EventLoop loop, SocketChannel channel, ConnectionHandler handler) throws IOException {
+  private Connection(EventLoop loop, SocketChannel channel, ConnectionHandler handler)
+      throws IOException {
     this.loop = loop;
     this.channel = channel;
     this.handler = handler;
@@ -74,7 +85,8 @@ public final class Connection implements IoReady {
    * Opens a connection on a connected channel now; call on {@code loop}. Returns it, or empty when
    * the channel could not be registered (it is closed then and the handler never hears of it).
    */
-  static Optional<Connection> adopt(EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
+  static Optional<Connection> adopt(
+      EventLoop loop, SocketChannel channel, ConnectionHandler handler) {
     Connection c;
     try {
       channel.configureBlocking(false);
@@ -165,8 +177,8 @@ public final class Connection implements IoReady {
   }
 
   /**
-   * Turns off Nagle's algorithm on a TCP connection (a no-op on a Unix socket): a relay writes
-   * what it has read at once, and must not hold a small tail back for an ACK.
+   * Turns off Nagle's algorithm on a TCP connection (a no-op on a Unix socket): a relay writes what
+   * it has read at once, and must not hold a small tail back for an ACK.
    */
   public void noDelay() {
     if (!(remote instanceof InetSocketAddress)) return;
@@ -196,8 +208,8 @@ public final class Connection implements IoReady {
   }
 
   /**
-   * Writes as much as the kernel takes now and queues a copy of the rest; returns true when
-   * nothing is left queued.
+   * Writes as much as the kernel takes now and queues a copy of the rest; returns true when nothing
+   * is left queued.
    */
   public boolean write(ByteBuffer src) {
     if (!state.acceptsWrites()) return false;
@@ -228,9 +240,9 @@ public final class Connection implements IoReady {
   }
 
   /**
-   * Reads at most {@code n} bytes per read call (0: no limit). A TCPMUX master reads the name
-   * line one byte at a time so that nothing after the line leaves the kernel: a child that is
-   * handed the socket must find those bytes there (DESIGN.md §7).
+   * Reads at most {@code n} bytes per read call (0: no limit). A TCPMUX master reads the name line
+   * one byte at a time so that nothing after the line leaves the kernel: a child that is handed the
+   * socket must find those bytes there (DESIGN.md §7).
    */
   public void setReadLimit(int n) {
     if (n < 0) throw new IllegalArgumentException("read limit must be >= 0, got " + n);
@@ -275,32 +287,33 @@ public final class Connection implements IoReady {
   }
 
   /**
-   * Takes the socket out of porter's hands for a child process: deregisters it, switches it back
-   * to blocking mode (O_NONBLOCK travels with the descriptor) and gives it to {@code taker} on
-   * this loop. The taker owns the channel from then on and must close porter's copy.
+   * Takes the socket out of porter's hands for a child process: deregisters it, switches it back to
+   * blocking mode (O_NONBLOCK travels with the descriptor) and gives it to {@code taker} on this
+   * loop. The taker owns the channel from then on and must close porter's copy.
    */
   public void detach(Consumer<SocketChannel> taker) {
     if (!state.detach()) return;
     key.cancel();
-    loop.afterNextSelect(() -> {
-      try {
-        channel.configureBlocking(true);
-      } catch (IOException e) {
-        log.warn("connection {}: cannot hand over: {}", client(), e.toString());
-        Closeables.closeQuietly(channel);
-        finished();
-        return;
-      }
-      finished();
-      taker.accept(channel);
-    });
+    loop.afterNextSelect(
+        () -> {
+          try {
+            channel.configureBlocking(true);
+          } catch (IOException e) {
+            log.warn("connection {}: cannot hand over: {}", client(), e.toString());
+            Closeables.closeQuietly(channel);
+            finished();
+            return;
+          }
+          finished();
+          taker.accept(channel);
+        });
   }
 
   /**
    * Moves this connection to {@code target}'s selector, keeping its handler, queued output and
-   * half-close state; {@code then} runs on {@code target} once the move is done (at once when it
-   * is already there). Call on the current loop. Timers already scheduled stay on the old loop.
-   * Mux links use it: all of a link's streams live on the link's loop.
+   * half-close state; {@code then} runs on {@code target} once the move is done (at once when it is
+   * already there). Call on the current loop. Timers already scheduled stay on the old loop. Mux
+   * links use it: all of a link's streams live on the link's loop.
    */
   public void moveTo(EventLoop target, Consumer<Connection> then) {
     loop.assertInLoop();
@@ -309,22 +322,25 @@ public final class Connection implements IoReady {
       then.accept(this);
       return;
     }
-    // A channel may be registered with several selectors; the old key goes at that loop's next select.
+    // A channel may be registered with several selectors; the old key goes at that loop's next
+    // select.
     key.cancel();
     key = null;
     loop = target;
-    target.execute(() -> {
-      if (!state.isOpen()) return;
-      int ops = (state.isReading() ? SelectionKey.OP_READ : 0)
-          | (out == null || out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
-      try {
-        key = target.register(channel, ops, this);
-      } catch (IOException e) {
-        fail(e);
-        return;
-      }
-      then.accept(this);
-    });
+    target.execute(
+        () -> {
+          if (!state.isOpen()) return;
+          int ops =
+              (state.isReading() ? SelectionKey.OP_READ : 0)
+                  | (out == null || out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+          try {
+            key = target.register(channel, ops, this);
+          } catch (IOException e) {
+            fail(e);
+            return;
+          }
+          then.accept(this);
+        });
   }
 
   /** True when the socket went to a child rather than being closed here. */
@@ -347,8 +363,8 @@ public final class Connection implements IoReady {
    * Reads until the kernel has no more, the handler holds reads back, or {@link #READS_PER_WAKEUP}
    * reads: a fast sender costs one select per burst instead of one per buffer. It stops as soon as
    * the connection changed hands during a callback (a new handler, or {@link #moveTo} another
-   * loop): the next read belongs to the new owner, which the selector wakes for what is left in
-   * the kernel. Reading on would hand bytes to a stage that has finished, or read on two loops.
+   * loop): the next read belongs to the new owner, which the selector wakes for what is left in the
+   * kernel. Reading on would hand bytes to a stage that has finished, or read on two loops.
    */
   private void read() {
     EventLoop owner = loop;

@@ -8,8 +8,8 @@ public interface ConnectionHandler {
   default void onOpen(Connection c) {}
 
   /**
-   * Bytes arrived. {@code data} is valid only during the call: consume it, copy it, or write it
-   * on; what is left in it afterwards is dropped.
+   * Bytes arrived. {@code data} is valid only during the call: consume it, copy it, or write it on;
+   * what is left in it afterwards is dropped.
    */
   void onData(Connection c, ByteBuffer data);
 

@@ -1,24 +1,26 @@
 package dev.porter.net;
 
 /**
- * A {@link Connection}'s lifecycle as three small states, and the one place they change; it does
- * no I/O and reads no clock, so every transition is tested without a socket.
+ * A {@link Connection}'s lifecycle as three small states, and the one place they change; it does no
+ * I/O and reads no clock, so every transition is tested without a socket.
  *
- * <p>The split follows TCP's: the two directions of a stream end independently (RFC 9293
- * §3.6.1, half-closed connections), and the descriptor itself has a fate of its own.
+ * <p>The split follows TCP's: the two directions of a stream end independently (RFC 9293 §3.6.1,
+ * half-closed connections), and the descriptor itself has a fate of its own.
+ *
  * <ul>
  *   <li>{@link Input}: whether porter reads. Suspending is backpressure and only means something
- *       while bytes can still arrive, so once the peer's FIN is read ({@code ENDED}) suspending
- *       and resuming change nothing.
+ *       while bytes can still arrive, so once the peer's FIN is read ({@code ENDED}) suspending and
+ *       resuming change nothing.
  *   <li>{@link Output}: whether porter writes. A FIN or a close asked for while bytes are queued
  *       waits for the queue to drain; a close subsumes a FIN, and after either nothing more is
  *       accepted for writing.
  *   <li>{@link Life}: whether porter still holds the socket: open, closed here, or detached (handed
  *       to a child process, which is a close for porter).
  * </ul>
- * Three enums rather than one of all their products, because each changes on its own events;
- * rather than flags, because combinations that mean nothing (a FIN sent that nobody asked for, a
- * socket detached yet open) cannot be written down.
+ *
+ * Three enums rather than one of all their products, because each changes on its own events; rather
+ * than flags, because combinations that mean nothing (a FIN sent that nobody asked for, a socket
+ * detached yet open) cannot be written down.
  *
  * <p>Once the life is over, input and output keep the values they had ({@link
  * Connection#isInputClosed} and {@link Connection#isOutputShut} still tell a handler's {@code
@@ -124,9 +126,9 @@ final class ConnectionState {
   }
 
   /**
-   * A FIN is asked for; {@code flushed} says whether the write queue is empty. It goes out now
-   * when nothing is queued, else once the queue drains; after a close was asked for, or the FIN
-   * sent, nothing changes.
+   * A FIN is asked for; {@code flushed} says whether the write queue is empty. It goes out now when
+   * nothing is queued, else once the queue drains; after a close was asked for, or the FIN sent,
+   * nothing changes.
    */
   Action shutdownOutput(boolean flushed) {
     if (life != Life.OPEN) return Action.NONE;

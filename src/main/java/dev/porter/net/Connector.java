@@ -12,15 +12,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An outgoing connection being made on an event loop: the address is resolved without blocking
- * the loop, the socket connects non-blocking (TCP or Unix), and a timer bounds the whole attempt.
- * It ends exactly once: with {@link ConnectListener#connected}, {@link ConnectListener#failed}, or
+ * An outgoing connection being made on an event loop: the address is resolved without blocking the
+ * loop, the socket connects non-blocking (TCP or Unix), and a timer bounds the whole attempt. It
+ * ends exactly once: with {@link ConnectListener#connected}, {@link ConnectListener#failed}, or
  * silently by {@link #cancel}.
  *
  * <p>This is porter's one way out: routes' backends, mux exits' backends and mux links' own
- * connections ({@code mux.connect}) all connect here. No attempt holds a thread while it
- * connects, so a backend that does not answer delays no one else; only a name lookup takes a
- * thread (see {@link Lookup}).
+ * connections ({@code mux.connect}) all connect here. No attempt holds a thread while it connects,
+ * so a backend that does not answer delays no one else; only a name lookup takes a thread (see
+ * {@link Lookup}).
  */
 public final class Connector implements IoReady {
   /** Where an attempt's name lookup waits for a thread (a literal address needs none). */
@@ -59,7 +59,8 @@ public final class Connector implements IoReady {
    * after {@code timeoutNanos} (resolution included). Call on the loop; the listener hears the
    * outcome on it, never from within this call. A name is looked up on the shared pool.
    */
-  public static Connector connect(EventLoop loop, Endpoint target, long timeoutNanos, ConnectListener listener) {
+  public static Connector connect(
+      EventLoop loop, Endpoint target, long timeoutNanos, ConnectListener listener) {
     return connect(loop, target, timeoutNanos, Lookup.SHARED, listener);
   }
 
@@ -67,8 +68,8 @@ public final class Connector implements IoReady {
    * As {@link #connect(EventLoop, Endpoint, long, ConnectListener)}, with a name looked up as
    * {@code lookup} says.
    */
-  public static Connector connect(EventLoop loop, Endpoint target, long timeoutNanos, Lookup lookup,
-      ConnectListener listener) {
+  public static Connector connect(
+      EventLoop loop, Endpoint target, long timeoutNanos, Lookup lookup, ConnectListener listener) {
     loop.assertInLoop();
     if (target.scheme() == Endpoint.Scheme.MUX) {
       throw new IllegalArgumentException("cannot connect a socket to " + target);
@@ -100,10 +101,13 @@ public final class Connector implements IoReady {
   private void begin(SocketAddress address) {
     if (done) return;
     try {
-      channel = address instanceof InetSocketAddress ? SocketChannel.open()
-          : SocketChannel.open(StandardProtocolFamily.UNIX);
+      channel =
+          address instanceof InetSocketAddress
+              ? SocketChannel.open()
+              : SocketChannel.open(StandardProtocolFamily.UNIX);
       channel.configureBlocking(false);
-      if (address instanceof InetSocketAddress) channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (address instanceof InetSocketAddress)
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (channel.connect(address)) {
         succeed();
       } else {

@@ -27,9 +27,9 @@ public final class EventLoop implements Executor {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
   /**
-   * Size of the read buffer every connection on this loop shares: data is handed to handlers
-   * during the callback, so an idle connection holds no buffer at all. 64 KiB matches the
-   * default maximum TCP receive window step on Linux loopback reads.
+   * Size of the read buffer every connection on this loop shares: data is handed to handlers during
+   * the callback, so an idle connection holds no buffer at all. 64 KiB matches the default maximum
+   * TCP receive window step on Linux loopback reads.
    */
   static final int READ_BUFFER_SIZE = 64 * 1024;
 
@@ -44,10 +44,13 @@ public final class EventLoop implements Executor {
   private final BufferPool buffers = new BufferPool(READ_BUFFER_SIZE);
   private long timerSequence;
   private int cancelledTimers;
+
   /** Below this many cancelled timers a sweep is not worth its O(n). */
   private static final int TIMER_SWEEP_MIN = 1024;
+
   /** Written on the loop only; volatile so that monitoring and tests may read it anywhere. */
   private volatile long queuedBytes;
+
   private volatile boolean running = true;
 
   public EventLoop(String name) {
@@ -106,7 +109,8 @@ public final class EventLoop implements Executor {
     selector.wakeup();
   }
 
-  SelectionKey register(SelectableChannel ch, int ops, IoReady attachment) throws ClosedChannelException {
+  SelectionKey register(SelectableChannel ch, int ops, IoReady attachment)
+      throws ClosedChannelException {
     assertInLoop();
     return ch.register(selector, ops, attachment);
   }

@@ -12,9 +12,12 @@ public final class EventLoopGroup {
   private final AtomicInteger next = new AtomicInteger();
 
   public EventLoopGroup(int size) {
-    if (size < 1) throw new IllegalArgumentException("event loop count must be at least 1, got " + size);
-    loops = IntStream.range(0, size).mapToObj(i -> new EventLoop("porter-loop-" + i))
-        .collect(Collectors.toUnmodifiableList());
+    if (size < 1)
+      throw new IllegalArgumentException("event loop count must be at least 1, got " + size);
+    loops =
+        IntStream.range(0, size)
+            .mapToObj(i -> new EventLoop("porter-loop-" + i))
+            .collect(Collectors.toUnmodifiableList());
     loops.forEach(EventLoop::start);
   }
 

@@ -5,20 +5,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What porter does when one of its threads cannot go on. The rule, the same for every thread:
- * an {@link Exception} fails only the task or connection that threw it (one log line, resources
+ * What porter does when one of its threads cannot go on. The rule, the same for every thread: an
+ * {@link Exception} fails only the task or connection that threw it (one log line, resources
  * released, the thread goes on); an {@link Error} (out of memory, a stack overflow, a broken
- * invariant of porter's own) means the process can no longer be trusted, and so does the death of
- * a thread porter cannot run without (an event loop, the supervisor, the reaper). Those are
- * reported here, once, and the command line's handler logs one line and exits with
- * {@link #EXIT_CODE} so that the process's supervisor (systemd: {@code Restart=on-failure})
- * starts a fresh porter: never a porter that is half alive, its ports listening with nobody
- * accepting.
+ * invariant of porter's own) means the process can no longer be trusted, and so does the death of a
+ * thread porter cannot run without (an event loop, the supervisor, the reaper). Those are reported
+ * here, once, and the command line's handler logs one line and exits with {@link #EXIT_CODE} so
+ * that the process's supervisor (systemd: {@code Restart=on-failure}) starts a fresh porter: never
+ * a porter that is half alive, its ports listening with nobody accepting.
  */
 public final class Fatal {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
 
-  /** The exit code after a fatal failure: the same as the JVM's {@code -XX:+ExitOnOutOfMemoryError}. */
+  /**
+   * The exit code after a fatal failure: the same as the JVM's {@code -XX:+ExitOnOutOfMemoryError}.
+   */
   public static final int EXIT_CODE = 3;
 
   private static volatile BiConsumer<String, Throwable> handler = Fatal::logOnly;
@@ -26,9 +27,9 @@ public final class Fatal {
   private Fatal() {}
 
   /**
-   * Sets what a fatal failure does ({@code cli} exits; tests record). The handler gets the name
-   * of the thread or part that failed and why; it may be called from any thread. Returns the
-   * handler it replaces.
+   * Sets what a fatal failure does ({@code cli} exits; tests record). The handler gets the name of
+   * the thread or part that failed and why; it may be called from any thread. Returns the handler
+   * it replaces.
    */
   public static BiConsumer<String, Throwable> onFatal(BiConsumer<String, Throwable> h) {
     BiConsumer<String, Throwable> before = handler;
@@ -46,7 +47,9 @@ public final class Fatal {
     }
   }
 
-  /** True for a throwable that ends porter rather than one task: anything that is not an Exception. */
+  /**
+   * True for a throwable that ends porter rather than one task: anything that is not an Exception.
+   */
   public static boolean isFatal(Throwable t) {
     return !(t instanceof Exception);
   }
@@ -74,8 +77,8 @@ public final class Fatal {
   }
 
   /**
-   * One line for a throwable: its class and message, and where in porter it was thrown, which
-   * is what a bug report needs; the whole stack goes to the debug log.
+   * One line for a throwable: its class and message, and where in porter it was thrown, which is
+   * what a bug report needs; the whole stack goes to the debug log.
    */
   public static String describe(Throwable t) {
     StringBuilder b = new StringBuilder(t.toString());

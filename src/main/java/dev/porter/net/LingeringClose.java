@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection without losing the last reply: closing a socket with unread input makes
- * the kernel send RST, which can destroy the reply in flight. So porter sends FIN after the reply,
+ * Closes a connection without losing the last reply: closing a socket with unread input makes the
+ * kernel send RST, which can destroy the reply in flight. So porter sends FIN after the reply,
  * reads and drops whatever the client still sends, and closes at its EOF or after a short grace.
  */
 public final class LingeringClose implements ConnectionHandler {

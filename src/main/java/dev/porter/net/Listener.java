@@ -22,9 +22,13 @@ public final class Listener implements IoReady {
 
   /** Connections accepted per wake-up before other channels get a turn. */
   private static final int ACCEPT_BATCH = 64;
+
   /** Listen backlog; the kernel caps it at net.core.somaxconn. */
   private static final int BACKLOG = 4096;
-  /** Pause after an accept error such as EMFILE, so a full descriptor table cannot spin the loop. */
+
+  /**
+   * Pause after an accept error such as EMFILE, so a full descriptor table cannot spin the loop.
+   */
   private static final long ACCEPT_ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final EventLoop loop;
@@ -38,7 +42,11 @@ public final class Listener implements IoReady {
   private final LogThrottle acceptErrors = new LogThrottle();
   private volatile boolean closed;
 
-  private Listener(EventLoop loop, ServerSocketChannel server, Endpoint endpoint, Optional<UnixSocketFile> unixFile) {
+  private Listener(
+      EventLoop loop,
+      ServerSocketChannel server,
+      Endpoint endpoint,
+      Optional<UnixSocketFile> unixFile) {
     this.loop = loop;
     this.server = server;
     this.endpoint = endpoint;
@@ -48,22 +56,25 @@ public final class Listener implements IoReady {
   /** Binds the endpoint now (throws on failure); accepting starts with {@link #start}. */
   public static Listener bind(EventLoop loop, Endpoint endpoint) throws IOException {
     switch (endpoint.scheme()) {
-      case INET: {
-        ServerSocketChannel s = ServerSocketChannel.open();
-        try {
-          s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-          s.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
-        } catch (IOException e) {
-          Closeables.closeQuietly(s);
-          throw e;
+      case INET:
+        {
+          ServerSocketChannel s = ServerSocketChannel.open();
+          try {
+            s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            s.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), BACKLOG);
+          } catch (IOException e) {
+            Closeables.closeQuietly(s);
+            throw e;
+          }
+          return new Listener(loop, s, endpoint, Optional.empty());
         }
-        return new Listener(loop, s, endpoint, Optional.empty());
-      }
-      case UNIX: {
-        UnixSocketFile f = UnixSocketFile.bind(endpoint.path(), BACKLOG, endpoint.mode(), endpoint.owner(),
-            endpoint.group());
-        return new Listener(loop, f.channel(), endpoint, Optional.of(f));
-      }
+      case UNIX:
+        {
+          UnixSocketFile f =
+              UnixSocketFile.bind(
+                  endpoint.path(), BACKLOG, endpoint.mode(), endpoint.owner(), endpoint.group());
+          return new Listener(loop, f.channel(), endpoint, Optional.of(f));
+        }
       default:
         throw new IOException("cannot listen on " + endpoint);
     }
@@ -72,27 +83,29 @@ public final class Listener implements IoReady {
   /** Starts accepting on the loop, handing each connection to {@code h}. */
   public void start(AcceptHandler h) {
     this.handler = h;
-    loop.execute(() -> {
-      if (closed) return;
-      try {
-        server.configureBlocking(false);
-        key = loop.register(server, SelectionKey.OP_ACCEPT, this);
-      } catch (IOException e) {
-        log.error("listener {}: cannot register: {}", endpoint, e.toString());
-      }
-    });
+    loop.execute(
+        () -> {
+          if (closed) return;
+          try {
+            server.configureBlocking(false);
+            key = loop.register(server, SelectionKey.OP_ACCEPT, this);
+          } catch (IOException e) {
+            log.error("listener {}: cannot register: {}", endpoint, e.toString());
+          }
+        });
   }
 
   /**
-   * inetd {@code wait} semantics: porter does not accept; when a connection is pending it hands
-   * the listening socket itself (blocking again) to {@code h}, whose child accepts, and listens
-   * again only after {@code h} calls back.
+   * inetd {@code wait} semantics: porter does not accept; when a connection is pending it hands the
+   * listening socket itself (blocking again) to {@code h}, whose child accepts, and listens again
+   * only after {@code h} calls back.
    */
   public void startWaitMode(WaitHandler h) {
     this.waitHandler = h;
-    start(ch -> {
-      throw new IllegalStateException("a wait-mode listener does not accept");
-    });
+    start(
+        ch -> {
+          throw new IllegalStateException("a wait-mode listener does not accept");
+        });
   }
 
   /** Serves a wait-mode listener; call {@code done} (any thread) when the child has exited. */
@@ -104,15 +117,16 @@ public final class Listener implements IoReady {
   private void handOffListeningSocket() {
     key.cancel();
     key = null;
-    loop.afterNextSelect(() -> {
-      try {
-        server.configureBlocking(true);
-      } catch (IOException e) {
-        log.error("listener {}: cannot hand over: {}", endpoint, e.toString());
-        return;
-      }
-      waitHandler.ready(server, () -> loop.execute(this::listenAgain));
-    });
+    loop.afterNextSelect(
+        () -> {
+          try {
+            server.configureBlocking(true);
+          } catch (IOException e) {
+            log.error("listener {}: cannot hand over: {}", endpoint, e.toString());
+            return;
+          }
+          waitHandler.ready(server, () -> loop.execute(this::listenAgain));
+        });
   }
 
   private void listenAgain() {
@@ -126,8 +140,8 @@ public final class Listener implements IoReady {
   }
 
   /**
-   * Replaces what serves the socket (a reload keeps it and changes what serves it): accepting
-   * with {@code h}. A wait-mode child that holds the socket now keeps it until it exits.
+   * Replaces what serves the socket (a reload keeps it and changes what serves it): accepting with
+   * {@code h}. A wait-mode child that holds the socket now keeps it until it exits.
    */
   public void setHandler(AcceptHandler h) {
     this.handler = h;
@@ -184,14 +198,19 @@ public final class Listener implements IoReady {
         // EMFILE lasts as long as the descriptor table stays full: one line per 10 s says so.
         long held = acceptErrors.admit(System.nanoTime());
         if (held >= 0) {
-          log.warn("listener {}: accept failed: {}{}; pausing accepts {}ms at a time", endpoint, e.getMessage(),
+          log.warn(
+              "listener {}: accept failed: {}{}; pausing accepts {}ms at a time",
+              endpoint,
+              e.getMessage(),
               held > 0 ? " (" + held + " more since the last line)" : "",
               TimeUnit.NANOSECONDS.toMillis(ACCEPT_ERROR_PAUSE_NANOS));
         }
         pause(true);
-        loop.schedule(ACCEPT_ERROR_PAUSE_NANOS, () -> {
-          if (!closed) pause(false);
-        });
+        loop.schedule(
+            ACCEPT_ERROR_PAUSE_NANOS,
+            () -> {
+              if (!closed) pause(false);
+            });
         return;
       }
       if (ch == null) return;
@@ -210,29 +229,32 @@ public final class Listener implements IoReady {
    */
   public void close() {
     closed = true;
-    Runnable r = () -> {
-      if (key != null) key.cancel();
-      Closeables.closeQuietly(server);
-      unixFile.ifPresent(f -> {
-        try {
-          f.delete();
-        } catch (IOException e) {
-          log.warn("listener {}: cannot remove {}: {}", endpoint, f.path(), e.toString());
-        }
-      });
-    };
+    Runnable r =
+        () -> {
+          if (key != null) key.cancel();
+          Closeables.closeQuietly(server);
+          unixFile.ifPresent(
+              f -> {
+                try {
+                  f.delete();
+                } catch (IOException e) {
+                  log.warn("listener {}: cannot remove {}: {}", endpoint, f.path(), e.toString());
+                }
+              });
+        };
     if (loop.inLoop()) {
       r.run();
       return;
     }
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    loop.execute(() -> {
-      try {
-        r.run();
-      } finally {
-        done.countDown();
-      }
-    });
+    loop.execute(
+        () -> {
+          try {
+            r.run();
+          } finally {
+            done.countDown();
+          }
+        });
     try {
       done.await(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -246,15 +268,16 @@ public final class Listener implements IoReady {
     switch (ep.scheme()) {
       case UNIX:
         return ep.identity().equals(endpoint.identity());
-      case INET: {
-        if (ep.port() == 0 || ep.port() != port()) return false;
-        try {
-          return java.net.InetAddress.getByName(ep.host())
-              .equals(((InetSocketAddress) localAddress()).getAddress());
-        } catch (java.net.UnknownHostException e) {
-          return false;
+      case INET:
+        {
+          if (ep.port() == 0 || ep.port() != port()) return false;
+          try {
+            return java.net.InetAddress.getByName(ep.host())
+                .equals(((InetSocketAddress) localAddress()).getAddress());
+          } catch (java.net.UnknownHostException e) {
+            return false;
+          }
         }
-      }
       default:
         return false;
     }

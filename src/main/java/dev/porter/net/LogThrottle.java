@@ -2,8 +2,8 @@ package dev.porter.net;
 
 /**
  * At most one log line per interval for one kind of event, counting the events it holds back so
- * that the next line can say how many there were: a peer that repeats what it does (or a
- * descriptor table that stays full) cannot fill the log. Time is an argument; one thread uses it.
+ * that the next line can say how many there were: a peer that repeats what it does (or a descriptor
+ * table that stays full) cannot fill the log. Time is an argument; one thread uses it.
  */
 public final class LogThrottle {
   /** One line per kind every 10 s: enough to see that it goes on, few enough to read the rest. */
@@ -20,13 +20,14 @@ public final class LogThrottle {
   }
 
   public LogThrottle(long intervalNanos) {
-    if (intervalNanos < 1) throw new IllegalArgumentException("interval must be positive, got " + intervalNanos);
+    if (intervalNanos < 1)
+      throw new IllegalArgumentException("interval must be positive, got " + intervalNanos);
     this.intervalNanos = intervalNanos;
   }
 
   /**
-   * Records one event at {@code nowNanos}: -1 when it is to go unlogged; otherwise its line may
-   * be written, and the result is how many events were held back since the last line.
+   * Records one event at {@code nowNanos}: -1 when it is to go unlogged; otherwise its line may be
+   * written, and the result is how many events were held back since the last line.
    */
   public long admit(long nowNanos) {
     if (logged && nowNanos - lastNanos < intervalNanos) {

@@ -4,18 +4,18 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * The I/O shell around a {@link OneShotDecoder} at the start of a connection or a stream (the
- * PROXY header, the TCPMUX name line): it feeds the decoder what arrives under a deadline, reads
- * no further than the decoder allows when the next stage hands the socket to a child, then either
+ * The I/O shell around a {@link OneShotDecoder} at the start of a connection or a stream (the PROXY
+ * header, the TCPMUX name line): it feeds the decoder what arrives under a deadline, reads no
+ * further than the decoder allows when the next stage hands the socket to a child, then either
  * hands the bytes after what it read to the next stage or refuses (deadline passed, input invalid
  * or ended early). Either way it has decided, and steps out of the path: the next stage, or the
  * refusal, must take the source over before the callback returns, so bytes that still reach the
  * reader are a broken invariant, never silently dropped.
  *
- * <p>It knows nothing of what it reads from: a {@link Source} gives it a timer, read limits and
- * the flow-control credit of the bytes the decoder consumed; {@link #source(Connection)} is the
- * one of a connection. It keeps no byte of its own: what a peer can make it hold is its
- * decoder's fixed buffer and one timer. Call every method on the source's event loop.
+ * <p>It knows nothing of what it reads from: a {@link Source} gives it a timer, read limits and the
+ * flow-control credit of the bytes the decoder consumed; {@link #source(Connection)} is the one of
+ * a connection. It keeps no byte of its own: what a peer can make it hold is its decoder's fixed
+ * buffer and one timer. Call every method on the source's event loop.
  */
 public final class OneShotReader {
   /** Why a reader gave up; the caller says so to the peer and closes. */
@@ -47,7 +47,13 @@ public final class OneShotReader {
   }
 
   /** Where the reader is; it leaves READING exactly once. */
-  private enum State { NEW, READING, HANDED_ON, REFUSED, CLOSED }
+  private enum State {
+    NEW,
+    READING,
+    HANDED_ON,
+    REFUSED,
+    CLOSED
+  }
 
   private final String subject;
   private final OneShotDecoder decoder;
@@ -60,17 +66,22 @@ public final class OneShotReader {
   private Cancellable deadline;
 
   /**
-   * @param subject who reads what, for the message of a broken invariant
-   *     ({@code "component web: the PROXY reader"})
-   * @param exact read no byte past the decoder's end: the socket goes to a child, which must
-   *     find everything after it in the kernel ({@link OneShotDecoder#safeReadLength})
-   * @param decided gets the bytes after what the decoder read (valid only during the call) and
-   *     must take the source over: install a handler, suspend reads, move, detach or close
-   * @param refused says so to the peer and closes; what is left of the buffer being read is
-   *     dropped by its caller
+   * @param subject who reads what, for the message of a broken invariant ({@code "component web:
+   *     the PROXY reader"})
+   * @param exact read no byte past the decoder's end: the socket goes to a child, which must find
+   *     everything after it in the kernel ({@link OneShotDecoder#safeReadLength})
+   * @param decided gets the bytes after what the decoder read (valid only during the call) and must
+   *     take the source over: install a handler, suspend reads, move, detach or close
+   * @param refused says so to the peer and closes; what is left of the buffer being read is dropped
+   *     by its caller
    */
-  public OneShotReader(String subject, OneShotDecoder decoder, boolean exact, long timeoutNanos,
-      Consumer<ByteBuffer> decided, Consumer<Refusal> refused) {
+  public OneShotReader(
+      String subject,
+      OneShotDecoder decoder,
+      boolean exact,
+      long timeoutNanos,
+      Consumer<ByteBuffer> decided,
+      Consumer<Refusal> refused) {
     if (timeoutNanos <= 0) {
       throw new IllegalArgumentException("timeout must be > 0, got " + timeoutNanos);
     }

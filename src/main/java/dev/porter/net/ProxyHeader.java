@@ -12,28 +12,40 @@ import java.util.Optional;
 
 /**
  * A HAProxy PROXY protocol header (v1 text or v2 binary): the real client's address and the one it
- * connected to, as a load balancer in front of porter saw them, or nothing ({@code LOCAL},
- * {@code UNKNOWN}, {@code AF_UNSPEC}: the receiver keeps the socket's own addresses). Also writes
- * headers for a backend.
+ * connected to, as a load balancer in front of porter saw them, or nothing ({@code LOCAL}, {@code
+ * UNKNOWN}, {@code AF_UNSPEC}: the receiver keeps the socket's own addresses). Also writes headers
+ * for a backend.
  *
  * @param version 1 or 2
  * @param source the real client, when the header carries addresses
  * @param destination the address the real client connected to; present exactly with {@code source}
  */
-public record ProxyHeader(int version, Optional<SocketAddress> source, Optional<SocketAddress> destination) {
+public record ProxyHeader(
+    int version, Optional<SocketAddress> source, Optional<SocketAddress> destination) {
 
-  /** The v2 signature (spec section 2.2): starts with CRLF CRLF NUL, which no v1 header or text protocol does. */
-  static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+  /**
+   * The v2 signature (spec section 2.2): starts with CRLF CRLF NUL, which no v1 header or text
+   * protocol does.
+   */
+  static final byte[] V2_SIGNATURE = {
+    0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A
+  };
+
   /** v2: version 2 in the high nibble, command PROXY (1) or LOCAL (0) in the low one. */
   static final int V2_PROXY = 0x21;
+
   static final int V2_LOCAL = 0x20;
+
   /** v2 address families with their stream protocol (spec section 2.2, byte 14). */
   static final int V2_UNSPEC = 0x00;
+
   static final int V2_TCP4 = 0x11;
   static final int V2_TCP6 = 0x21;
   static final int V2_UNIX = 0x31;
+
   /** Lengths of the v2 address blocks: 2 addresses and 2 ports; AF_UNIX has two 108-byte paths. */
   static final int V2_TCP4_LENGTH = 12;
+
   static final int V2_TCP6_LENGTH = 36;
   static final int V2_UNIX_LENGTH = 216;
   static final int V2_UNIX_PATH = 108;
@@ -55,16 +67,27 @@ public record ProxyHeader(int version, Optional<SocketAddress> source, Optional<
 
   /**
    * The v1 line for a connection from {@code source} to {@code destination}: TCP4 when both are
-   * IPv4, TCP6 when either is IPv6 (the other mapped, ::ffff:a.b.c.d), UNKNOWN otherwise (spec 2.1).
+   * IPv4, TCP6 when either is IPv6 (the other mapped, ::ffff:a.b.c.d), UNKNOWN otherwise (spec
+   * 2.1).
    */
   public static byte[] v1(SocketAddress source, SocketAddress destination) {
     String line;
     if (source instanceof InetSocketAddress && destination instanceof InetSocketAddress) {
       InetSocketAddress s = (InetSocketAddress) source;
       InetSocketAddress d = (InetSocketAddress) destination;
-      boolean four = s.getAddress() instanceof Inet4Address && d.getAddress() instanceof Inet4Address;
-      line = "PROXY " + (four ? "TCP4 " : "TCP6 ") + text(s.getAddress(), four) + " "
-          + text(d.getAddress(), four) + " " + s.getPort() + " " + d.getPort() + "\r\n";
+      boolean four =
+          s.getAddress() instanceof Inet4Address && d.getAddress() instanceof Inet4Address;
+      line =
+          "PROXY "
+              + (four ? "TCP4 " : "TCP6 ")
+              + text(s.getAddress(), four)
+              + " "
+              + text(d.getAddress(), four)
+              + " "
+              + s.getPort()
+              + " "
+              + d.getPort()
+              + "\r\n";
     } else {
       line = "PROXY UNKNOWN\r\n";
     }
@@ -76,11 +99,13 @@ public record ProxyHeader(int version, Optional<SocketAddress> source, Optional<
     int family;
     int length;
     if (source instanceof InetSocketAddress && destination instanceof InetSocketAddress) {
-      boolean four = ((InetSocketAddress) source).getAddress() instanceof Inet4Address
-          && ((InetSocketAddress) destination).getAddress() instanceof Inet4Address;
+      boolean four =
+          ((InetSocketAddress) source).getAddress() instanceof Inet4Address
+              && ((InetSocketAddress) destination).getAddress() instanceof Inet4Address;
       family = four ? V2_TCP4 : V2_TCP6;
       length = four ? V2_TCP4_LENGTH : V2_TCP6_LENGTH;
-    } else if (source instanceof UnixDomainSocketAddress && destination instanceof UnixDomainSocketAddress) {
+    } else if (source instanceof UnixDomainSocketAddress
+        && destination instanceof UnixDomainSocketAddress) {
       family = V2_UNIX;
       length = V2_UNIX_LENGTH;
     } else {

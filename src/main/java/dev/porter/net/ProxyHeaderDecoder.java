@@ -16,17 +16,33 @@ import java.util.Optional;
  * v2 TLVs are skipped. {@link ProxyHeaderReader} drives it through a {@link OneShotReader}.
  */
 public final class ProxyHeaderDecoder implements OneShotDecoder {
-  private enum State { SIGNATURE, V1_LINE, V2_HEADER, V2_BODY, DONE, INVALID }
+  private enum State {
+    SIGNATURE,
+    V1_LINE,
+    V2_HEADER,
+    V2_BODY,
+    DONE,
+    INVALID
+  }
 
-  /** Spec 2.1: a v1 line is at most 107 bytes, CRLF included ("PROXY UNKNOWN" + two IPv6 + ports). */
+  /**
+   * Spec 2.1: a v1 line is at most 107 bytes, CRLF included ("PROXY UNKNOWN" + two IPv6 + ports).
+   */
   static final int V1_MAX_LENGTH = 107;
+
   private static final byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
+
   /** v2 fixed part: signature, version/command, family, 16-bit length (spec 2.2). */
   private static final int V2_FIXED_LENGTH = 16;
-  /** The shortest header there is: {@code "PROXY UNKNOWN\r\n"} (spec 2.1); v2's fixed part is 16. */
+
+  /**
+   * The shortest header there is: {@code "PROXY UNKNOWN\r\n"} (spec 2.1); v2's fixed part is 16.
+   */
   static final int SHORTEST_HEADER = 15;
+
   /** The longest block kept: v1's line, or v2's fixed part and the AF_UNIX addresses. */
-  private static final int KEPT = Math.max(V1_MAX_LENGTH, V2_FIXED_LENGTH + ProxyHeader.V2_UNIX_LENGTH);
+  private static final int KEPT =
+      Math.max(V1_MAX_LENGTH, V2_FIXED_LENGTH + ProxyHeader.V2_UNIX_LENGTH);
 
   private final byte[] buf = new byte[KEPT];
   private State state = State.SIGNATURE;
@@ -38,37 +54,39 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
 
   /**
    * Consumes header bytes from {@code in}. After {@code DONE} the header is in {@link #header()}
-   * and {@code in} is positioned at the first byte after it; after {@code INVALID},
-   * {@link #error()} says why and the stream is not worth reading further.
+   * and {@code in} is positioned at the first byte after it; after {@code INVALID}, {@link
+   * #error()} says why and the stream is not worth reading further.
    */
   @Override
   public Result feed(ByteBuffer in) {
     while (in.hasRemaining() && (state != State.DONE && state != State.INVALID)) {
       switch (state) {
-        case SIGNATURE: {
-          byte b = in.get();
-          buf[n++] = b;
-          // Byte 0 tells the versions apart: 'P' starts v1, CR starts v2's signature.
-          byte[] expected = buf[0] == 'P' ? V1_PREFIX : ProxyHeader.V2_SIGNATURE;
-          if (b != expected[n - 1]) {
-            error = "not a PROXY protocol header";
-            state = State.INVALID;
-          } else if (n == expected.length) {
-            state = expected == V1_PREFIX ? State.V1_LINE : State.V2_HEADER;
+        case SIGNATURE:
+          {
+            byte b = in.get();
+            buf[n++] = b;
+            // Byte 0 tells the versions apart: 'P' starts v1, CR starts v2's signature.
+            byte[] expected = buf[0] == 'P' ? V1_PREFIX : ProxyHeader.V2_SIGNATURE;
+            if (b != expected[n - 1]) {
+              error = "not a PROXY protocol header";
+              state = State.INVALID;
+            } else if (n == expected.length) {
+              state = expected == V1_PREFIX ? State.V1_LINE : State.V2_HEADER;
+            }
+            break;
           }
-          break;
-        }
-        case V1_LINE: {
-          byte b = in.get();
-          buf[n++] = b;
-          if (b == '\n') {
-            state = parseV1();
-          } else if (n == V1_MAX_LENGTH) {
-            error = "v1 line longer than " + V1_MAX_LENGTH + " bytes";
-            state = State.INVALID;
+        case V1_LINE:
+          {
+            byte b = in.get();
+            buf[n++] = b;
+            if (b == '\n') {
+              state = parseV1();
+            } else if (n == V1_MAX_LENGTH) {
+              error = "v1 line longer than " + V1_MAX_LENGTH + " bytes";
+              state = State.INVALID;
+            }
+            break;
           }
-          break;
-        }
         case V2_HEADER:
           buf[n++] = in.get();
           if (n == V2_FIXED_LENGTH) {
@@ -76,42 +94,51 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
             state = bodyLength == 0 ? parseV2() : State.V2_BODY;
           }
           break;
-        case V2_BODY: {
-          int take = Math.min(in.remaining(), bodyLength - bodyRead);
-          int keep = Math.max(0, Math.min(take, KEPT - n));
-          in.get(buf, n, keep);
-          n += keep;
-          in.position(in.position() + take - keep); // TLVs: skipped, porter uses none of them
-          bodyRead += take;
-          if (bodyRead == bodyLength) state = parseV2();
-          break;
-        }
+        case V2_BODY:
+          {
+            int take = Math.min(in.remaining(), bodyLength - bodyRead);
+            int keep = Math.max(0, Math.min(take, KEPT - n));
+            in.get(buf, n, keep);
+            n += keep;
+            in.position(in.position() + take - keep); // TLVs: skipped, porter uses none of them
+            bodyRead += take;
+            if (bodyRead == bodyLength) state = parseV2();
+            break;
+          }
         default:
           throw new AssertionError(state);
       }
     }
     switch (state) {
-      case DONE: return Result.DONE;
-      case INVALID: return Result.INVALID;
-      default: return Result.NEED_MORE;
+      case DONE:
+        return Result.DONE;
+      case INVALID:
+        return Result.INVALID;
+      default:
+        return Result.NEED_MORE;
     }
   }
 
   /**
    * The most bytes that may be read from the stream now without reading past the header, for a
    * reader that must leave everything after it in the kernel (a child process reads it from the
-   * socket): up to the shortest header first, then v1 one byte at a time (its end is a CRLF
-   * nobody can predict), v2 its fixed part and then exactly the length it announced. 0 once the
-   * header is decided.
+   * socket): up to the shortest header first, then v1 one byte at a time (its end is a CRLF nobody
+   * can predict), v2 its fixed part and then exactly the length it announced. 0 once the header is
+   * decided.
    */
   @Override
   public int safeReadLength() {
     switch (state) {
-      case SIGNATURE: return SHORTEST_HEADER - n;
-      case V1_LINE: return Math.max(1, SHORTEST_HEADER - n);
-      case V2_HEADER: return V2_FIXED_LENGTH - n;
-      case V2_BODY: return bodyLength - bodyRead;
-      default: return 0;
+      case SIGNATURE:
+        return SHORTEST_HEADER - n;
+      case V1_LINE:
+        return Math.max(1, SHORTEST_HEADER - n);
+      case V2_HEADER:
+        return V2_FIXED_LENGTH - n;
+      case V2_BODY:
+        return bodyLength - bodyRead;
+      default:
+        return 0;
     }
   }
 
@@ -140,18 +167,22 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
       header = ProxyHeader.local(1);
       return State.DONE;
     }
-    if (f.length != 6) return invalid("v1 line needs 6 fields, got " + f.length + ": \"" + line + "\"");
+    if (f.length != 6)
+      return invalid("v1 line needs 6 fields, got " + f.length + ": \"" + line + "\"");
     boolean four;
     if (f[1].equals("TCP4")) four = true;
     else if (f[1].equals("TCP6")) four = false;
     else return invalid("v1 protocol must be TCP4, TCP6 or UNKNOWN, got \"" + f[1] + "\"");
     Optional<InetAddress> src = four ? ipv4(f[2]) : ipv6(f[2]);
     Optional<InetAddress> dst = four ? ipv4(f[3]) : ipv6(f[3]);
-    if (src.isEmpty() || dst.isEmpty()) return invalid("v1 line has a bad " + f[1] + " address: \"" + line + "\"");
+    if (src.isEmpty() || dst.isEmpty())
+      return invalid("v1 line has a bad " + f[1] + " address: \"" + line + "\"");
     int sport = port(f[4]);
     int dport = port(f[5]);
     if (sport < 0 || dport < 0) return invalid("v1 line has a bad port: \"" + line + "\"");
-    header = ProxyHeader.proxied(1, new InetSocketAddress(src.get(), sport), new InetSocketAddress(dst.get(), dport));
+    header =
+        ProxyHeader.proxied(
+            1, new InetSocketAddress(src.get(), sport), new InetSocketAddress(dst.get(), dport));
     return State.DONE;
   }
 
@@ -163,7 +194,8 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
       header = ProxyHeader.local(2); // health checks from the balancer itself: addresses ignored
       return State.DONE;
     }
-    if (verCmd != ProxyHeader.V2_PROXY) return invalid("v2 command must be LOCAL or PROXY, got " + (verCmd & 0xf));
+    if (verCmd != ProxyHeader.V2_PROXY)
+      return invalid("v2 command must be LOCAL or PROXY, got " + (verCmd & 0xf));
     int a = V2_FIXED_LENGTH;
     try {
       switch (family) {
@@ -183,7 +215,8 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
           header = ProxyHeader.proxied(2, path(a), path(a + ProxyHeader.V2_UNIX_PATH));
           return State.DONE;
         default:
-          return invalid(String.format("v2 family/protocol 0x%02x is not a stream porter knows", family));
+          return invalid(
+              String.format("v2 family/protocol 0x%02x is not a stream porter knows", family));
       }
     } catch (UnknownHostException e) {
       throw new AssertionError("a raw address of the right length always converts", e);
@@ -191,7 +224,9 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
   }
 
   private State short4or6(int family) {
-    return invalid(String.format("v2 address block of %d bytes is too short for family 0x%02x", bodyLength, family));
+    return invalid(
+        String.format(
+            "v2 address block of %d bytes is too short for family 0x%02x", bodyLength, family));
   }
 
   private SocketAddress inet(int at, int length, int portAt) throws UnknownHostException {
@@ -214,7 +249,8 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
     byte[] raw = new byte[4];
     for (int i = 0; i < 4; i++) {
       String p = parts[i];
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) return Optional.empty();
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9'))
+        return Optional.empty();
       int v = Integer.parseInt(p);
       if (v > 255) return Optional.empty();
       raw[i] = (byte) v;
@@ -231,7 +267,12 @@ public final class ProxyHeaderDecoder implements OneShotDecoder {
     if (s.isEmpty() || s.indexOf(':') < 0) return Optional.empty();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
       if (!ok) return Optional.empty();
     }
     try {

@@ -13,20 +13,21 @@ import org.slf4j.LoggerFactory;
  * The first stage of a connection on a {@code proxy-protocol = accept} listener: checks that the
  * socket's real peer is a sender the component trusts ({@code proxy-protocol-from}), reads the
  * PROXY header under a deadline (a {@link OneShotReader} driving a {@link ProxyHeaderDecoder}),
- * makes the connection report the real client (so ACLs, logs and the socket environment see
- * it), and hands the bytes after the header to the next stage untouched. An untrusted sender, or
- * a missing, malformed or late header, closes the connection.
+ * makes the connection report the real client (so ACLs, logs and the socket environment see it),
+ * and hands the bytes after the header to the next stage untouched. An untrusted sender, or a
+ * missing, malformed or late header, closes the connection.
  *
- * <p>When the next stage hands the socket itself to a child, the reader takes exactly the
- * header's bytes from the kernel ({@link ProxyHeaderDecoder#safeReadLength}) so that the child
- * finds everything after it; otherwise it reads freely and passes the rest on.
+ * <p>When the next stage hands the socket itself to a child, the reader takes exactly the header's
+ * bytes from the kernel ({@link ProxyHeaderDecoder#safeReadLength}) so that the child finds
+ * everything after it; otherwise it reads freely and passes the rest on.
  */
 public final class ProxyHeaderReader implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
 
   /**
    * How long the sender may take: a load balancer writes the header in its first segment, right
-   * after the handshake (HAProxy, IPVS, cloud balancers), so seconds only ever serve a stray client.
+   * after the handshake (HAProxy, IPVS, cloud balancers), so seconds only ever serve a stray
+   * client.
    */
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -45,12 +46,14 @@ public final class ProxyHeaderReader implements ConnectionHandler {
   private final OneShotReader reader;
   private Connection connection;
 
-  private ProxyHeaderReader(Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
+  private ProxyHeaderReader(
+      Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
     this.policy = policy;
     this.next = next;
     String subject = "component " + policy.component() + ": the PROXY reader";
-    this.reader = new OneShotReader(subject, decoder, policy.exact(), timeoutNanos, this::decoded,
-        this::refused);
+    this.reader =
+        new OneShotReader(
+            subject, decoder, policy.exact(), timeoutNanos, this::decoded, this::refused);
   }
 
   /**
@@ -62,7 +65,8 @@ public final class ProxyHeaderReader implements ConnectionHandler {
     read(c, policy, TIMEOUT_NANOS, next);
   }
 
-  static void read(Connection c, Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
+  static void read(
+      Connection c, Policy policy, long timeoutNanos, BiConsumer<Connection, ByteBuffer> next) {
     c.setHandler(new ProxyHeaderReader(policy, timeoutNanos, next));
   }
 
@@ -71,7 +75,9 @@ public final class ProxyHeaderReader implements ConnectionHandler {
     connection = c;
     // Trust is decided by the socket's own peer, before a byte of the header is believed.
     if (!policy.trustedSenders().allows(c.peerAddress())) {
-      log.info("component {}: refused {} (proxy-protocol-from: not a trusted PROXY sender)", policy.component(),
+      log.info(
+          "component {}: refused {} (proxy-protocol-from: not a trusted PROXY sender)",
+          policy.component(),
           c.client());
       c.close();
       return;

@@ -5,8 +5,10 @@ public final class Timer implements Comparable<Timer> {
   final long deadlineNanos;
   final long sequence;
   private final EventLoop loop;
+
   /** Dropped at cancel: a cancelled timer must not keep what its task refers to alive. */
   Runnable task;
+
   boolean cancelled;
 
   Timer(EventLoop loop, long deadlineNanos, long sequence, Runnable task) {

@@ -25,13 +25,13 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A listening Unix stream socket and its file, made so that nobody else can take part: the
- * socket's directory must pass {@link SecureDirectory}; porter binds inside a private directory
- * (mode 0700) that it creates next to the final path, sets the mode, group and owner there, where
- * no one else can reach the file, then renames it into place. So no chmod or chown can follow a
- * symlink planted at the path, the socket never exists under its name with the mode bind(2) gave
- * it (0777 less porter's umask), no umask has to change (it is process-wide), and rename(2)
- * replaces a stale socket file atomically without following a link there.
+ * A listening Unix stream socket and its file, made so that nobody else can take part: the socket's
+ * directory must pass {@link SecureDirectory}; porter binds inside a private directory (mode 0700)
+ * that it creates next to the final path, sets the mode, group and owner there, where no one else
+ * can reach the file, then renames it into place. So no chmod or chown can follow a symlink planted
+ * at the path, the socket never exists under its name with the mode bind(2) gave it (0777 less
+ * porter's umask), no umask has to change (it is process-wide), and rename(2) replaces a stale
+ * socket file atomically without following a link there.
  *
  * <p>The kernel keeps the name the socket was bound to, so getsockname(2) (and {@code ss -x}) show
  * the private path, which no longer exists; {@link #address} is the path clients connect to.
@@ -39,20 +39,27 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class UnixSocketFile {
   /** S_IFMT and S_IFSOCK (inode(7)). */
   private static final int TYPE_MASK = 0170000;
+
   private static final int SOCKET = 0140000;
+
   /** sun_path is 108 bytes on Linux, including the terminating NUL (unix(7)). */
   private static final int MAX_PATH_BYTES = 107;
+
   /** Name of the socket inside the private directory: one byte keeps the bound path short. */
   private static final String BOUND_NAME = "s";
+
   /** Random characters in the private directory's name ({@code .porter-XXXXXX}). */
   private static final int RANDOM_CHARS = 6;
+
   /** Names tried before giving up; another name is taken only if someone planted one there. */
   private static final int ATTEMPTS = 8;
 
   private final ServerSocketChannel channel;
   private final Path path;
+
   /** The path with its directory's real path: what porter created, and removes. */
   private final Path file;
+
   private final Object fileKey;
 
   private UnixSocketFile(ServerSocketChannel channel, Path path, Path file, Object fileKey) {
@@ -71,8 +78,13 @@ public final class UnixSocketFile {
    * @param group group name for the file, empty to keep porter's
    * @throws IOException with a message that reads after "cannot listen on URL: "
    */
-  public static UnixSocketFile bind(Path path, int backlog, Optional<Integer> mode, Optional<String> owner,
-      Optional<String> group) throws IOException {
+  public static UnixSocketFile bind(
+      Path path,
+      int backlog,
+      Optional<Integer> mode,
+      Optional<String> owner,
+      Optional<String> group)
+      throws IOException {
     Path name = path.getFileName();
     if (name == null) throw new IOException(path + " names no file");
     Path dir = SecureDirectory.require(path.toAbsolutePath().getParent());
@@ -86,8 +98,9 @@ public final class UnixSocketFile {
       // Inside the private directory, which no one but porter's user and root can enter, the path
       // is the socket bound above. (The JDK cannot chmod a socket without following links: it opens
       // the file, which a socket refuses with ENXIO.) Owner last: then porter touches it no more.
-      PosixFileAttributeView view = Files.getFileAttributeView(bound, PosixFileAttributeView.class,
-          LinkOption.NOFOLLOW_LINKS);
+      PosixFileAttributeView view =
+          Files.getFileAttributeView(
+              bound, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
       if (mode.isPresent()) Files.setPosixFilePermissions(bound, permissions(mode.get()));
       UserPrincipalLookupService users = bound.getFileSystem().getUserPrincipalLookupService();
       try {
@@ -116,7 +129,9 @@ public final class UnixSocketFile {
     return path;
   }
 
-  /** The address clients connect to (not the one the socket was bound to: see the class comment). */
+  /**
+   * The address clients connect to (not the one the socket was bound to: see the class comment).
+   */
   public UnixDomainSocketAddress address() {
     return UnixDomainSocketAddress.of(path);
   }
@@ -141,7 +156,8 @@ public final class UnixSocketFile {
   private static void refuseUnlessAbsentOrStale(Path target) throws IOException {
     int type;
     try {
-      type = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS) & TYPE_MASK;
+      type =
+          (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS) & TYPE_MASK;
     } catch (NoSuchFileException absent) {
       return;
     }
@@ -160,8 +176,16 @@ public final class UnixSocketFile {
       Path p = dir.resolve(".porter-" + randomName());
       int bytes = p.resolve(BOUND_NAME).toString().getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_PATH_BYTES) {
-        throw new IOException("directory " + dir + " is too long to bind in: the private path " + p.resolve(BOUND_NAME)
-            + " takes " + bytes + " bytes, at most " + MAX_PATH_BYTES + " fit in sun_path (unix(7))");
+        throw new IOException(
+            "directory "
+                + dir
+                + " is too long to bind in: the private path "
+                + p.resolve(BOUND_NAME)
+                + " takes "
+                + bytes
+                + " bytes, at most "
+                + MAX_PATH_BYTES
+                + " fit in sun_path (unix(7))");
       }
       try {
         Path created = Files.createDirectory(p, PosixFilePermissions.asFileAttribute(owner));
@@ -172,7 +196,8 @@ public final class UnixSocketFile {
         // someone else's name: draw another
       }
     }
-    throw new IOException("cannot create a private directory in " + dir + " after " + ATTEMPTS + " attempts");
+    throw new IOException(
+        "cannot create a private directory in " + dir + " after " + ATTEMPTS + " attempts");
   }
 
   private static String randomName() {
@@ -186,9 +211,13 @@ public final class UnixSocketFile {
   private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ
+    };
     for (int i = 0; i < order.length; i++) if ((mode & (1 << i)) != 0) p.add(order[i]);
     return p;
   }

@@ -8,9 +8,9 @@ import java.nio.channels.Channel;
 /**
  * Raw descriptors of JDK channels, and their blocking mode.
  *
- * <p>Before a socket is handed to a child: cancel its selection key (the JDK channel must no
- * longer be registered with any selector) and call {@code setBlocking(fd, true)}. O_NONBLOCK lives
- * on the open file, which the child shares, and programs like {@code cat} fail with EAGAIN on a
+ * <p>Before a socket is handed to a child: cancel its selection key (the JDK channel must no longer
+ * be registered with any selector) and call {@code setBlocking(fd, true)}. O_NONBLOCK lives on the
+ * open file, which the child shares, and programs like {@code cat} fail with EAGAIN on a
  * non-blocking stdin. Doing both is the caller's job: this class does not touch selectors.
  */
 public final class Descriptors {

@@ -27,9 +27,10 @@ public final class Environment {
     Map<String, String> env = new TreeMap<>();
     if (spec.clear()) {
       List<Pattern> keep = patterns(spec.keep());
-      porterEnv.forEach((k, v) -> {
-        if (matchesAny(k, keep)) env.put(k, v);
-      });
+      porterEnv.forEach(
+          (k, v) -> {
+            if (matchesAny(k, keep)) env.put(k, v);
+          });
     } else {
       env.putAll(porterEnv);
     }

@@ -52,17 +52,23 @@ final class ExecPrefix {
     int euid = Native.C.geteuid();
     if (euid != 0) {
       throw new SpawnException(
-          "user/group need porter to run as root, but it runs as uid " + euid
-              + " (user=" + c.user().orElse("-") + " group=" + c.group().orElse("-") + ")");
+          "user/group need porter to run as root, but it runs as uid "
+              + euid
+              + " (user="
+              + c.user().orElse("-")
+              + " group="
+              + c.group().orElse("-")
+              + ")");
     }
     if (c.group().isPresent()) requireGroup(c.group().get());
     if (c.user().isEmpty()) {
       return List.of("--regid=" + c.group().get(), "--clear-groups");
     }
     String user = c.user().get();
-    Passwd pw = user.chars().allMatch(Character::isDigit)
-        ? POSIX.getpwuid(Integer.parseInt(user))
-        : POSIX.getpwnam(user);
+    Passwd pw =
+        user.chars().allMatch(Character::isDigit)
+            ? POSIX.getpwuid(Integer.parseInt(user))
+            : POSIX.getpwnam(user);
     if (pw == null) throw new SpawnException("unknown user \"" + user + "\"");
     String group = c.group().orElse(Long.toString(pw.getGID()));
     return List.of("--reuid=" + pw.getUID(), "--regid=" + group, "--init-groups");

@@ -14,7 +14,11 @@ public sealed interface ExitStatus {
   record Killed(int signal, boolean coreDumped) implements ExitStatus {
     @Override
     public String toString() {
-      return "signal " + signal + " (" + Processes.signalName(signal) + ")"
+      return "signal "
+          + signal
+          + " ("
+          + Processes.signalName(signal)
+          + ")"
           + (coreDumped ? " core dumped" : "");
     }
   }

@@ -34,7 +34,9 @@ public final class Expansion {
     return out.toString();
   }
 
-  /** Expands the reference starting at {@code s[i] == '$'} into {@code out}; returns the next index. */
+  /**
+   * Expands the reference starting at {@code s[i] == '$'} into {@code out}; returns the next index.
+   */
   private static int expandAt(String s, int i, Map<String, String> env, StringBuilder out) {
     int j = i + 1;
     if (j < s.length() && s.charAt(j) == '{') {
@@ -51,8 +53,11 @@ public final class Expansion {
       if (op >= s.length() || s.charAt(op) != '-') {
         if (closingBrace(s, nameEnd) < 0) throw malformed("has an unterminated ${", s);
         throw malformed(
-            "has an unsupported substitution at offset " + i + " (only ${VAR}, ${VAR:-word},"
-                + " ${VAR-word})", s);
+            "has an unsupported substitution at offset "
+                + i
+                + " (only ${VAR}, ${VAR:-word},"
+                + " ${VAR-word})",
+            s);
       }
       int close = closingBrace(s, op + 1);
       if (close < 0) throw malformed("has an unterminated ${", s);
@@ -70,13 +75,18 @@ public final class Expansion {
     return nameEnd;
   }
 
-  /** End of a shell name ([A-Za-z_][A-Za-z0-9_]*) starting at {@code from}; {@code from} if none. */
+  /**
+   * End of a shell name ([A-Za-z_][A-Za-z0-9_]*) starting at {@code from}; {@code from} if none.
+   */
   private static int nameEnd(String s, int from) {
     int k = from;
     while (k < s.length()) {
       char c = s.charAt(k);
-      boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-          || (k > from && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (k > from && c >= '0' && c <= '9');
       if (!ok) break;
       k++;
     }

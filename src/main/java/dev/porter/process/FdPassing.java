@@ -10,23 +10,23 @@ import jnr.posix.POSIXFactory;
 /**
  * Passes a descriptor over a connected unix stream socket with SCM_RIGHTS (unix(7)), and receives
  * one: what porter's {@code pass-fd} mode does with accepted connections, and what the daemon at
- * the other end does to get them. Both sides block; call them from a worker thread. A stream
- * socket carries ancillary data only along with real data, so each descriptor rides on one zero
- * byte.
+ * the other end does to get them. Both sides block; call them from a worker thread. A stream socket
+ * carries ancillary data only along with real data, so each descriptor rides on one zero byte.
  */
 public final class FdPassing {
   private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
   private static final int SOL_SOCKET = 1;
   private static final int SCM_RIGHTS = 1;
+
   /** The received descriptor is close-on-exec, like every descriptor the JDK opens. */
   private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
   private FdPassing() {}
 
   /**
-   * Sends {@code fd} over {@code unixSocket} (a connected AF_UNIX stream socket, blocking), with one
-   * zero byte as the data the descriptor rides on. The caller still owns {@code fd} and closes its
-   * copy afterwards.
+   * Sends {@code fd} over {@code unixSocket} (a connected AF_UNIX stream socket, blocking), with
+   * one zero byte as the data the descriptor rides on. The caller still owns {@code fd} and closes
+   * its copy afterwards.
    */
   public static void send(int unixSocket, int fd) {
     if (fd < 0) throw new IllegalArgumentException("fd must be >= 0, got " + fd);
@@ -41,7 +41,11 @@ public final class FdPassing {
     int n = POSIX.sendmsg(unixSocket, msg, 0);
     if (n < 0) {
       throw new IllegalStateException(
-          "cannot pass fd " + fd + " over fd " + unixSocket + ": "
+          "cannot pass fd "
+              + fd
+              + " over fd "
+              + unixSocket
+              + ": "
               + Native.strerror(POSIX.errno()));
     }
   }

@@ -11,12 +11,16 @@ import jnr.ffi.byref.IntByReference;
  * inside it the one loaded instance is {@link Native#C}.
  *
  * <p>jnr-posix's own {@code posix_spawnp} cannot express {@code addclosefrom_np}, {@code
- * addchdir_np}, a signal mask or {@code POSIX_SPAWN_SETSID}, and leaks every descriptor the JVM holds
- * into the child (DESIGN §7), hence this binding.
+ * addchdir_np}, a signal mask or {@code POSIX_SPAWN_SETSID}, and leaks every descriptor the JVM
+ * holds into the child (DESIGN §7), hence this binding.
  */
 public interface GlibcFunctions {
   int posix_spawnp(
-      @Out IntByReference pid, String file, Pointer fileActions, Pointer attr, Pointer argv,
+      @Out IntByReference pid,
+      String file,
+      Pointer fileActions,
+      Pointer attr,
+      Pointer argv,
       Pointer envp);
 
   int posix_spawn_file_actions_init(Pointer fileActions);

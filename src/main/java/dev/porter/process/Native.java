@@ -33,7 +33,11 @@ final class Native {
   static final int O_APPEND = 02000;
   static final int O_NONBLOCK = 04000;
   static final int O_CLOEXEC = 02000000;
-  /** 0400000 on x86_64, 0100000 on aarch64: the one flag here whose value differs, so jnr-constants says. */
+
+  /**
+   * 0400000 on x86_64, 0100000 on aarch64: the one flag here whose value differs, so jnr-constants
+   * says.
+   */
   static final int O_NOFOLLOW = jnr.constants.platform.OpenFlags.O_NOFOLLOW.intValue();
 
   static final int F_GETFL = 3;
@@ -41,6 +45,7 @@ final class Native {
 
   /** From glibc's spawn.h. */
   static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+
   static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   static final short POSIX_SPAWN_SETSID = 0x80;
 

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 public final class OutputPipe {
   /** O_CLOEXEC (Linux): porter's own copies never leak into other children. */
   private static final int O_CLOEXEC = 02000000;
+
   /** Longest line kept whole; a longer one is logged in pieces of this size. */
   static final int MAX_LINE = 4096;
 
@@ -37,36 +38,39 @@ public final class OutputPipe {
   }
 
   /**
-   * Closes porter's copy of the write end (call after the spawn) and starts the reader, which
-   * hands each line to {@code lines} and closes the read end at EOF.
+   * Closes porter's copy of the write end (call after the spawn) and starts the reader, which hands
+   * each line to {@code lines} and closes the read end at EOF.
    */
   public void pumpLines(String threadName, Consumer<String> lines) {
     Native.C.close(writeFd);
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      try {
-        long n;
-        while ((n = Native.C.read(readFd, buf, buf.length)) != 0) {
-          if (n < 0) {
-            if (Native.RUNTIME.getLastError() == Native.EINTR) continue;
-            break;
-          }
-          for (int i = 0; i < n; i++) {
-            byte b = buf[i];
-            if (b == '\n' || line.size() == MAX_LINE) {
-              lines.accept(text(line));
-              line.reset();
-              if (b == '\n') continue;
-            }
-            line.write(b);
-          }
-        }
-        if (line.size() > 0) lines.accept(text(line));
-      } finally {
-        Native.C.close(readFd);
-      }
-    }, threadName);
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              ByteArrayOutputStream line = new ByteArrayOutputStream();
+              try {
+                long n;
+                while ((n = Native.C.read(readFd, buf, buf.length)) != 0) {
+                  if (n < 0) {
+                    if (Native.RUNTIME.getLastError() == Native.EINTR) continue;
+                    break;
+                  }
+                  for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n' || line.size() == MAX_LINE) {
+                      lines.accept(text(line));
+                      line.reset();
+                      if (b == '\n') continue;
+                    }
+                    line.write(b);
+                  }
+                }
+                if (line.size() > 0) lines.accept(text(line));
+              } finally {
+                Native.C.close(readFd);
+              }
+            },
+            threadName);
     t.setDaemon(true);
     t.start();
   }

@@ -11,8 +11,8 @@ public final class Processes {
 
   /**
    * Sends {@code signal} to {@code pid}. Returns false when there is no such process (it already
-   * exited and was reaped); throws when porter may not signal it, which never happens for its
-   * own children.
+   * exited and was reaped); throws when porter may not signal it, which never happens for its own
+   * children.
    */
   /** porter's effective user id. */
   public static int effectiveUid() {

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>No exit is lost: {@link Spawner} announces each spawn ({@link #spawning}) before it calls
  * posix_spawnp and registers the child's listener after; an exit the reaper collects in between,
  * for a pid nobody registered yet, is kept and handed over at registration. Spawns themselves run
- * outside the lock, several at once (posix_spawnp waits for the child to exec, and a single spawning
- * thread would wait for every child in turn). When there are no children (ECHILD) the thread sleeps
- * on a condition that each registration signals: no polling.
+ * outside the lock, several at once (posix_spawnp waits for the child to exec, and a single
+ * spawning thread would wait for every child in turn). When there are no children (ECHILD) the
+ * thread sleeps on a condition that each registration signals: no polling.
  *
  * <p>There can be only one per process (a second {@code waitpid(-1)} would steal exits), hence
  * {@link #instance()}. For the same reason nothing in porter may use {@code ProcessBuilder}.
@@ -31,10 +31,13 @@ public final class Reaper {
 
   private final Condition spawnedOne = lock.newCondition();
   private final Map<Integer, ExitListener> listeners = new HashMap<>(); // guarded by lock
+
   /** Exits reaped while their spawn had not registered yet; guarded by lock. */
   private final Map<Integer, ExitStatus> early = new HashMap<>();
+
   /** Spawns between {@link #spawning} and {@link #register}; guarded by lock. */
   private int inFlight;
+
   private long spawns; // guarded by lock
   private volatile ExitListener unclaimed =
       (pid, status) -> log.info("pid {}: reaped an unknown child status=\"{}\"", pid, status);
@@ -95,7 +98,10 @@ public final class Reaper {
     }
   }
 
-  /** Registers the listener of a child that {@link #spawning} announced; an exit already reaped is delivered now. */
+  /**
+   * Registers the listener of a child that {@link #spawning} announced; an exit already reaped is
+   * delivered now.
+   */
   void register(int pid, ExitListener listener) {
     ExitStatus already;
     lock.lock();
@@ -147,7 +153,9 @@ public final class Reaper {
     }
   }
 
-  /** Sleeps until a child was spawned after {@code seen}: a spawn between waitpid and here counts. */
+  /**
+   * Sleeps until a child was spawned after {@code seen}: a spawn between waitpid and here counts.
+   */
   private void awaitSpawnAfter(long seen) {
     lock.lock();
     try {

@@ -1,12 +1,13 @@
 package dev.porter.process;
 
 /**
- * A child could not be started: the program is missing or not executable, a redirection failed,
- * or the request asks for something porter cannot do (a user without root).
+ * A child could not be started: the program is missing or not executable, a redirection failed, or
+ * the request asks for something porter cannot do (a user without root).
  */
 public final class SpawnException extends Exception {
   /** inetd/shell convention: the command was not found. */
   public static final int NOT_FOUND = 127;
+
   /** inetd/shell convention: found but could not be executed. */
   public static final int CANNOT_EXECUTE = 126;
 

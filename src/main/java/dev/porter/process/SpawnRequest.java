@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Everything needed to start one child: what to run, with which environment, and where its
- * descriptors come from. The child gets fds 0, 1, 2 from {@code stdin/stdout/stderr}, then
- * {@code extraFds} as 3, 4, ... (systemd's LISTEN_FDS layout), and nothing else.
+ * descriptors come from. The child gets fds 0, 1, 2 from {@code stdin/stdout/stderr}, then {@code
+ * extraFds} as 3, 4, ... (systemd's LISTEN_FDS layout), and nothing else.
  *
  * @param argv argv[0] is the program, looked up in the PATH of {@code env} when it has no slash
  * @param env {@code NAME=VALUE} entries, exactly the child's environment
@@ -35,8 +35,22 @@ public record SpawnRequest(
   /** Resource names util-linux prlimit(1) accepts as {@code --NAME=}. */
   static final Set<String> RLIMIT_NAMES =
       Set.of(
-          "as", "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
-          "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+          "as",
+          "core",
+          "cpu",
+          "data",
+          "fsize",
+          "locks",
+          "memlock",
+          "msgqueue",
+          "nice",
+          "nofile",
+          "nproc",
+          "rss",
+          "rtprio",
+          "rttime",
+          "sigpending",
+          "stack");
 
   public SpawnRequest {
     argv = List.copyOf(argv);
@@ -53,7 +67,8 @@ public record SpawnRequest(
     }
     umask.ifPresent(
         m -> {
-          if (m < 0 || m > 0777) throw new IllegalArgumentException("umask must be 0..0777, got " + m);
+          if (m < 0 || m > 0777)
+            throw new IllegalArgumentException("umask must be 0..0777, got " + m);
         });
     if (stdin instanceof Stdio.SameAsStdout || stdout instanceof Stdio.SameAsStdout) {
       throw new IllegalArgumentException("only stderr can be the same as stdout");

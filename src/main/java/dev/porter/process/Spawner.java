@@ -26,6 +26,7 @@ import jnr.ffi.byref.IntByReference;
 public final class Spawner {
   /** Generous sizes for glibc's opaque structs: 80 and 336 bytes on x86_64, 128 for sigset_t. */
   private static final int FILE_ACTIONS_SIZE = 1024;
+
   private static final int ATTR_SIZE = 1024;
   private static final int SIGSET_SIZE = 256;
 
@@ -51,7 +52,8 @@ public final class Spawner {
     Path cwd = req.chdir().orElse(Path.of("").toAbsolutePath());
     if (req.chdir().isPresent() && !Files.isDirectory(cwd)) {
       throw new SpawnException(
-          "cannot change directory to " + cwd + ": No such file or directory", Native.ENOENT,
+          "cannot change directory to " + cwd + ": No such file or directory",
+          Native.ENOENT,
           SpawnException.CANNOT_EXECUTE);
     }
     String program = req.argv().get(0);
@@ -80,14 +82,20 @@ public final class Spawner {
   private static int parentFd(Stdio s, List<Integer> opened) throws SpawnException {
     if (s instanceof Stdio.Inherit i) return i.fd();
     if (s instanceof Stdio.Append a) {
-      int fd = Native.C.open(
-          a.file().toString(),
-          Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND | Native.O_CLOEXEC | Native.O_NOFOLLOW,
-          FILE_MODE);
+      int fd =
+          Native.C.open(
+              a.file().toString(),
+              Native.O_WRONLY
+                  | Native.O_CREAT
+                  | Native.O_APPEND
+                  | Native.O_CLOEXEC
+                  | Native.O_NOFOLLOW,
+              FILE_MODE);
       if (fd < 0) {
         int errno = Native.errno();
         throw new SpawnException(
-            "cannot open " + a.file() + " for append: " + Native.strerror(errno), errno,
+            "cannot open " + a.file() + " for append: " + Native.strerror(errno),
+            errno,
             SpawnException.CANNOT_EXECUTE);
       }
       opened.add(fd);
@@ -97,7 +105,11 @@ public final class Spawner {
   }
 
   private int spawnLocked(
-      SpawnRequest req, String file, List<String> argv, int[] stdFds, ExitListener onExit,
+      SpawnRequest req,
+      String file,
+      List<String> argv,
+      int[] stdFds,
+      ExitListener onExit,
       String program)
       throws SpawnException {
     jnr.ffi.Runtime rt = Native.RUNTIME;
@@ -123,8 +135,10 @@ public final class Spawner {
       check(
           Native.C.posix_spawnattr_setflags(
               attr,
-              (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF
-                  | Native.POSIX_SPAWN_SETSID)),
+              (short)
+                  (Native.POSIX_SPAWN_SETSIGMASK
+                      | Native.POSIX_SPAWN_SETSIGDEF
+                      | Native.POSIX_SPAWN_SETSID)),
           "posix_spawnattr_setflags");
       IntByReference pid = new IntByReference();
       // umask is process-wide and a child takes the value current when it is created: a spawn
@@ -146,9 +160,15 @@ public final class Spawner {
       if (rc != 0) reaper.spawnFailed();
       if (rc == Native.EBADF) {
         throw new SpawnException(
-            "cannot start " + program + ": a descriptor to hand over is not open (stdio="
-                + java.util.Arrays.toString(stdFds) + " extra=" + req.extraFds() + ")",
-            rc, SpawnException.CANNOT_EXECUTE);
+            "cannot start "
+                + program
+                + ": a descriptor to hand over is not open (stdio="
+                + java.util.Arrays.toString(stdFds)
+                + " extra="
+                + req.extraFds()
+                + ")",
+            rc,
+            SpawnException.CANNOT_EXECUTE);
       }
       if (rc != 0) throw SpawnException.cannotExecute(program, rc);
       reaper.register(pid.getValue(), onExit);

@@ -18,7 +18,7 @@ public final class IdleTimeout {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
 
   /** For a pair without {@code idle-timeout}: notes nothing and never fires. */
-  public static final IdleTimeout NONE = new IdleTimeout(null, 0, "", "", () -> { });
+  public static final IdleTimeout NONE = new IdleTimeout(null, 0, "", "", () -> {});
 
   private final EventLoop loop;
   private final long idleNanos;
@@ -29,8 +29,8 @@ public final class IdleTimeout {
   private Timer timer;
   private boolean active;
 
-  private IdleTimeout(EventLoop loop, long idleNanos, String component, String subject,
-      Runnable close) {
+  private IdleTimeout(
+      EventLoop loop, long idleNanos, String component, String subject, Runnable close) {
     this.loop = loop;
     this.idleNanos = idleNanos;
     this.component = component;
@@ -46,8 +46,8 @@ public final class IdleTimeout {
    * @param subject what is closed, for the log line: the client's address, say
    * @param close closes the pair, once the silence has lasted {@code timeout}
    */
-  public static IdleTimeout start(EventLoop loop, Duration timeout, String component,
-      String subject, Runnable close) {
+  public static IdleTimeout start(
+      EventLoop loop, Duration timeout, String component, String subject, Runnable close) {
     if (timeout.isZero() || timeout.isNegative()) return NONE;
     IdleTimeout t = new IdleTimeout(loop, timeout.toNanos(), component, subject, close);
     t.active = true;
@@ -70,9 +70,9 @@ public final class IdleTimeout {
   }
 
   /**
-   * The delay until the next check: zero or less means the pair has been silent for
-   * {@code idleNanos} at {@code nowNanos} and must close. Differences only, as
-   * {@link System#nanoTime} must be used: the clock may wrap around.
+   * The delay until the next check: zero or less means the pair has been silent for {@code
+   * idleNanos} at {@code nowNanos} and must close. Differences only, as {@link System#nanoTime}
+   * must be used: the clock may wrap around.
    */
   static long delay(long lastActivityNanos, long idleNanos, long nowNanos) {
     return lastActivityNanos + idleNanos - nowNanos;
@@ -87,8 +87,8 @@ public final class IdleTimeout {
     }
     active = false;
     timer = null;
-    log.info("component {}: closing {} idle for {} (idle-timeout)", component, subject,
-        text(idleNanos));
+    log.info(
+        "component {}: closing {} idle for {} (idle-timeout)", component, subject, text(idleNanos));
     close.run();
   }
 

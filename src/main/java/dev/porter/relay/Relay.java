@@ -9,13 +9,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves bytes both ways between a client and a backend connection on one event loop. Each read
- * lands in the loop's shared buffer and is written straight to the other side; only what the
- * kernel does not take is queued, and while anything is queued for a side, porter stops reading
- * from the side that feeds it (backpressure), so a relay holds at most one read buffer per
- * direction, and an idle one holds none. EOF travels on as a half-close once the queue is flushed;
- * a reset or error on either side closes both; {@code idle-timeout} closes both after a silence
- * ({@link IdleTimeout}),
- * {@code send-timeout} when a side takes nothing of what is queued for it (see {@link SendStall}).
+ * lands in the loop's shared buffer and is written straight to the other side; only what the kernel
+ * does not take is queued, and while anything is queued for a side, porter stops reading from the
+ * side that feeds it (backpressure), so a relay holds at most one read buffer per direction, and an
+ * idle one holds none. EOF travels on as a half-close once the queue is flushed; a reset or error
+ * on either side closes both; {@code idle-timeout} closes both after a silence ({@link
+ * IdleTimeout}), {@code send-timeout} when a side takes nothing of what is queued for it (see
+ * {@link SendStall}).
  */
 public final class Relay implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -41,9 +41,14 @@ public final class Relay implements ConnectionHandler {
    * @param idleTimeout zero for none
    * @param sendTimeout zero for none
    */
-  public static void start(String component, Connection client, Connection backend, Duration idleTimeout,
+  public static void start(
+      String component,
+      Connection client,
+      Connection backend,
+      Duration idleTimeout,
       Duration sendTimeout) {
-    if (client.loop() != backend.loop()) throw new IllegalArgumentException("a relay's two connections share one loop");
+    if (client.loop() != backend.loop())
+      throw new IllegalArgumentException("a relay's two connections share one loop");
     Relay r = new Relay(component, client, backend, sendTimeout);
     client.noDelay();
     client.setHandler(r);
@@ -53,8 +58,8 @@ public final class Relay implements ConnectionHandler {
       backend.close();
       return;
     }
-    r.idle = IdleTimeout.start(client.loop(), idleTimeout, component, client.client(),
-        r::closeBoth);
+    r.idle =
+        IdleTimeout.start(client.loop(), idleTimeout, component, client.client(), r::closeBoth);
     r.flowControl(client, backend);
     r.flowControl(backend, client);
   }
@@ -94,8 +99,12 @@ public final class Relay implements ConnectionHandler {
     if (!other.isOpen()) {
       idle.cancel();
       stall.cancel();
-      log.debug("component {}: relay {} ended: backend in={} out={}", component, client.client(),
-          backend.bytesIn(), backend.bytesOut());
+      log.debug(
+          "component {}: relay {} ended: backend in={} out={}",
+          component,
+          client.client(),
+          backend.bytesIn(),
+          backend.bytesOut());
     }
   }
 

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves a client connection by a component's {@code route}: connects to the backend on the
- * client's loop (client reads held meanwhile, so nothing is lost or piled up), sends a PROXY
- * header when the component says so, then the bytes the client sent early, then relays (or
- * hands the pair to another {@link Joiner}, such as the telnet proxy).
+ * client's loop (client reads held meanwhile, so nothing is lost or piled up), sends a PROXY header
+ * when the component says so, then the bytes the client sent early, then relays (or hands the pair
+ * to another {@link Joiner}, such as the telnet proxy).
  */
 public final class Route {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -23,7 +23,9 @@ public final class Route {
 
   private Route() {}
 
-  /** What serves a client and its backend once both are connected: a byte relay, the telnet proxy. */
+  /**
+   * What serves a client and its backend once both are connected: a byte relay, the telnet proxy.
+   */
   @FunctionalInterface
   public interface Joiner {
     /**
@@ -45,37 +47,55 @@ public final class Route {
    * @param early bytes the client sent before the route took over (after a TCPMUX name line);
    *     copied here, so valid only during the call
    */
-  public static void open(ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener) {
+  public static void open(
+      ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener) {
     open(spec, client, early, listener, Route::relay);
   }
 
-  /** Connects {@code client} to {@code spec}'s route, then hands both connections to {@code joiner}. */
-  public static void open(ComponentSpec spec, Connection client, ByteBuffer early, RouteListener listener,
+  /**
+   * Connects {@code client} to {@code spec}'s route, then hands both connections to {@code joiner}.
+   */
+  public static void open(
+      ComponentSpec spec,
+      Connection client,
+      ByteBuffer early,
+      RouteListener listener,
       Joiner joiner) {
-    Endpoint target = spec.route().orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no route"));
-    ByteBuffer first = early.hasRemaining() ? ByteBuffer.allocate(early.remaining()).put(early).flip() : NOTHING;
+    Endpoint target =
+        spec.route().orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no route"));
+    ByteBuffer first =
+        early.hasRemaining() ? ByteBuffer.allocate(early.remaining()).put(early).flip() : NOTHING;
     client.suspendReads();
-    Connector connector = Connector.connect(client.loop(), target, spec.connectTimeout().toNanos(),
-        new ConnectListener() {
-          @Override
-          public void connected(Connection backend) {
-            if (!client.isOpen()) {
-              backend.close();
-              return;
-            }
-            listener.connected(client);
-            sendProxyHeader(spec.proxyProtocol(), client, backend);
-            joiner.join(spec, client, backend, first);
-          }
+    Connector connector =
+        Connector.connect(
+            client.loop(),
+            target,
+            spec.connectTimeout().toNanos(),
+            new ConnectListener() {
+              @Override
+              public void connected(Connection backend) {
+                if (!client.isOpen()) {
+                  backend.close();
+                  return;
+                }
+                listener.connected(client);
+                sendProxyHeader(spec.proxyProtocol(), client, backend);
+                joiner.join(spec, client, backend, first);
+              }
 
-          @Override
-          public void failed(String reason) {
-            if (!client.isOpen()) return;
-            log.info("component {}: cannot reach {} for {}: {}", spec.name(), target, client.client(), reason);
-            client.resumeReads();
-            listener.failed(client, reason);
-          }
-        });
+              @Override
+              public void failed(String reason) {
+                if (!client.isOpen()) return;
+                log.info(
+                    "component {}: cannot reach {} for {}: {}",
+                    spec.name(),
+                    target,
+                    client.client(),
+                    reason);
+                client.resumeReads();
+                listener.failed(client, reason);
+              }
+            });
     client.onClose(c -> connector.cancel());
   }
 

@@ -8,13 +8,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code send-timeout} for a pair of relayed connections: a side that takes none of what porter
- * queued for it for that long is stalled, and the pair is closed. Without it, a backend that
- * never reads would keep its relay forever: porter stops reading the client while the backend's
- * queue is full (backpressure), so it never sees the client's FIN or reset either. nginx's
- * {@code send_timeout} and HAProxy's {@code timeout server} bound the same thing.
+ * queued for it for that long is stalled, and the pair is closed. Without it, a backend that never
+ * reads would keep its relay forever: porter stops reading the client while the backend's queue is
+ * full (backpressure), so it never sees the client's FIN or reset either. nginx's {@code
+ * send_timeout} and HAProxy's {@code timeout server} bound the same thing.
  *
- * <p>A timer runs only while a side has bytes queued; progress (any bytes the kernel takes)
- * starts the wait again. Runs on the pair's loop.
+ * <p>A timer runs only while a side has bytes queued; progress (any bytes the kernel takes) starts
+ * the wait again. Runs on the pair's loop.
  */
 final class SendStall {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
@@ -25,7 +25,9 @@ final class SendStall {
   private final long timeoutNanos;
   private Timer timer;
 
-  /** @param timeout zero for none */
+  /**
+   * @param timeout zero for none
+   */
   SendStall(String component, Connection client, Connection backend, Duration timeout) {
     this.component = component;
     this.client = client;
@@ -35,7 +37,8 @@ final class SendStall {
 
   /** Bytes were just queued for a side: make sure someone looks at the queue in time. */
   void queued() {
-    if (timeoutNanos > 0 && timer == null) timer = client.loop().schedule(timeoutNanos, this::check);
+    if (timeoutNanos > 0 && timer == null)
+      timer = client.loop().schedule(timeoutNanos, this::check);
   }
 
   /** The pair is closing: no more checks. */
@@ -45,9 +48,9 @@ final class SendStall {
   }
 
   /**
-   * The delay until the next check, given how long each side has been stalled: zero or less
-   * means one of them has been stalled for the whole timeout; {@code Long.MAX_VALUE} means
-   * nothing is queued and no check is needed.
+   * The delay until the next check, given how long each side has been stalled: zero or less means
+   * one of them has been stalled for the whole timeout; {@code Long.MAX_VALUE} means nothing is
+   * queued and no check is needed.
    */
   static long nextCheck(long clientStalledNanos, long backendStalledNanos, long timeoutNanos) {
     long stalled = Math.max(clientStalledNanos, backendStalledNanos);
@@ -68,8 +71,12 @@ final class SendStall {
       return;
     }
     String side = backendStalled >= clientStalled ? "the backend" : "the client";
-    log.info("component {}: closing {}: {} took nothing of {} queued bytes for {} (send-timeout)", component,
-        client.client(), side, backendStalled >= clientStalled ? backend.pendingBytes() : client.pendingBytes(),
+    log.info(
+        "component {}: closing {}: {} took nothing of {} queued bytes for {} (send-timeout)",
+        component,
+        client.client(),
+        side,
+        backendStalled >= clientStalled ? backend.pendingBytes() : client.pendingBytes(),
         IdleTimeout.text(timeoutNanos));
     client.close();
     backend.close();

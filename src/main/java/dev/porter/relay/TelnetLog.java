@@ -21,29 +21,32 @@ import org.slf4j.LoggerFactory;
  * never holds a relay up. Lines are dropped rather than waited for: when the writer is behind
  * ({@link #QUEUE_LIMIT} for all connections, {@link #SESSION_QUEUE_LIMIT} for one), a turn's lines
  * are dropped and counted, a {@code # dropped N bytes} line marks the gap where the log goes on,
- * and the total is logged when the connection closes. Backpressure instead would let a full disk
- * or a paused terminal stop every session it logs.
+ * and the total is logged when the connection closes. Backpressure instead would let a full disk or
+ * a paused terminal stop every session it logs.
  *
- * <p>Memory per connection: the lines of one turn of its loop, gathered before they are queued
- * (the proxy bounds a turn's work; past {@link #SESSION_BUFFER_LIMIT} they are queued early), and
- * at most {@link #SESSION_QUEUE_LIMIT} queued.
+ * <p>Memory per connection: the lines of one turn of its loop, gathered before they are queued (the
+ * proxy bounds a turn's work; past {@link #SESSION_BUFFER_LIMIT} they are queued early), and at
+ * most {@link #SESSION_QUEUE_LIMIT} queued.
  */
 public final class TelnetLog {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
 
   /**
-   * Bytes of lines waiting for the writer, all connections together: 8 MiB, room for about 64
-   * fully logged 64 KiB reads (hex doubles them), which a disk drains in milliseconds.
+   * Bytes of lines waiting for the writer, all connections together: 8 MiB, room for about 64 fully
+   * logged 64 KiB reads (hex doubles them), which a disk drains in milliseconds.
    */
   static final long QUEUE_LIMIT = 8L << 20;
+
   /**
-   * Bytes of one connection's lines waiting for the writer: 1 MiB, several turns of a busy
-   * session (a turn logs at most about 400 KiB: 64 KiB of data, six characters per byte in the
-   * telnet-proxy style), so that one connection cannot take the whole queue from the others.
+   * Bytes of one connection's lines waiting for the writer: 1 MiB, several turns of a busy session
+   * (a turn logs at most about 400 KiB: 64 KiB of data, six characters per byte in the telnet-proxy
+   * style), so that one connection cannot take the whole queue from the others.
    */
   static final long SESSION_QUEUE_LIMIT = 1L << 20;
+
   /** Lines one connection gathers before they are handed on even within a turn: 1 MiB. */
   static final int SESSION_BUFFER_LIMIT = 1 << 20;
+
   /** The special {@code telnet-log} value for standard output. */
   public static final String STDOUT = "-";
 
@@ -76,7 +79,9 @@ public final class TelnetLog {
     return new Session(this, client, sequence.incrementAndGet());
   }
 
-  /** The file a connection's log goes to: the prefix, the client (made file-name safe), a number. */
+  /**
+   * The file a connection's log goes to: the prefix, the client (made file-name safe), a number.
+   */
   /**
    * Tries for a new file at {@code file}, then {@code file.1}, {@code file.2} ...: porter runs as
    * root and the log directory is the administrator's choice, so it never opens a file that is
@@ -86,8 +91,11 @@ public final class TelnetLog {
     for (int i = 0; i < MAX_NAME_TRIES; i++) {
       Path p = i == 0 ? file : Path.of(file + "." + i);
       try {
-        return Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW,
-            java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return Files.newOutputStream(
+            p,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
       } catch (java.nio.file.FileAlreadyExistsException taken) {
         // the next name
       }
@@ -95,7 +103,9 @@ public final class TelnetLog {
     throw new IOException(file + " and " + (MAX_NAME_TRIES - 1) + " names after it exist already");
   }
 
-  /** Names tried for one connection's log before giving up on it (the log only, not the connection). */
+  /**
+   * Names tried for one connection's log before giving up on it (the log only, not the connection).
+   */
   static final int MAX_NAME_TRIES = 100;
 
   static Path fileFor(Path prefix, String client, long n) {
@@ -110,11 +120,15 @@ public final class TelnetLog {
     private final long n;
     private byte[] buf = new byte[256];
     private int len;
+
     /** Bytes of lines dropped in all, and since the last gap marker was written. */
     private long dropped;
+
     private long droppedUnmarked;
+
     /** Bytes of this session's lines in the writer's queue. */
     private final AtomicLong queued = new AtomicLong();
+
     // Writer thread only.
     private OutputStream out;
     private boolean failed;
@@ -163,11 +177,14 @@ public final class TelnetLog {
       return new String(buf, 0, len, StandardCharsets.UTF_8);
     }
 
-    /** Hands the lines gathered so far to the writer, or drops and counts them when it is behind. */
+    /**
+     * Hands the lines gathered so far to the writer, or drops and counts them when it is behind.
+     */
     void flush() {
       if (len == 0) return;
       byte[] lines = withGapMarker(Arrays.copyOf(buf, len));
-      if (queued.get() + lines.length > SESSION_QUEUE_LIMIT || !owner.writer.offer(this, lines, false)) {
+      if (queued.get() + lines.length > SESSION_QUEUE_LIMIT
+          || !owner.writer.offer(this, lines, false)) {
         dropped += len;
         droppedUnmarked += len;
       } else {
@@ -187,13 +204,17 @@ public final class TelnetLog {
     }
 
     private static byte[] gapMarker(long n) {
-      return ("# dropped " + n + " bytes of log lines (writer behind)\n").getBytes(StandardCharsets.US_ASCII);
+      return ("# dropped " + n + " bytes of log lines (writer behind)\n")
+          .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Queues the last lines and the end of this log (always accepted: it is small). */
     void close() {
       if (dropped > 0) {
-        log.warn("telnet-log: dropped {} bytes of {}'s event log: the writer fell behind", dropped, client);
+        log.warn(
+            "telnet-log: dropped {} bytes of {}'s event log: the writer fell behind",
+            dropped,
+            client);
       }
       byte[] rest = withGapMarker(Arrays.copyOf(buf, len));
       len = 0;
@@ -242,12 +263,18 @@ public final class TelnetLog {
     private final boolean autostart;
     private Thread thread;
 
-    /** A writer whose thread starts with the first line; without {@code autostart}, see {@link #drain}. */
+    /**
+     * A writer whose thread starts with the first line; without {@code autostart}, see {@link
+     * #drain}.
+     */
     Writer(boolean autostart) {
       this.autostart = autostart;
     }
 
-    /** Writes what is queued on the calling thread (for tests: a writer that is behind, catching up). */
+    /**
+     * Writes what is queued on the calling thread (for tests: a writer that is behind, catching
+     * up).
+     */
     void drain() {
       for (Entry e; (e = queue.poll()) != null; ) {
         write(e);

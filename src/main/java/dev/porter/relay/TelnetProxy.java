@@ -23,58 +23,62 @@ import org.slf4j.LoggerFactory;
  * with {@link Telnet#iac}, negotiations raw with {@link Telnet#negotiate}, subnegotiations with
  * {@link Telnet#subnegotiation}.
  *
- * <p>MCCP2, libtelnet's proxy semantics: when the server sends {@code IAC SB COMPRESS2 IAC SE},
- * the server side starts inflating, and forwarding that subnegotiation makes the client side send
- * the same marker and compress everything after it (the codec's proxy mode). So the client gets
- * a compressed stream of its own, re-deflated by porter: every decoded byte arrives intact, the
+ * <p>MCCP2, libtelnet's proxy semantics: when the server sends {@code IAC SB COMPRESS2 IAC SE}, the
+ * server side starts inflating, and forwarding that subnegotiation makes the client side send the
+ * same marker and compress everything after it (the codec's proxy mode). So the client gets a
+ * compressed stream of its own, re-deflated by porter: every decoded byte arrives intact, the
  * compressed bytes differ. Two libtelnet limits remain: when the server ends its zlib stream, the
  * client's stays open (the client keeps inflating, which it can), and a second COMPRESS2 from the
  * server is an error that closes the pair.
  *
  * <p>MCCP2 compresses what the server sends; a client that starts compression toward the server
- * (its own {@code IAC SB COMPRESS2 IAC SE}) is closed, with one log line, unless the component
- * says {@code telnet-compress-from-client = allow} (then porter inflates it and compresses again
- * toward the server, as libtelnet's proxy does). Real MUD clients never send it: they answer the
- * server's WILL with DO, and client-to-server compression is a different option (MCCP3, 87).
- * A stream from either side that expands more than {@link #MAX_INFLATE_RATIO} to one past
- * {@link #INFLATE_RATIO_FLOOR} is a TELNET error, and closes the pair.
+ * (its own {@code IAC SB COMPRESS2 IAC SE}) is closed, with one log line, unless the component says
+ * {@code telnet-compress-from-client = allow} (then porter inflates it and compresses again toward
+ * the server, as libtelnet's proxy does). Real MUD clients never send it: they answer the server's
+ * WILL with DO, and client-to-server compression is a different option (MCCP3, 87). A stream from
+ * either side that expands more than {@link #MAX_INFLATE_RATIO} to one past {@link
+ * #INFLATE_RATIO_FLOOR} is a TELNET error, and closes the pair.
  *
  * <p>Flow and memory as {@link Relay}: reads land in the loop's buffer, are parsed from a
  * per-thread copy, and the re-encoded output is staged per thread and written at once; only what
- * the kernel does not take is queued, and while anything is queued for a side, porter stops
- * reading from (and parsing for) the side that feeds it. One turn of the loop parses at most one
- * read ({@link #IN_CHUNK}) of a side and inflates at most {@link #INFLATE_PER_TURN} of it; what
- * is left of the read is held by that side, its reads stop, and a task posted to the loop goes on
- * with it after the loop's other connections had their turn. So per pair porter holds at most:
- * one read per side held ({@code IN_CHUNK}), the output of one turn per side queued (twice what it
- * parsed, a read and 64 KiB inflated, were every byte an IAC: about 260 KiB), zlib's state while a
- * stream is open (about 40 KiB to inflate, 256 KiB to deflate, per side), and the
- * {@code telnet-log} lines of one turn ({@link TelnetLog}). EOF travels on as a half-close; a
- * reset, an error, or a TELNET ERROR event closes both; idle-timeout and send-timeout as for routes.
+ * the kernel does not take is queued, and while anything is queued for a side, porter stops reading
+ * from (and parsing for) the side that feeds it. One turn of the loop parses at most one read
+ * ({@link #IN_CHUNK}) of a side and inflates at most {@link #INFLATE_PER_TURN} of it; what is left
+ * of the read is held by that side, its reads stop, and a task posted to the loop goes on with it
+ * after the loop's other connections had their turn. So per pair porter holds at most: one read per
+ * side held ({@code IN_CHUNK}), the output of one turn per side queued (twice what it parsed, a
+ * read and 64 KiB inflated, were every byte an IAC: about 260 KiB), zlib's state while a stream is
+ * open (about 40 KiB to inflate, 256 KiB to deflate, per side), and the {@code telnet-log} lines of
+ * one turn ({@link TelnetLog}). EOF travels on as a half-close; a reset, an error, or a TELNET
+ * ERROR event closes both; idle-timeout and send-timeout as for routes.
  */
 public final class TelnetProxy implements ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.relay");
 
   /** Parse input this long at a time: the event loop's read buffer size, so a read is one recv. */
   static final int IN_CHUNK = 64 * 1024;
+
   /**
    * Output staged before a write: twice a read, the most a read of all IACs becomes, plus room for
    * small events; larger output (inflated MCCP2 data) is written in several pieces.
    */
   static final int OUT_STAGE = 2 * IN_CHUNK + 1024;
+
   /**
    * MCCP2 data inflated per turn of the loop for one side: 64 KiB, one read's worth, so that a
    * compressed read costs a turn no more than a plain one (at most 128 KiB of output either way).
-   * Without it one 64 KiB read of a bomb (1000:1) was inflated, parsed and re-deflated whole:
-   * about a second in which the loop served no one else.
+   * Without it one 64 KiB read of a bomb (1000:1) was inflated, parsed and re-deflated whole: about
+   * a second in which the loop served no one else.
    */
   static final int INFLATE_PER_TURN = 64 * 1024;
+
   /**
-   * Inflated bytes a stream may make per compressed byte: 100. MUD text under MCCP2's sync
-   * flushes compresses 3 to 10 times; zlib's most is about 1032 (a run of one byte), which only a
-   * bomb or blank padding reaches.
+   * Inflated bytes a stream may make per compressed byte: 100. MUD text under MCCP2's sync flushes
+   * compresses 3 to 10 times; zlib's most is about 1032 (a run of one byte), which only a bomb or
+   * blank padding reaches.
    */
   static final int MAX_INFLATE_RATIO = 100;
+
   /**
    * Inflated bytes of a stream that are never checked against the ratio: 1 MiB, so that a short
    * stream of padding (a cleared screen, a blank map) passes; a bomb is stopped there.
@@ -90,7 +94,8 @@ public final class TelnetProxy implements ConnectionHandler {
     final byte[] in = new byte[IN_CHUNK];
     // A heap buffer: the codec hands output on in many small pieces (one per IAC), and small puts
     // into a direct buffer cost several times an arraycopy (measured: 1% IAC data relayed at 330
-    // MB/s staged direct, 975 MB/s staged on the heap); the socket write then copies it once, whole.
+    // MB/s staged direct, 975 MB/s staged on the heap); the socket write then copies it once,
+    // whole.
     final ByteBuffer out = ByteBuffer.allocate(OUT_STAGE);
   }
 
@@ -101,8 +106,10 @@ public final class TelnetProxy implements ConnectionHandler {
   private final SendStall stall;
   private final Optional<TelnetLog.Session> events;
   private IdleTimeout idle = IdleTimeout.NONE;
+
   /** Set while a codec runs (a read being parsed), so its zlib stream is not released under it. */
   private boolean dispatching;
+
   private boolean released;
   private ByteBuffer stage;
   private Connection stageTarget;
@@ -117,14 +124,16 @@ public final class TelnetProxy implements ConnectionHandler {
     client.telnet.acceptCompress2(compressFromClient);
     client.other = backend;
     backend.other = client;
-    events.ifPresent(s -> {
-      boolean stdout = logs.get().isStdout();
-      client.printer = printer(s, stdout, "client", c.client());
-      backend.printer = printer(s, stdout, "server", c.client());
-    });
+    events.ifPresent(
+        s -> {
+          boolean stdout = logs.get().isStdout();
+          client.printer = printer(s, stdout, "client", c.client());
+          backend.printer = printer(s, stdout, "server", c.client());
+        });
   }
 
-  private static TelnetHandler printer(TelnetLog.Session s, boolean stdout, String side, String tag) {
+  private static TelnetHandler printer(
+      TelnetLog.Session s, boolean stdout, String side, String tag) {
     if (stdout) {
       return new TelnetProxyFormatPrinter(
           s, "[" + tag + "]", side.toUpperCase(Locale.ROOT), System.console() != null);
@@ -138,11 +147,13 @@ public final class TelnetProxy implements ConnectionHandler {
   }
 
   /**
-   * Proxies between two open connections of the same loop from now on; call on that loop.
-   * {@code early} (bytes the client sent after a TCPMUX name line) is parsed as client input first.
+   * Proxies between two open connections of the same loop from now on; call on that loop. {@code
+   * early} (bytes the client sent after a TCPMUX name line) is parsed as client input first.
    */
-  static void start(ComponentSpec spec, Connection c, Connection b, ByteBuffer early, Optional<TelnetLog> logs) {
-    if (c.loop() != b.loop()) throw new IllegalArgumentException("a proxy's two connections share one loop");
+  static void start(
+      ComponentSpec spec, Connection c, Connection b, ByteBuffer early, Optional<TelnetLog> logs) {
+    if (c.loop() != b.loop())
+      throw new IllegalArgumentException("a proxy's two connections share one loop");
     TelnetProxy p = new TelnetProxy(spec, c, b, logs);
     c.noDelay();
     c.setHandler(p);
@@ -154,10 +165,16 @@ public final class TelnetProxy implements ConnectionHandler {
     }
     p.note("CLIENT CONNECTION RECEIVED");
     p.note("SERVER CONNECTION ESTABLISHED");
-    p.idle = IdleTimeout.start(c.loop(), spec.idleTimeout(), p.component, c.client(), () -> {
-      c.close();
-      b.close();
-    });
+    p.idle =
+        IdleTimeout.start(
+            c.loop(),
+            spec.idleTimeout(),
+            p.component,
+            c.client(),
+            () -> {
+              c.close();
+              b.close();
+            });
     if (early.hasRemaining()) p.onData(c, early);
     if (!p.released) {
       p.flowControl(p.client);
@@ -169,7 +186,8 @@ public final class TelnetProxy implements ConnectionHandler {
   public void onData(Connection from, ByteBuffer data) {
     Side side = side(from);
     // Reads stop while a side holds input, so nothing read can overtake it.
-    if (side.held != null) throw new IllegalStateException("read from " + side.name + " while input is held");
+    if (side.held != null)
+      throw new IllegalStateException("read from " + side.name + " while input is held");
     idle.activity();
     byte[] in = SCRATCH.get().in;
     int n = Math.min(data.remaining(), in.length);
@@ -191,7 +209,10 @@ public final class TelnetProxy implements ConnectionHandler {
     afterTurn(side);
   }
 
-  /** Runs one side's codec over {@code buf[off, off + len)}, at most one turn's worth; returns the bytes used. */
+  /**
+   * Runs one side's codec over {@code buf[off, off + len)}, at most one turn's worth; returns the
+   * bytes used.
+   */
   private int parse(Side side, byte[] buf, int off, int len) {
     Scratch s = SCRATCH.get();
     stage = s.out;
@@ -260,8 +281,12 @@ public final class TelnetProxy implements ConnectionHandler {
     finishPrinters();
     note("BOTH CONNECTIONS CLOSED");
     events.ifPresent(TelnetLog.Session::close);
-    log.debug("component {}: telnet proxy {} ended: backend in={} out={}", component, client.conn.client(),
-        backend.conn.bytesIn(), backend.conn.bytesOut());
+    log.debug(
+        "component {}: telnet proxy {} ended: backend in={} out={}",
+        component,
+        client.conn.client(),
+        backend.conn.bytesIn(),
+        backend.conn.bytesOut());
   }
 
   /** Hands the lines of this read to the log writer. */
@@ -304,8 +329,8 @@ public final class TelnetProxy implements ConnectionHandler {
   }
 
   /**
-   * Closes both connections from inside a codec's callback, after writing out what was staged:
-   * what the peer sent before the offence still reaches the other side (as far as the kernel takes it).
+   * Closes both connections from inside a codec's callback, after writing out what was staged: what
+   * the peer sent before the offence still reaches the other side (as far as the kernel takes it).
    */
   private void closeParsing() {
     if (stage != null) flushStage();
@@ -317,7 +342,9 @@ public final class TelnetProxy implements ConnectionHandler {
     return c == client.conn ? client : backend;
   }
 
-  /** Stages bytes for {@code to}; output for another connection, or a full stage, goes out first. */
+  /**
+   * Stages bytes for {@code to}; output for another connection, or a full stage, goes out first.
+   */
   private void output(Connection to, byte[] buf, int off, int len) {
     ByteBuffer o = stage;
     if (o == null) { // not inside a read (cannot happen in proxy mode): write at once
@@ -354,10 +381,16 @@ public final class TelnetProxy implements ConnectionHandler {
     final Telnet telnet;
     Side other;
     TelnetHandler printer;
+
     /** No zlib stream was ever started on this side, so DATA for it may bypass its codec. */
     boolean plain = true;
-    /** Input read from {@code conn} and not parsed yet ({@code heldLen} bytes from {@code heldOff}), or null. */
+
+    /**
+     * Input read from {@code conn} and not parsed yet ({@code heldLen} bytes from {@code heldOff}),
+     * or null.
+     */
     byte[] held;
+
     int heldOff;
     int heldLen;
     boolean resumePosted;
@@ -369,7 +402,10 @@ public final class TelnetProxy implements ConnectionHandler {
       telnet.limitInflateRatio(MAX_INFLATE_RATIO, INFLATE_RATIO_FLOOR);
     }
 
-    /** Keeps the unparsed rest of a read: {@code buf[off, off + len)}, then what is left in {@code more}. */
+    /**
+     * Keeps the unparsed rest of a read: {@code buf[off, off + len)}, then what is left in {@code
+     * more}.
+     */
     void hold(byte[] buf, int off, int len, ByteBuffer more) {
       byte[] h = new byte[len + more.remaining()];
       System.arraycopy(buf, off, h, 0, len);
@@ -420,8 +456,11 @@ public final class TelnetProxy implements ConnectionHandler {
       if (printer != null) printer.onSubnegotiation(option, buf, off, len);
       if (option == Telnet.TELOPT_COMPRESS2 && this == client && !compressFromClient) {
         // The codec refuses it too (an ERROR follows): what comes next is compressed, for no one.
-        log.info("component {}: client {} started compression toward the server (COMPRESS2), which MCCP2"
-            + " does not define; closing (telnet-compress-from-client = deny)", component, conn.client());
+        log.info(
+            "component {}: client {} started compression toward the server (COMPRESS2), which MCCP2"
+                + " does not define; closing (telnet-compress-from-client = deny)",
+            component,
+            conn.client());
         closeParsing();
         return;
       }
@@ -431,7 +470,9 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onCompress(boolean enabled) {
       if (printer != null) printer.onCompress(enabled);
-      plain = false; // this codec has a zlib stream (either way): its output goes through it from now on
+      plain =
+          false; // this codec has a zlib stream (either way): its output goes through it from now
+      // on
     }
 
     @Override
@@ -457,15 +498,25 @@ public final class TelnetProxy implements ConnectionHandler {
     @Override
     public void onWarning(String message) {
       if (printer != null) printer.onWarning(message);
-      log.debug("component {}: telnet warning from {} of {}: {}", component, name, client.conn.client(), message);
+      log.debug(
+          "component {}: telnet warning from {} of {}: {}",
+          component,
+          name,
+          client.conn.client(),
+          message);
     }
 
     @Override
     public void onError(String message) {
       if (printer != null) printer.onError(message);
-      if (!client.conn.isOpen() && !backend.conn.isOpen()) return; // the pair ended already, and said why
+      if (!client.conn.isOpen() && !backend.conn.isOpen())
+        return; // the pair ended already, and said why
       // telnet-proxy exits on an ERROR event; porter ends just this pair.
-      log.info("component {}: telnet error from {} of {}: {}; closing", component, name, client.conn.client(),
+      log.info(
+          "component {}: telnet error from {} of {}: {}; closing",
+          component,
+          name,
+          client.conn.client(),
           message);
       closeParsing();
     }

@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * Prints TELNET events in the format of libtelnet's {@code telnet-proxy} utility, for people
- * watching a proxy on standard output ({@code telnet-log = "-"}):
- * {@code SERVER IAC WILL 86 (COMPRESS2)}, {@code CLIENT DATA: hi<0x0D><0x0A>}, each line
- * prefixed with the connection's tag since porter serves many clients at once. Two bugs of
- * libtelnet 0.21's printer are not copied: bytes over 0x7F print as {@code <0xFF>}, not
- * {@code <0xFFFFFFFF>}, and a TTYPE line ends with a newline. Colours only on a terminal.
+ * watching a proxy on standard output ({@code telnet-log = "-"}): {@code SERVER IAC WILL 86
+ * (COMPRESS2)}, {@code CLIENT DATA: hi<0x0D><0x0A>}, each line prefixed with the connection's tag
+ * since porter serves many clients at once. Two bugs of libtelnet 0.21's printer are not copied:
+ * bytes over 0x7F print as {@code <0xFF>}, not {@code <0xFFFFFFFF>}, and a TTYPE line ends with a
+ * newline. Colours only on a terminal.
  */
 final class TelnetProxyFormatPrinter implements TelnetHandler {
   private static final String BOLD = "\u001b[1m";
@@ -95,7 +95,8 @@ final class TelnetProxyFormatPrinter implements TelnetHandler {
 
   @Override
   public void onEnviron(int option, int command, List<EnvironValue> values) {
-    String cmd = command == Telnet.ENVIRON_IS ? "IS" : command == Telnet.ENVIRON_SEND ? "SEND" : "INFO";
+    String cmd =
+        command == Telnet.ENVIRON_IS ? "IS" : command == Telnet.ENVIRON_SEND ? "SEND" : "INFO";
     StringBuilder b = start("ENVIRON (" + cmd + ") [" + values.size() + "]");
     for (EnvironValue v : values) {
       b.append(v.type() == Telnet.ENVIRON_VAR ? " VAR \"" : " USERVAR \"");
@@ -152,7 +153,8 @@ final class TelnetProxyFormatPrinter implements TelnetHandler {
       }
       b.append('<');
       if (colour) b.append(BOLD);
-      b.append("0x").append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+      b.append("0x")
+          .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
           .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
       if (colour) b.append(UNBOLD);
       b.append('>');
@@ -169,46 +171,110 @@ final class TelnetProxyFormatPrinter implements TelnetHandler {
   /** telnet-proxy's get_cmd. */
   static String command(int c) {
     switch (c) {
-      case 255: return "IAC";
-      case 254: return "DONT";
-      case 253: return "DO";
-      case 252: return "WONT";
-      case 251: return "WILL";
-      case 250: return "SB";
-      case 249: return "GA";
-      case 248: return "EL";
-      case 247: return "EC";
-      case 246: return "AYT";
-      case 245: return "AO";
-      case 244: return "IP";
-      case 243: return "BREAK";
-      case 242: return "DM";
-      case 241: return "NOP";
-      case 240: return "SE";
-      case 239: return "EOR";
-      case 238: return "ABORT";
-      case 237: return "SUSP";
-      case 236: return "xEOF";
-      default: return Integer.toString(c);
+      case 255:
+        return "IAC";
+      case 254:
+        return "DONT";
+      case 253:
+        return "DO";
+      case 252:
+        return "WONT";
+      case 251:
+        return "WILL";
+      case 250:
+        return "SB";
+      case 249:
+        return "GA";
+      case 248:
+        return "EL";
+      case 247:
+        return "EC";
+      case 246:
+        return "AYT";
+      case 245:
+        return "AO";
+      case 244:
+        return "IP";
+      case 243:
+        return "BREAK";
+      case 242:
+        return "DM";
+      case 241:
+        return "NOP";
+      case 240:
+        return "SE";
+      case 239:
+        return "EOR";
+      case 238:
+        return "ABORT";
+      case 237:
+        return "SUSP";
+      case 236:
+        return "xEOF";
+      default:
+        return Integer.toString(c);
     }
   }
 
-  private static final String[] OPTIONS = {"BINARY", "ECHO", "RCP", "SGA", "NAMS", "STATUS", "TM", "RCTE",
-      "NAOL", "NAOP", "NAOCRD", "NAOHTS", "NAOHTD", "NAOFFD", "NAOVTS", "NAOVTD", "NAOLFD", "XASCII",
-      "LOGOUT", "BM", "DET", "SUPDUP", "SUPDUPOUTPUT", "SNDLOC", "TTYPE", "EOR", "TUID", "OUTMRK",
-      "TTYLOC", "3270REGIME", "X3PAD", "NAWS", "TSPEED", "LFLOW", "LINEMODE", "XDISPLOC", "ENVIRON",
-      "AUTHENTICATION", "ENCRYPT", "NEW-ENVIRON"};
+  private static final String[] OPTIONS = {
+    "BINARY",
+    "ECHO",
+    "RCP",
+    "SGA",
+    "NAMS",
+    "STATUS",
+    "TM",
+    "RCTE",
+    "NAOL",
+    "NAOP",
+    "NAOCRD",
+    "NAOHTS",
+    "NAOHTD",
+    "NAOFFD",
+    "NAOVTS",
+    "NAOVTD",
+    "NAOLFD",
+    "XASCII",
+    "LOGOUT",
+    "BM",
+    "DET",
+    "SUPDUP",
+    "SUPDUPOUTPUT",
+    "SNDLOC",
+    "TTYPE",
+    "EOR",
+    "TUID",
+    "OUTMRK",
+    "TTYLOC",
+    "3270REGIME",
+    "X3PAD",
+    "NAWS",
+    "TSPEED",
+    "LFLOW",
+    "LINEMODE",
+    "XDISPLOC",
+    "ENVIRON",
+    "AUTHENTICATION",
+    "ENCRYPT",
+    "NEW-ENVIRON"
+  };
 
   /** telnet-proxy's get_opt. */
   static String option(int o) {
     if (o >= 0 && o < OPTIONS.length) return OPTIONS[o];
     switch (o) {
-      case 70: return "MSSP";
-      case 85: return "COMPRESS";
-      case 86: return "COMPRESS2";
-      case 93: return "ZMP";
-      case 255: return "EXOPL";
-      default: return "unknown";
+      case 70:
+        return "MSSP";
+      case 85:
+        return "COMPRESS";
+      case 86:
+        return "COMPRESS2";
+      case 93:
+        return "ZMP";
+      case 255:
+        return "EXOPL";
+      default:
+        return "unknown";
     }
   }
 }

@@ -5,15 +5,18 @@ import dev.porter.net.ConnectionHandler;
 import java.nio.ByteBuffer;
 
 /**
- * RFC 864 character generator: lines of 72 printable characters, each starting one character
- * later in the 95-character ASCII cycle, sent as fast as the client reads them.
+ * RFC 864 character generator: lines of 72 printable characters, each starting one character later
+ * in the 95-character ASCII cycle, sent as fast as the client reads them.
  */
 final class Chargen implements ConnectionHandler {
   /** RFC 864: 72 characters per line, the 95 printable ASCII characters 32..126. */
   static final int LINE = 72;
+
   static final int CYCLE = 95;
+
   /** The pattern repeats after 95 lines; one period of it is sent over and over. */
   private static final byte[] PERIOD = period();
+
   /** Full pattern periods written per turn on the loop before yielding to other connections. */
   private static final int PERIODS_PER_TURN = 4;
 
@@ -44,9 +47,11 @@ final class Chargen implements ConnectionHandler {
       // A partial write leaves the rest queued; onWritable resumes once it drains.
       if (!c.write(ByteBuffer.wrap(PERIOD))) return;
     }
-    c.loop().execute(() -> {
-      if (c.isOpen() && c.pendingBytes() == 0) pump(c);
-    });
+    c.loop()
+        .execute(
+            () -> {
+              if (c.isOpen() && c.pendingBytes() == 0) pump(c);
+            });
   }
 
   @Override

@@ -5,7 +5,10 @@ import dev.porter.net.ConnectionHandler;
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
-/** A service that sends one answer as soon as the client connects, then closes (daytime, time, qotd). */
+/**
+ * A service that sends one answer as soon as the client connects, then closes (daytime, time,
+ * qotd).
+ */
 final class OneShot implements ConnectionHandler {
   private final Supplier<byte[]> answer;
 

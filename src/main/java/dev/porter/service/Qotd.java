@@ -15,6 +15,7 @@ import java.util.Random;
 public final class Qotd {
   /** RFC 865: "the quote ... should be less than 512 characters". */
   static final int MAX_QUOTE = 512;
+
   /** Largest file read; a quotes file is text, so anything bigger is a mistake. */
   static final int MAX_FILE = 1 << 20;
 
@@ -35,7 +36,8 @@ public final class Qotd {
 
   /** Reads a quotes file (blocking: call off the event loops). */
   public static Qotd fromFile(Path file) throws IOException {
-    if (Files.size(file) > MAX_FILE) throw new IOException(file + " is larger than " + MAX_FILE + " bytes");
+    if (Files.size(file) > MAX_FILE)
+      throw new IOException(file + " is larger than " + MAX_FILE + " bytes");
     String text = Files.readString(file, StandardCharsets.UTF_8);
     List<byte[]> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();

@@ -5,13 +5,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One component's connection limits and counters: {@code max-instances} (concurrent) and
- * {@code max-rate} (per minute). Safe to use from every event loop.
+ * One component's connection limits and counters: {@code max-instances} (concurrent) and {@code
+ * max-rate} (per minute). Safe to use from every event loop.
  *
  * <p>A reload that changes a component makes a new Admission with the new limits that goes on
  * counting from the old one ({@link #continuing}): the connections and children of the old
- * declaration still hold their slots, and what it admitted in the last minute still counts
- * against the rate, so a reload can never be used to reset a limit.
+ * declaration still hold their slots, and what it admitted in the last minute still counts against
+ * the rate, so a reload can never be used to reset a limit.
  */
 final class Admission {
   /** What every generation of one component's Admission shares. */
@@ -29,7 +29,10 @@ final class Admission {
 
   /** {@code maxInstances} and {@code maxRate} of 0 mean unlimited. */
   Admission(int maxInstances, int maxRate) {
-    this(maxInstances, maxRate > 0 ? Optional.of(new RateLimit(maxRate)) : Optional.empty(), new Counts());
+    this(
+        maxInstances,
+        maxRate > 0 ? Optional.of(new RateLimit(maxRate)) : Optional.empty(),
+        new Counts());
   }
 
   private Admission(int maxInstances, Optional<RateLimit> rate, Counts counts) {
@@ -40,13 +43,18 @@ final class Admission {
 
   /**
    * The limits of a changed declaration, counting on from {@code before}: the same active slots and
-   * totals, and a rate whose last minute includes what {@code before} admitted ({@link RateLimit#continuing}).
+   * totals, and a rate whose last minute includes what {@code before} admitted ({@link
+   * RateLimit#continuing}).
    */
   static Admission continuing(Admission before, int maxInstances, int maxRate, long nowNanos) {
     Optional<RateLimit> rate = Optional.empty();
     if (maxRate > 0) {
-      rate = Optional.of(before.rate.map(r -> RateLimit.continuing(r, maxRate, nowNanos))
-          .orElseGet(() -> new RateLimit(maxRate)));
+      rate =
+          Optional.of(
+              before
+                  .rate
+                  .map(r -> RateLimit.continuing(r, maxRate, nowNanos))
+                  .orElseGet(() -> new RateLimit(maxRate)));
     }
     return new Admission(maxInstances, rate, before.counts);
   }
@@ -76,16 +84,16 @@ final class Admission {
   }
 
   /**
-   * Nanoseconds from {@code nowNanos} until {@code max-rate} would admit one more: 0 when it
-   * would now (or there is no rate), for a caller that waits rather than refuses (inetd's wait mode).
+   * Nanoseconds from {@code nowNanos} until {@code max-rate} would admit one more: 0 when it would
+   * now (or there is no rate), for a caller that waits rather than refuses (inetd's wait mode).
    */
   long nanosUntilRateAllows(long nowNanos) {
     return rate.map(r -> r.nanosUntilNext(nowNanos)).orElse(0L);
   }
 
   /**
-   * Takes one more slot without checking the limits: the connection's slot is released when
-   * porter lets go of the socket, and the child that now serves it holds this one until it exits.
+   * Takes one more slot without checking the limits: the connection's slot is released when porter
+   * lets go of the socket, and the child that now serves it holds this one until it exits.
    */
   void retain() {
     counts.active.incrementAndGet();
@@ -114,7 +122,9 @@ final class Admission {
     counts.refusedAcl.incrementAndGet();
   }
 
-  /** Counts a start that {@code max-rate} held back (wait mode, which delays rather than refuses). */
+  /**
+   * Counts a start that {@code max-rate} held back (wait mode, which delays rather than refuses).
+   */
   void refusedByRate() {
     counts.refusedMaxRate.incrementAndGet();
   }

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One connection on its way into the component that serves it: which component, whether a
- * TCPMUX master (or a mux stream's name exchange) answered for it, and the record porter keeps of
- * it. It knows how to refuse: through a master, or at a master's own port, with RFC 1078's
- * {@code -reason} line; otherwise with a plain close.
+ * One connection on its way into the component that serves it: which component, whether a TCPMUX
+ * master (or a mux stream's name exchange) answered for it, and the record porter keeps of it. It
+ * knows how to refuse: through a master, or at a master's own port, with RFC 1078's {@code -reason}
+ * line; otherwise with a plain close.
  */
 final class Arrival {
   private final Connection connection;
@@ -18,7 +18,11 @@ final class Arrival {
   private final boolean throughMaster;
   private final Optional<OpenConnection> record;
 
-  private Arrival(Connection connection, Serving serving, boolean throughMaster, Optional<OpenConnection> record) {
+  private Arrival(
+      Connection connection,
+      Serving serving,
+      boolean throughMaster,
+      Optional<OpenConnection> record) {
     this.connection = connection;
     this.serving = serving;
     this.throughMaster = throughMaster;
@@ -62,7 +66,9 @@ final class Arrival {
     return record;
   }
 
-  /** Refuses with {@code reason}: {@code -reason} where the client speaks TCPMUX, a close otherwise. */
+  /**
+   * Refuses with {@code reason}: {@code -reason} where the client speaks TCPMUX, a close otherwise.
+   */
   void refuse(String reason) {
     if (speaksTcpmux()) TcpmuxMaster.refuse(connection, reason);
     else connection.close();
@@ -78,7 +84,9 @@ final class Arrival {
       TcpmuxMaster.refuse(connection, message.orElse(limit.reply()));
       return;
     }
-    message.ifPresent(m -> connection.write((m.endsWith("\n") ? m : m + "\r\n").getBytes(StandardCharsets.UTF_8)));
+    message.ifPresent(
+        m ->
+            connection.write((m.endsWith("\n") ? m : m + "\r\n").getBytes(StandardCharsets.UTF_8)));
     LingeringClose.start(connection);
   }
 

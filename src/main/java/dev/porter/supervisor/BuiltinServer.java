@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-/** Serves a connection with one of porter's own services; as a subordinate it answers {@code +} first. */
+/**
+ * Serves a connection with one of porter's own services; as a subordinate it answers {@code +}
+ * first.
+ */
 final class BuiltinServer implements Server {
   private static final byte[] PLUS = "+\r\n".getBytes(StandardCharsets.US_ASCII);
 

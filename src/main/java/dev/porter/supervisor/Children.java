@@ -10,19 +10,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Every child porter has running, whatever started it: a few spawning threads (posix_spawn
- * blocks until the child has exec'd), the reaper's exit delivery, and signalling them all at
- * shutdown.
+ * Every child porter has running, whatever started it: a few spawning threads (posix_spawn blocks
+ * until the child has exec'd), the reaper's exit delivery, and signalling them all at shutdown.
  */
 final class Children {
   /** What porter knows of a running child. */
   record Child(int pid, String component, long startedNanos) {}
 
   private final Spawner spawner = new Spawner(Reaper.instance());
+
   /**
    * Spawning threads. posix_spawn blocks until the child has exec'd, so one thread would wait for
    * every child in turn; measured on 2 cores, 4 threads spawned 2.3-2.5x as many children per
@@ -30,12 +29,16 @@ final class Children {
    */
   static final int SPAWN_THREADS = 4;
 
-  private final java.util.concurrent.atomic.AtomicInteger spawnThreads = new java.util.concurrent.atomic.AtomicInteger();
-  private final ExecutorService spawnThread = Executors.newFixedThreadPool(SPAWN_THREADS, r -> {
-    Thread t = new Thread(r, "porter-spawn-" + spawnThreads.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final java.util.concurrent.atomic.AtomicInteger spawnThreads =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final ExecutorService spawnThread =
+      Executors.newFixedThreadPool(
+          SPAWN_THREADS,
+          r -> {
+            Thread t = new Thread(r, "porter-spawn-" + spawnThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<Integer, Child> running = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> spawns = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<Runnable> whenNone =
@@ -50,14 +53,17 @@ final class Children {
   int spawn(String component, SpawnRequest req, ExitListener onExit) throws SpawnException {
     long started = System.nanoTime();
     int[] pid = new int[1];
-    pid[0] = spawner.spawn(req, (p, status) -> {
-      running.remove(p);
-      try {
-        onExit.exited(p, status);
-      } finally {
-        if (running.isEmpty()) runWhenNone();
-      }
-    });
+    pid[0] =
+        spawner.spawn(
+            req,
+            (p, status) -> {
+              running.remove(p);
+              try {
+                onExit.exited(p, status);
+              } finally {
+                if (running.isEmpty()) runWhenNone();
+              }
+            });
     spawns.computeIfAbsent(component, k -> new LongAdder()).increment();
     // The exit may already have been delivered (a child that dies at once): only track a live one.
     running.putIfAbsent(pid[0], new Child(pid[0], component, started));
@@ -69,8 +75,8 @@ final class Children {
   }
 
   /**
-   * Runs {@code r} once no child is left: at once when none runs now, else on the thread that
-   * sees the last one exit (the reaper). For the shutdown's wait: {@code r} should only post work.
+   * Runs {@code r} once no child is left: at once when none runs now, else on the thread that sees
+   * the last one exit (the reaper). For the shutdown's wait: {@code r} should only post work.
    */
   void whenNone(Runnable r) {
     whenNone.set(r);

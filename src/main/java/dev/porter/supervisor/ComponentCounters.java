@@ -7,5 +7,14 @@ package dev.porter.supervisor;
  * @param bytesIn bytes read from clients, closed and open connections together
  * @param spawns programs started for the component: per-connection children and daemon runs
  */
-public record ComponentCounters(String name, long accepted, long refusedAcl, long refusedMaxInstances,
-    long refusedMaxRate, int active, long bytesIn, long bytesOut, long spawns, int restarts) {}
+public record ComponentCounters(
+    String name,
+    long accepted,
+    long refusedAcl,
+    long refusedMaxInstances,
+    long refusedMaxRate,
+    int active,
+    long bytesIn,
+    long bytesOut,
+    long spawns,
+    int restarts) {}

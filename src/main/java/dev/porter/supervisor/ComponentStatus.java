@@ -8,8 +8,17 @@ import java.util.Optional;
  * @param state listening, running, sleeping, stopped, disabled, finished or idle
  * @param pid the daemon's pid, 0 when none runs
  */
-public record ComponentStatus(String name, String mode, String state, int pid, String socket,
-    int connections, long total, long refused, int restarts, Optional<String> lastExit) {
+public record ComponentStatus(
+    String name,
+    String mode,
+    String state,
+    int pid,
+    String socket,
+    int connections,
+    long total,
+    long refused,
+    int restarts,
+    Optional<String> lastExit) {
 
   static ComponentStatus of(ComponentRuntime rt) {
     String state;
@@ -31,9 +40,20 @@ public record ComponentStatus(String name, String mode, String state, int pid, S
     } else {
       state = "idle";
     }
-    String socket = rt.listener.map(l -> dev.porter.net.Addresses.format(l.localAddress()))
-        .orElse(rt.spec.tcpmuxMaster().map(m -> "tcpmux:" + m).orElse("-"));
-    return new ComponentStatus(rt.name(), rt.spec.mode().configName(), state, pid, socket,
-        rt.admission.active(), rt.admission.total(), rt.admission.refused(), restarts, lastExit);
+    String socket =
+        rt.listener
+            .map(l -> dev.porter.net.Addresses.format(l.localAddress()))
+            .orElse(rt.spec.tcpmuxMaster().map(m -> "tcpmux:" + m).orElse("-"));
+    return new ComponentStatus(
+        rt.name(),
+        rt.spec.mode().configName(),
+        state,
+        pid,
+        socket,
+        rt.admission.active(),
+        rt.admission.total(),
+        rt.admission.refused(),
+        restarts,
+        lastExit);
   }
 }

@@ -26,7 +26,13 @@ final class Daemon {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.supervisor");
 
   /** What {@code porter ctl list} shows. */
-  enum State { STOPPED, RUNNING, SLEEPING, DISABLED, FINISHED }
+  enum State {
+    STOPPED,
+    RUNNING,
+    SLEEPING,
+    DISABLED,
+    FINISHED
+  }
 
   private final ComponentSpec spec;
   private final Children children;
@@ -74,16 +80,22 @@ final class Daemon {
   }
 
   private void launch() {
-    Launch.Prepared launch = Launch.prepare(spec, Stdio.devNull(), Stdio.inherit(1), Stdio.inherit(2), Map.of());
+    Launch.Prepared launch =
+        Launch.prepare(spec, Stdio.devNull(), Stdio.inherit(1), Stdio.inherit(2), Map.of());
     try {
-      pid = children.spawn(spec.name(), launch.request(), (p, status) -> supervisor.execute(() -> exited(p, status)));
+      pid =
+          children.spawn(
+              spec.name(),
+              launch.request(),
+              (p, status) -> supervisor.execute(() -> exited(p, status)));
       launch.started(pid);
       startedNanos = System.nanoTime();
       state = State.RUNNING;
       log.info("component {}: started pid {}", spec.name(), pid);
     } catch (SpawnException e) {
       launch.failed();
-      log.error("component {}: cannot start: {} (exit {})", spec.name(), e.getMessage(), e.exitCode());
+      log.error(
+          "component {}: cannot start: {} (exit {})", spec.name(), e.getMessage(), e.exitCode());
       lastExit = Optional.of(ExitStatus.exited(e.exitCode()));
       state = State.STOPPED;
       afterExit(ExitStatus.exited(e.exitCode()), 0);
@@ -104,7 +116,11 @@ final class Daemon {
     long ran = System.nanoTime() - startedNanos;
     lastExit = Optional.of(status);
     state = State.STOPPED;
-    log.info("component {}: pid {} exited ({}) after {}ms", spec.name(), p, status,
+    log.info(
+        "component {}: pid {} exited ({}) after {}ms",
+        spec.name(),
+        p,
+        status,
         TimeUnit.NANOSECONDS.toMillis(ran));
     List<CompletableFuture<ExitStatus>> waiters = new ArrayList<>(exitWaiters);
     exitWaiters.clear();
@@ -117,10 +133,15 @@ final class Daemon {
       state = State.FINISHED;
       return;
     }
-    Optional<ReturnCodeAction> action = spec.returnCodes().stream()
-        .filter(a -> status instanceof ExitStatus.Exited e && a.codes().contains(e.code())).findFirst();
+    Optional<ReturnCodeAction> action =
+        spec.returnCodes().stream()
+            .filter(a -> status instanceof ExitStatus.Exited e && a.codes().contains(e.code()))
+            .findFirst();
     action.flatMap(ReturnCodeAction::exec).ifPresent(this::runExitCommand);
-    if (action.flatMap(ReturnCodeAction::action).filter(a -> a == ReturnCodeAction.Action.DISABLE).isPresent()) {
+    if (action
+        .flatMap(ReturnCodeAction::action)
+        .filter(a -> a == ReturnCodeAction.Action.DISABLE)
+        .isPresent()) {
       state = State.DISABLED;
       log.info("component {}: disabled after {} (return-code)", spec.name(), status);
       return;
@@ -128,36 +149,55 @@ final class Daemon {
     RespawnPolicy.Decision d = policy.exited(System.nanoTime(), ran);
     if (d.sleep()) {
       state = State.SLEEPING;
-      log.warn("component {}: respawning too fast; sleeping {} minutes", spec.name(),
+      log.warn(
+          "component {}: respawning too fast; sleeping {} minutes",
+          spec.name(),
           TimeUnit.NANOSECONDS.toMinutes(d.delayNanos()));
     }
-    pending = Optional.of(supervisor.schedule(() -> {
-      pending = Optional.empty();
-      if (stopping) return;
-      restarts++;
-      launch();
-    }, d.delayNanos(), TimeUnit.NANOSECONDS));
+    pending =
+        Optional.of(
+            supervisor.schedule(
+                () -> {
+                  pending = Optional.empty();
+                  if (stopping) return;
+                  restarts++;
+                  launch();
+                },
+                d.delayNanos(),
+                TimeUnit.NANOSECONDS));
   }
 
   private void runExitCommand(String command) {
-    SpawnRequest req = SpawnRequest.builder(List.of("/bin/sh", "-c", command))
-        .env(dev.porter.process.Environment.build(spec.env(), Map.of("PORTER_COMPONENT", spec.name(),
-            "PORTER_EXIT", lastExit.map(s -> Integer.toString(s.shellCode())).orElse(""))))
-        .stdin(Stdio.devNull()).stdout(Stdio.inherit(1)).stderr(Stdio.inherit(2)).build();
+    SpawnRequest req =
+        SpawnRequest.builder(List.of("/bin/sh", "-c", command))
+            .env(
+                dev.porter.process.Environment.build(
+                    spec.env(),
+                    Map.of(
+                        "PORTER_COMPONENT",
+                        spec.name(),
+                        "PORTER_EXIT",
+                        lastExit.map(s -> Integer.toString(s.shellCode())).orElse(""))))
+            .stdin(Stdio.devNull())
+            .stdout(Stdio.inherit(1))
+            .stderr(Stdio.inherit(2))
+            .build();
     try {
-      children.spawn(spec.name() + "/exec", req, (p, st) -> log.info("component {}: return-code exec ({})",
-          spec.name(), st));
+      children.spawn(
+          spec.name() + "/exec",
+          req,
+          (p, st) -> log.info("component {}: return-code exec ({})", spec.name(), st));
     } catch (SpawnException e) {
       log.error("component {}: return-code exec failed: {}", spec.name(), e.getMessage());
     }
   }
 
   /**
-   * Stops the program and everything in its process group (what it forked and did not move to
-   * a session of its own): SIGTERM to the group, SIGKILL to whatever of it is left after
-   * {@code timeoutNanos}, the program itself or a child that outlived it. The future completes
-   * when the program has exited and its group is empty, or the group got SIGKILL (at once when
-   * it was not running).
+   * Stops the program and everything in its process group (what it forked and did not move to a
+   * session of its own): SIGTERM to the group, SIGKILL to whatever of it is left after {@code
+   * timeoutNanos}, the program itself or a child that outlived it. The future completes when the
+   * program has exited and its group is empty, or the group got SIGKILL (at once when it was not
+   * running).
    */
   CompletableFuture<Void> stop(long timeoutNanos) {
     stopping = true;
@@ -172,21 +212,28 @@ final class Daemon {
     long deadline = System.nanoTime() + timeoutNanos;
     CompletableFuture<Void> done = new CompletableFuture<>();
     Processes.killGroup(group, Processes.SIGTERM);
-    ScheduledFuture<?> kill = supervisor.schedule(() -> {
-      if (done.isDone() || !Processes.groupAlive(group)) return;
-      log.warn("component {}: process group {} still running {} after SIGTERM; sending SIGKILL", spec.name(), group,
-          Porter.human(java.time.Duration.ofNanos(timeoutNanos)));
-      Processes.killGroup(group, Processes.SIGKILL);
-      done.complete(null);
-    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> kill =
+        supervisor.schedule(
+            () -> {
+              if (done.isDone() || !Processes.groupAlive(group)) return;
+              log.warn(
+                  "component {}: process group {} still running {} after SIGTERM; sending SIGKILL",
+                  spec.name(),
+                  group,
+                  Porter.human(java.time.Duration.ofNanos(timeoutNanos)));
+              Processes.killGroup(group, Processes.SIGKILL);
+              done.complete(null);
+            },
+            timeoutNanos,
+            TimeUnit.NANOSECONDS);
     leader.thenRun(() -> awaitGroupGone(group, deadline, done));
     return done.thenRun(() -> kill.cancel(false));
   }
 
   /**
-   * Completes {@code done} once no process of {@code group} is left. The kernel tells nobody
-   * when a group empties (its members are not porter's children), so it is looked at again at
-   * {@link #GROUP_CHECK_NANOS}, until the SIGKILL at the deadline.
+   * Completes {@code done} once no process of {@code group} is left. The kernel tells nobody when a
+   * group empties (its members are not porter's children), so it is looked at again at {@link
+   * #GROUP_CHECK_NANOS}, until the SIGKILL at the deadline.
    */
   private void awaitGroupGone(int group, long deadline, CompletableFuture<Void> done) {
     if (done.isDone()) return;
@@ -196,7 +243,9 @@ final class Daemon {
     }
     long left = deadline - System.nanoTime();
     if (left <= 0) return; // the SIGKILL at the deadline completes it
-    supervisor.schedule(() -> awaitGroupGone(group, deadline, done), Math.min(left, GROUP_CHECK_NANOS),
+    supervisor.schedule(
+        () -> awaitGroupGone(group, deadline, done),
+        Math.min(left, GROUP_CHECK_NANOS),
         TimeUnit.NANOSECONDS);
   }
 

@@ -1,6 +1,8 @@
 package dev.porter.supervisor;
 
-/** A component limit that refused a connection or held a start back, named as in the configuration. */
+/**
+ * A component limit that refused a connection or held a start back, named as in the configuration.
+ */
 enum Limit {
   MAX_INSTANCES("max-instances", "service busy"),
   MAX_RATE("max-rate", "too many connections, try again later");
@@ -18,7 +20,10 @@ enum Limit {
     return configName;
   }
 
-  /** What a client is told (after {@code -} through a master) unless {@code max-instances-message} says otherwise. */
+  /**
+   * What a client is told (after {@code -} through a master) unless {@code max-instances-message}
+   * says otherwise.
+   */
   String reply() {
     return reply;
   }

@@ -33,7 +33,13 @@ final class MuxExitServer extends SubordinateAdapter implements MuxExit {
   @Override
   public Optional<Route> route() {
     Optional<Endpoint> to = s.spec().route().filter(r -> r.scheme() != Endpoint.Scheme.MUX);
-    return to.map(ep -> new Route(ep, s.spec().connectTimeout(), s.spec().idleTimeout(), s.spec().has(Flag.TCPMUXPLUS)));
+    return to.map(
+        ep ->
+            new Route(
+                ep,
+                s.spec().connectTimeout(),
+                s.spec().idleTimeout(),
+                s.spec().has(Flag.TCPMUXPLUS)));
   }
 
   @Override

@@ -33,12 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mux links of a running porter: one {@link MuxLink} per {@code mode = mux}
- * component, how each comes up ({@code mux.listen} through the ordinary accept pipeline,
- * {@code mux.connect} by the link itself, {@code mux.command} as a child on a socket pair, or a
- * socket given by {@code porter mux --stdio}), the exits each link serves, and the server for
- * entrances ({@code route = "mux://LINK/NAME"}). Links are looked up by name when used, so
- * entrances and exits follow reloads.
+ * The mux links of a running porter: one {@link MuxLink} per {@code mode = mux} component, how each
+ * comes up ({@code mux.listen} through the ordinary accept pipeline, {@code mux.connect} by the
+ * link itself, {@code mux.command} as a child on a socket pair, or a socket given by {@code porter
+ * mux --stdio}), the exits each link serves, and the server for entrances ({@code route =
+ * "mux://LINK/NAME"}). Links are looked up by name when used, so entrances and exits follow
+ * reloads.
  *
  * <p>Part of the supervisor's state: its maps are touched on the supervisor thread only. The event
  * loops (entrances, receptors) and the links (naming exits) read what it publishes: the links by
@@ -51,11 +51,17 @@ final class MuxLinks {
   private final Children children;
   private final SupervisorThread supervisor;
   private final Map<String, MuxLink> links = new HashMap<>();
+
   /** {@link #links} as the loops and the control socket see it: replaced whole when it changes. */
   private final Published<Map<String, MuxLink>> published = new Published<>(Map.of());
+
   private final Map<String, Published<Directory<MuxExit>>> exits = new HashMap<>();
-  /** Filled before porter starts ({@code porter mux --stdio}), read on the supervisor thread after. */
+
+  /**
+   * Filled before porter starts ({@code porter mux --stdio}), read on the supervisor thread after.
+   */
   private final Map<String, SocketChannel> carried = new HashMap<>();
+
   private final Map<String, LinkChild> commands = new HashMap<>();
 
   MuxLinks(Pipeline pipeline, Children children, SupervisorThread supervisor) {
@@ -64,7 +70,10 @@ final class MuxLinks {
     this.supervisor = supervisor;
   }
 
-  /** {@code porter mux --stdio}: link {@code name} is carried on {@code channel} instead of its own mux.*. */
+  /**
+   * {@code porter mux --stdio}: link {@code name} is carried on {@code channel} instead of its own
+   * mux.*.
+   */
   void carry(String name, SocketChannel channel) {
     carried.put(name, channel);
   }
@@ -84,7 +93,8 @@ final class MuxLinks {
       try {
         link.useTls(TlsSettings.of(rt.spec.muxTls().get()));
       } catch (IllegalArgumentException e) {
-        // Never a plain link in place of a TLS one: without its link, entrances and mux.listen close.
+        // Never a plain link in place of a TLS one: without its link, entrances and mux.listen
+        // close.
         log.error("component {}: {}; the link stays down", name, e.getMessage());
         return;
       }
@@ -96,20 +106,27 @@ final class MuxLinks {
     published.set(Map.copyOf(links));
   }
 
-  /** What serves connections accepted on a link's {@code mux.listen}: each is offered to carry the link. */
+  /**
+   * What serves connections accepted on a link's {@code mux.listen}: each is offered to carry the
+   * link.
+   */
   Optional<Server> receptor(ComponentRuntime rt) {
     if (rt.spec.muxListen().isEmpty() || carried.containsKey(rt.name())) return Optional.empty();
-    return Optional.of((a, leftover) -> {
-      MuxLink link = published.get().get(rt.name());
-      if (link == null) {
-        a.connection().close();
-        return;
-      }
-      link.offer(a.connection());
-    });
+    return Optional.of(
+        (a, leftover) -> {
+          MuxLink link = published.get().get(rt.name());
+          if (link == null) {
+            a.connection().close();
+            return;
+          }
+          link.offer(a.connection());
+        });
   }
 
-  /** The server of an entrance: each connection becomes a stream asking the far end for the route's name. */
+  /**
+   * The server of an entrance: each connection becomes a stream asking the far end for the route's
+   * name.
+   */
   Server entrance(ComponentSpec spec) {
     Endpoint route = spec.route().orElseThrow();
     String linkName = route.muxLink();
@@ -130,7 +147,8 @@ final class MuxLinks {
     for (Map.Entry<String, Published<Directory<MuxExit>>> e : exits.entrySet()) {
       List<MuxExit> subs = new ArrayList<>();
       for (ComponentRuntime rt : components) {
-        if (rt.spec.muxLink().filter(e.getKey()::equals).isPresent() && !rt.spec.has(Flag.DISABLE)) {
+        if (rt.spec.muxLink().filter(e.getKey()::equals).isPresent()
+            && !rt.spec.has(Flag.DISABLE)) {
           subs.add(new MuxExitServer(rt.serving.orElseThrow(), pipeline));
         }
       }
@@ -138,7 +156,10 @@ final class MuxLinks {
     }
   }
 
-  /** Brings a link up the way its declaration says (mux.listen needs nothing: its listener starts it). */
+  /**
+   * Brings a link up the way its declaration says (mux.listen needs nothing: its listener starts
+   * it).
+   */
   void start(ComponentRuntime rt) {
     MuxLink link = links.get(rt.name());
     if (link == null) return;
@@ -204,17 +225,28 @@ final class MuxLinks {
       try {
         pair = SocketPair.open();
       } catch (IOException e) {
-        log.error("component {}: cannot make a socket pair for the link program: {}", spec.name(), e.getMessage());
+        log.error(
+            "component {}: cannot make a socket pair for the link program: {}",
+            spec.name(),
+            e.getMessage());
         respawnLater(0);
         return;
       }
       long started = System.nanoTime();
       try {
         int fd = Descriptors.fdOf(pair[1]);
-        Launch.Prepared launch = Launch.prepare(spec, spec.muxCommand(), Stdio.inherit(fd), Stdio.inherit(fd),
-            Stdio.inherit(2), Map.of());
+        Launch.Prepared launch =
+            Launch.prepare(
+                spec,
+                spec.muxCommand(),
+                Stdio.inherit(fd),
+                Stdio.inherit(fd),
+                Stdio.inherit(2),
+                Map.of());
         try {
-          pid = children.spawn(spec.name(), launch.request(), (p, status) -> exited(p, status, started));
+          pid =
+              children.spawn(
+                  spec.name(), launch.request(), (p, status) -> exited(p, status, started));
         } catch (SpawnException e) {
           launch.failed();
           throw e;

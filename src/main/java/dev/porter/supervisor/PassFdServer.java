@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pass-fd mode: porter accepts, then hands the connection's descriptor with SCM_RIGHTS to a
- * running daemon listening on {@code pass-fd-socket} (GNU pies semantics), and lets go of it.
+ * pass-fd mode: porter accepts, then hands the connection's descriptor with SCM_RIGHTS to a running
+ * daemon listening on {@code pass-fd-socket} (GNU pies semantics), and lets go of it.
  */
 final class PassFdServer implements Server {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
@@ -39,8 +39,11 @@ final class PassFdServer implements Server {
     if (leftover.hasRemaining()) {
       // Stages before this one read no further than they consume, so this cannot happen; if it
       // did, the daemon would miss bytes: refuse rather than corrupt the stream.
-      log.error("component {}: {} bytes were read before the hand-over; closing {}", rt.name(),
-          leftover.remaining(), c.client());
+      log.error(
+          "component {}: {} bytes were read before the hand-over; closing {}",
+          rt.name(),
+          leftover.remaining(),
+          c.client());
       c.close();
       return;
     }
@@ -50,13 +53,19 @@ final class PassFdServer implements Server {
   }
 
   private void pass(SocketChannel ch, String client) {
-    UnixDomainSocketAddress target = UnixDomainSocketAddress.of(rt.spec.passFdSocket().orElseThrow().path());
+    UnixDomainSocketAddress target =
+        UnixDomainSocketAddress.of(rt.spec.passFdSocket().orElseThrow().path());
     try (SocketChannel daemon = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.connect(target);
       FdPassing.send(Descriptors.fdOf(daemon), Descriptors.fdOf(ch));
       log.info("component {}: passed {} to {}", rt.name(), client, target.getPath());
     } catch (IOException | RuntimeException e) {
-      log.error("component {}: cannot pass {} to {}: {}", rt.name(), client, target.getPath(), e.getMessage());
+      log.error(
+          "component {}: cannot pass {} to {}: {}",
+          rt.name(),
+          client,
+          target.getPath(),
+          e.getMessage());
     } finally {
       try {
         ch.close();

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The path of every accepted connection, in one place: accept → ACL chain → limits → server
- * (which for a TCPMUX master continues with the name line, subordinate ACL, limits, service).
- * Runs on the event loops, from the {@link Serving} each component's listener was given.
+ * The path of every accepted connection, in one place: accept → ACL chain → limits → server (which
+ * for a TCPMUX master continues with the name line, subordinate ACL, limits, service). Runs on the
+ * event loops, from the {@link Serving} each component's listener was given.
  */
 final class Pipeline {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.connection");
@@ -44,8 +44,11 @@ final class Pipeline {
     public void onOpen(Connection c) {
       // PROXY protocol: the balancer's header names the real client, which the checks must see.
       if (s.spec().proxyProtocol() == ProxyProtocol.ACCEPT) {
-        ProxyHeaderReader.read(c, new ProxyHeaderReader.Policy(s.name(), s.spec().proxyProtocolFrom(),
-            s.server().takesSocket()), (conn, early) -> enter(Arrival.accepted(conn, s), early));
+        ProxyHeaderReader.read(
+            c,
+            new ProxyHeaderReader.Policy(
+                s.name(), s.spec().proxyProtocolFrom(), s.server().takesSocket()),
+            (conn, early) -> enter(Arrival.accepted(conn, s), early));
       } else {
         enter(Arrival.accepted(c, s), ByteBuffer.allocate(0));
       }
@@ -59,12 +62,12 @@ final class Pipeline {
   }
 
   /**
-   * The path of a connection into its component, the one place it is written: the ACL chain,
-   * the limits, the record of the open connection, the server. A TCPMUX master and a mux link's
-   * exits come back here for the subordinate a client named, with the subordinate's own ACL
-   * layer already decided by the name (RFC 1078: {@code help} lists only what the client may use).
-   * Every refusal is logged with the client and the component, and answered as the client
-   * expects ({@link Arrival#refuse}).
+   * The path of a connection into its component, the one place it is written: the ACL chain, the
+   * limits, the record of the open connection, the server. A TCPMUX master and a mux link's exits
+   * come back here for the subordinate a client named, with the subordinate's own ACL layer already
+   * decided by the name (RFC 1078: {@code help} lists only what the client may use). Every refusal
+   * is logged with the client and the component, and answered as the client expects ({@link
+   * Arrival#refuse}).
    *
    * @param early what the client sent already (after a PROXY header or a name line)
    */
@@ -103,11 +106,12 @@ final class Pipeline {
   /** Lists the connection among the open ones until it closes, then logs its close line. */
   private void track(OpenConnection oc) {
     open.add(oc);
-    oc.connection.onClose(x -> {
-      oc.serving.traffic().add(oc.connection.bytesIn(), oc.connection.bytesOut());
-      open.remove(oc);
-      logClose(oc);
-    });
+    oc.connection.onClose(
+        x -> {
+          oc.serving.traffic().add(oc.connection.bytesIn(), oc.connection.bytesOut());
+          open.remove(oc);
+          logClose(oc);
+        });
   }
 
   private static void logClose(OpenConnection oc) {
@@ -115,8 +119,13 @@ final class Pipeline {
     // A child serves a handed-over connection: its exit is logged instead.
     if (c.isDetached() || !log.isInfoEnabled()) return;
     long micros = (System.nanoTime() - c.openedNanos()) / 1000;
-    log.info("component {}: closed {} in={} out={} duration={}ms", oc.component(), c.client(), c.bytesIn(),
-        c.bytesOut(), millis(micros));
+    log.info(
+        "component {}: closed {} in={} out={} duration={}ms",
+        oc.component(),
+        c.client(),
+        c.bytesIn(),
+        c.bytesOut(),
+        millis(micros));
   }
 
   /** Microseconds as milliseconds with three decimals, without String.format on the hot path. */

@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running porter, for the threads outside it (the command line, the control socket, tests):
- * event loops, the supervisor that owns its components, the connections they serve. Every method
- * that asks about or changes components submits a {@link Command} to the {@link Supervisor} and
- * waits for its result; commands run one at a time in the order they came. {@link #start} binds
+ * A running porter, for the threads outside it (the command line, the control socket, tests): event
+ * loops, the supervisor that owns its components, the connections they serve. Every method that
+ * asks about or changes components submits a {@link Command} to the {@link Supervisor} and waits
+ * for its result; commands run one at a time in the order they came. {@link #start} binds
  * everything or nothing; {@link #reload} reconciles the running components with a new
  * configuration, all or nothing; {@link #shutdown} stops accepting, lets open connections finish
  * within {@code shutdown-timeout}, stops the programs, runs the shutdown components.
@@ -42,15 +42,18 @@ public final class Porter {
     this(config, loopCount, clock, ReloadObserver.NONE);
   }
 
-  /** @param observer hears every reload begin and end (systemd's RELOADING=1 and READY=1) */
+  /**
+   * @param observer hears every reload begin and end (systemd's RELOADING=1 and READY=1)
+   */
   public Porter(PorterConfig config, int loopCount, Clock clock, ReloadObserver observer) {
     this.loops = new EventLoopGroup(loopCount);
     Pipeline pipeline = new Pipeline(loops, open);
     this.muxLinks = new MuxLinks(pipeline, children, thread);
     Published<Qotd> qotd = new Published<>(Qotd.builtIn());
     Servers servers = new Servers(children, muxLinks, clock, qotd::get, pipeline);
-    this.supervisor = new Supervisor(config, thread, loops, children, open, muxLinks, pipeline, servers, qotd,
-        observer);
+    this.supervisor =
+        new Supervisor(
+            config, thread, loops, children, open, muxLinks, pipeline, servers, qotd, observer);
   }
 
   /** Event loops: one per core, as DESIGN.md §1 says, and at least one. */
@@ -111,9 +114,9 @@ public final class Porter {
   }
 
   /**
-   * Stops accepting; lets open connections finish for up to {@code shutdown-timeout} while
-   * daemons get SIGTERM in reverse dependency order (SIGKILL when the time is up); then runs
-   * the shutdown components and stops the event loops. Only the first call does anything.
+   * Stops accepting; lets open connections finish for up to {@code shutdown-timeout} while daemons
+   * get SIGTERM in reverse dependency order (SIGKILL when the time is up); then runs the shutdown
+   * components and stops the event loops. Only the first call does anything.
    */
   public void shutdown() throws InterruptedException {
     if (!shutdown.compareAndSet(false, true)) return;
@@ -122,7 +125,8 @@ public final class Porter {
     try {
       c.result().get();
     } catch (ExecutionException e) {
-      org.slf4j.LoggerFactory.getLogger("dev.porter").error("shutdown: {}", e.getCause().toString());
+      org.slf4j.LoggerFactory.getLogger("dev.porter")
+          .error("shutdown: {}", e.getCause().toString());
     }
     stopLoops();
     thread.stop();
@@ -192,16 +196,20 @@ public final class Porter {
   }
 
   /**
-   * The open connections (those porter relays or serves itself; a connection handed to a child
-   * is the child's). Counters are read across threads, so figures are approximate.
+   * The open connections (those porter relays or serves itself; a connection handed to a child is
+   * the child's). Counters are read across threads, so figures are approximate.
    */
   public List<ConnectionInfo> connections() {
     long now = System.nanoTime();
     List<ConnectionInfo> out = new ArrayList<>();
     for (OpenConnection c : open.snapshot()) {
-      out.add(new ConnectionInfo(c.connection.client(), c.component(),
-          TimeUnit.NANOSECONDS.toMillis(now - c.connection.openedNanos()), c.connection.bytesIn(),
-          c.connection.bytesOut()));
+      out.add(
+          new ConnectionInfo(
+              c.connection.client(),
+              c.component(),
+              TimeUnit.NANOSECONDS.toMillis(now - c.connection.openedNanos()),
+              c.connection.bytesIn(),
+              c.connection.bytesOut()));
     }
     return out;
   }
@@ -215,7 +223,8 @@ public final class Porter {
 
   /** Waits for a command's result on a thread of the caller's (never the supervisor's). */
   private <T> T await(CompletableFuture<T> f) throws StartException {
-    if (thread.isCurrent()) throw new IllegalStateException("the supervisor thread cannot wait for its own commands");
+    if (thread.isCurrent())
+      throw new IllegalStateException("the supervisor thread cannot wait for its own commands");
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -235,7 +244,8 @@ public final class Porter {
     try {
       return Qotd.fromFile(cfg.qotdFile().get());
     } catch (IOException e) {
-      throw new StartException("qotd-file: cannot read " + cfg.qotdFile().get() + ": " + e.getMessage());
+      throw new StartException(
+          "qotd-file: cannot read " + cfg.qotdFile().get() + ": " + e.getMessage());
     }
   }
 

@@ -13,7 +13,9 @@ import java.util.List;
 public final class Privileges {
   private Privileges() {}
 
-  /** One {@code FILE:LINE: key: problem} line per component that needs root when porter lacks it. */
+  /**
+   * One {@code FILE:LINE: key: problem} line per component that needs root when porter lacks it.
+   */
   public static List<String> problems(PorterConfig cfg) {
     return problems(cfg, Processes.effectiveUid());
   }
@@ -24,8 +26,15 @@ public final class Privileges {
     for (ComponentSpec c : cfg.components()) {
       String key = c.user().isPresent() ? "user" : c.group().isPresent() ? "group" : null;
       if (key == null) continue;
-      out.add(c.origin() + ": components." + c.name() + "." + key + ": changing a child's user or group needs"
-          + " porter to run as root; it runs as uid " + euid);
+      out.add(
+          c.origin()
+              + ": components."
+              + c.name()
+              + "."
+              + key
+              + ": changing a child's user or group needs"
+              + " porter to run as root; it runs as uid "
+              + euid);
     }
     return out;
   }

@@ -16,14 +16,16 @@ final class RateLimit {
   private boolean started;
 
   RateLimit(int perMinute) {
-    if (perMinute < 1) throw new IllegalArgumentException("max-rate must be at least 1, got " + perMinute);
+    if (perMinute < 1)
+      throw new IllegalArgumentException("max-rate must be at least 1, got " + perMinute);
     this.perMinute = perMinute;
     this.nanosPerToken = Math.max(1, MINUTE_NANOS / perMinute);
   }
 
   /**
    * A limit of {@code perMinute} that has already spent what {@code before} spent and has not yet
-   * earned back at {@code nowNanos}: a reload that changes the rate does not hand out a fresh minute.
+   * earned back at {@code nowNanos}: a reload that changes the rate does not hand out a fresh
+   * minute.
    */
   static RateLimit continuing(RateLimit before, int perMinute, long nowNanos) {
     RateLimit r = new RateLimit(perMinute);
@@ -46,7 +48,9 @@ final class RateLimit {
     return true;
   }
 
-  /** Nanoseconds from {@code nowNanos} until {@link #tryAcquire} would succeed; 0 when it would now. */
+  /**
+   * Nanoseconds from {@code nowNanos} until {@link #tryAcquire} would succeed; 0 when it would now.
+   */
   synchronized long nanosUntilNext(long nowNanos) {
     refill(nowNanos);
     if (tokens > 0) return 0;

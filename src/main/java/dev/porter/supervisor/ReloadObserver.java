@@ -1,6 +1,9 @@
 package dev.porter.supervisor;
 
-/** What the outside hears of porter's reloads (systemd: RELOADING=1, then READY=1 and a status line). */
+/**
+ * What the outside hears of porter's reloads (systemd: RELOADING=1, then READY=1 and a status
+ * line).
+ */
 public interface ReloadObserver {
   /** A reload begins (it reads the configuration next). */
   void reloading();
@@ -8,11 +11,12 @@ public interface ReloadObserver {
   /** The reload ended, applied or refused. */
   void reloaded(ReloadOutcome outcome);
 
-  ReloadObserver NONE = new ReloadObserver() {
-    @Override
-    public void reloading() {}
+  ReloadObserver NONE =
+      new ReloadObserver() {
+        @Override
+        public void reloading() {}
 
-    @Override
-    public void reloaded(ReloadOutcome outcome) {}
-  };
+        @Override
+        public void reloaded(ReloadOutcome outcome) {}
+      };
 }

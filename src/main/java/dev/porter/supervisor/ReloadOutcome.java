@@ -3,8 +3,8 @@ package dev.porter.supervisor;
 import java.util.List;
 
 /**
- * What a reload did: {@code applied} with one line per change, or refused with every problem
- * found in the file (the running configuration stays).
+ * What a reload did: {@code applied} with one line per change, or refused with every problem found
+ * in the file (the running configuration stays).
  */
 public record ReloadOutcome(boolean applied, List<String> lines) {
   public static ReloadOutcome applied(List<String> changes) {

@@ -14,13 +14,12 @@ import java.util.function.Function;
 
 /**
  * What a reload does, worked out before anything is touched: a reconcile keyed by component name
- * (OpenBSD inetd's and pies' rule). A component whose declaration is the same (equal
- * fingerprints) is kept with its processes and socket; one that changed is stopped and started
- * again; one that went away is stopped; a new one is started. A listening socket that the new
- * configuration asks for, and that a stopped component holds now, is handed over rather than
- * bound a second time (a changed component keeps its own, two may swap ports); every other
- * socket the new configuration needs is bound fresh, and those binds are the reload's only steps
- * that can fail.
+ * (OpenBSD inetd's and pies' rule). A component whose declaration is the same (equal fingerprints)
+ * is kept with its processes and socket; one that changed is stopped and started again; one that
+ * went away is stopped; a new one is started. A listening socket that the new configuration asks
+ * for, and that a stopped component holds now, is handed over rather than bound a second time (a
+ * changed component keeps its own, two may swap ports); every other socket the new configuration
+ * needs is bound fresh, and those binds are the reload's only steps that can fail.
  *
  * <p>Pure: computed from the specs and two functions, so it is tested without a socket.
  *
@@ -34,8 +33,15 @@ import java.util.function.Function;
  * @param released stopped components whose listener nobody takes: closed once they are stopped
  * @param changes one line per change, as the log and {@code porter ctl reload} say them
  */
-record ReloadPlan(List<String> kept, List<String> stopped, List<String> fresh, List<String> started,
-    Map<String, String> handOver, List<String> bind, List<String> released, List<String> changes) {
+record ReloadPlan(
+    List<String> kept,
+    List<String> stopped,
+    List<String> fresh,
+    List<String> started,
+    Map<String, String> handOver,
+    List<String> bind,
+    List<String> released,
+    List<String> changes) {
 
   /**
    * @param running the components running now, in their configuration's order
@@ -43,8 +49,11 @@ record ReloadPlan(List<String> kept, List<String> stopped, List<String> fresh, L
    * @param listensOn where a component listens, if it does (its socket, or a link's mux.listen)
    * @param boundAt whether the running component named listens where the endpoint says
    */
-  static ReloadPlan of(List<ComponentSpec> running, List<ComponentSpec> next,
-      Function<ComponentSpec, Optional<Endpoint>> listensOn, BiPredicate<String, Endpoint> boundAt) {
+  static ReloadPlan of(
+      List<ComponentSpec> running,
+      List<ComponentSpec> next,
+      Function<ComponentSpec, Optional<Endpoint>> listensOn,
+      BiPredicate<String, Endpoint> boundAt) {
     Map<String, ComponentSpec> before = byName(running);
     Map<String, ComponentSpec> after = byName(next);
     List<String> kept = new ArrayList<>();
@@ -77,8 +86,10 @@ record ReloadPlan(List<String> kept, List<String> stopped, List<String> fresh, L
     for (String name : fresh) {
       Optional<Endpoint> at = listensOn.apply(after.get(name));
       if (at.isEmpty()) continue;
-      Optional<String> holder = releasable.contains(name) && boundAt.test(name, at.get()) ? Optional.of(name)
-          : releasable.stream().filter(h -> boundAt.test(h, at.get())).findFirst();
+      Optional<String> holder =
+          releasable.contains(name) && boundAt.test(name, at.get())
+              ? Optional.of(name)
+              : releasable.stream().filter(h -> boundAt.test(h, at.get())).findFirst();
       if (holder.isPresent()) {
         releasable.remove(holder.get());
         handOver.put(name, holder.get());
@@ -89,10 +100,18 @@ record ReloadPlan(List<String> kept, List<String> stopped, List<String> fresh, L
 
     List<String> started = new ArrayList<>();
     for (ComponentSpec s : StartOrder.of(next)) {
-      if (fresh.contains(s.name()) && s.mode() != Mode.STARTUP && s.mode() != Mode.SHUTDOWN) started.add(s.name());
+      if (fresh.contains(s.name()) && s.mode() != Mode.STARTUP && s.mode() != Mode.SHUTDOWN)
+        started.add(s.name());
     }
-    return new ReloadPlan(List.copyOf(kept), List.copyOf(stopped), List.copyOf(fresh), List.copyOf(started),
-        Collections.unmodifiableMap(handOver), List.copyOf(bind), List.copyOf(releasable), List.copyOf(changes));
+    return new ReloadPlan(
+        List.copyOf(kept),
+        List.copyOf(stopped),
+        List.copyOf(fresh),
+        List.copyOf(started),
+        Collections.unmodifiableMap(handOver),
+        List.copyOf(bind),
+        List.copyOf(releasable),
+        List.copyOf(changes));
   }
 
   private static Map<String, ComponentSpec> byName(List<ComponentSpec> specs) {

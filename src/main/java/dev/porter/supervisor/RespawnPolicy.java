@@ -14,14 +14,19 @@ import java.util.concurrent.TimeUnit;
 final class RespawnPolicy {
   /** pies' defaults: more than this many exits ... */
   static final int TOO_MANY = 10;
+
   /** ... within this window ... */
   static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(2);
+
   /** ... sleeps the component this long. */
   static final long SLEEP_NANOS = TimeUnit.MINUTES.toNanos(5);
+
   /** First restart delay: systemd's default RestartSec (systemd.service(5)). */
   static final Duration FIRST_DELAY = Duration.ofMillis(100);
+
   /** Each quick exit in a row doubles the delay, up to this: a daemon is back within a second. */
   static final Duration MAX_DELAY = Duration.ofSeconds(1);
+
   /** A child that ran this long counts as healthy: the backoff starts over. */
   static final Duration HEALTHY = Duration.ofSeconds(10);
 

@@ -10,10 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Serves a connection by relaying it to the component's {@code route} ({@code inet://} or
- * {@code unix://}). Through a TCPMUX master, porter answers {@code +} only once the backend has
- * answered (tcpmuxplus; with flag tcpmux the backend says it), and a backend that cannot be reached
- * gets the client {@code -} and the reason; a standalone route just closes the client then.
+ * Serves a connection by relaying it to the component's {@code route} ({@code inet://} or {@code
+ * unix://}). Through a TCPMUX master, porter answers {@code +} only once the backend has answered
+ * (tcpmuxplus; with flag tcpmux the backend says it), and a backend that cannot be reached gets the
+ * client {@code -} and the reason; a standalone route just closes the client then.
  */
 final class RouteServer implements Server {
   private static final byte[] PLUS = "+\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -32,16 +32,20 @@ final class RouteServer implements Server {
 
   @Override
   public void serve(Arrival a, ByteBuffer leftover) {
-    Route.open(spec, a.connection(), leftover, new RouteListener() {
-      @Override
-      public void connected(Connection client) {
-        if (a.throughMaster() && spec.has(Flag.TCPMUXPLUS)) client.write(PLUS);
-      }
+    Route.open(
+        spec,
+        a.connection(),
+        leftover,
+        new RouteListener() {
+          @Override
+          public void connected(Connection client) {
+            if (a.throughMaster() && spec.has(Flag.TCPMUXPLUS)) client.write(PLUS);
+          }
 
-      @Override
-      public void failed(Connection client, String reason) {
-        a.refuse("service unavailable (" + reason + ")");
-      }
-    });
+          @Override
+          public void failed(Connection client, String reason) {
+            a.refuse("service unavailable (" + reason + ")");
+          }
+        });
   }
 }

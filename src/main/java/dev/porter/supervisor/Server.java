@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /** What serves an admitted connection of one component: a built-in, a child, a route. */
 interface Server {
   /**
-   * Serves {@code a}'s connection. {@code leftover} holds bytes the client sent after a TCPMUX
-   * name line; {@link Arrival#throughMaster} says whether a {@code +} may be due.
+   * Serves {@code a}'s connection. {@code leftover} holds bytes the client sent after a TCPMUX name
+   * line; {@link Arrival#throughMaster} says whether a {@code +} may be due.
    */
   void serve(Arrival a, ByteBuffer leftover);
 

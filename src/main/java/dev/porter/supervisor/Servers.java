@@ -26,8 +26,11 @@ final class Servers {
   private final Supplier<Qotd> qotd;
   private final Pipeline pipeline;
 
-  /** @param qotd the quotes as the last start or reload read them */
-  Servers(Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd, Pipeline pipeline) {
+  /**
+   * @param qotd the quotes as the last start or reload read them
+   */
+  Servers(
+      Children children, MuxLinks muxLinks, Clock clock, Supplier<Qotd> qotd, Pipeline pipeline) {
     this.children = children;
     this.muxLinks = muxLinks;
     this.clock = clock;
@@ -41,23 +44,31 @@ final class Servers {
     if (spec.builtin().isPresent()) {
       Builtin b = spec.builtin().get();
       switch (b) {
-        case TCPMUX: {
-          long timeout = spec.nameTimeout().toNanos();
-          String name = spec.name();
-          return new Server() {
-            @Override
-            public void serve(Arrival a, java.nio.ByteBuffer leftover) {
-              // A named subordinate takes the connection the same way in, as the master's arrival handed on.
-              a.connection().setHandler(new TcpmuxMaster<>(name, rt.directory::get, timeout,
-                  (sub, c, rest) -> pipeline.enter(a.handedTo(sub.serving()), rest)), leftover);
-            }
+        case TCPMUX:
+          {
+            long timeout = spec.nameTimeout().toNanos();
+            String name = spec.name();
+            return new Server() {
+              @Override
+              public void serve(Arrival a, java.nio.ByteBuffer leftover) {
+                // A named subordinate takes the connection the same way in, as the master's arrival
+                // handed on.
+                a.connection()
+                    .setHandler(
+                        new TcpmuxMaster<>(
+                            name,
+                            rt.directory::get,
+                            timeout,
+                            (sub, c, rest) -> pipeline.enter(a.handedTo(sub.serving()), rest)),
+                        leftover);
+              }
 
-            @Override
-            public boolean takesSocket() {
-              return true; // a subordinate may be a program that reads the socket itself
-            }
-          };
-        }
+              @Override
+              public boolean takesSocket() {
+                return true; // a subordinate may be a program that reads the socket itself
+              }
+            };
+          }
         case TELNET_PROXY:
           if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) {
             return unavailable(spec, "builtin telnet-proxy over a mux route");
@@ -76,8 +87,10 @@ final class Servers {
     }
     if (spec.passFdSocket().isPresent()) return new PassFdServer(rt, children);
     // A mux entrance; a route exit, whose streams its link relays itself.
-    if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent()) return muxLinks.entrance(spec);
-    if (spec.route().isPresent() && spec.muxLink().isPresent()) return (a, leftover) -> a.connection().close();
+    if (spec.route().filter(r -> r.scheme() == Endpoint.Scheme.MUX).isPresent())
+      return muxLinks.entrance(spec);
+    if (spec.route().isPresent() && spec.muxLink().isPresent())
+      return (a, leftover) -> a.connection().close();
     if (RouteServer.serves(spec)) return new RouteServer(spec);
     if (spec.route().isPresent()) return unavailable(spec, "route " + spec.route().get());
     return unavailable(spec, "mode " + spec.mode().configName());
@@ -85,8 +98,10 @@ final class Servers {
 
   // Refuses connections of a kind this build cannot serve, saying so once when it is set up.
   private static Server unavailable(ComponentSpec spec, String what) {
-    log.error("component {}: {} is not available in this version of porter; its connections are refused",
-        spec.name(), what);
+    log.error(
+        "component {}: {} is not available in this version of porter; its connections are refused",
+        spec.name(),
+        what);
     return (a, leftover) -> a.refuse("service unavailable");
   }
 }

@@ -48,24 +48,28 @@ final class SpawnServer implements Server {
     if (leftover.hasRemaining()) {
       // The master reads no further than the name line, so this cannot happen; if it did, the
       // child would miss bytes: refuse rather than corrupt the stream.
-      log.error("component {}: {} bytes after the name line were read; closing {}", spec.name(),
-          leftover.remaining(), c.client());
+      log.error(
+          "component {}: {} bytes after the name line were read; closing {}",
+          spec.name(),
+          leftover.remaining(),
+          c.client());
       c.close();
       return;
     }
     if (a.throughMaster() && spec.has(Flag.TCPMUXPLUS) && !c.write(PLUS)) {
       // The kernel took only part of "+\r\n": hand over once it is all out.
-      c.setHandler(new ConnectionHandler() {
-        @Override
-        public void onData(Connection x, ByteBuffer data) {
-          throw new IllegalStateException("reads are suspended");
-        }
+      c.setHandler(
+          new ConnectionHandler() {
+            @Override
+            public void onData(Connection x, ByteBuffer data) {
+              throw new IllegalStateException("reads are suspended");
+            }
 
-        @Override
-        public void onWritable(Connection x) {
-          handOver(x);
-        }
-      });
+            @Override
+            public void onWritable(Connection x) {
+              handOver(x);
+            }
+          });
       c.suspendReads();
       return;
     }
@@ -88,13 +92,20 @@ final class SpawnServer implements Server {
     try {
       int fd = Descriptors.fdOf(ch);
       Map<String, String> env = Map.of();
-      if (spec.has(Flag.SOCKENV) && local instanceof InetSocketAddress && remote instanceof InetSocketAddress) {
-        env = SocketEnv.of((InetSocketAddress) local, (InetSocketAddress) remote, spec.has(Flag.RESOLVE));
+      if (spec.has(Flag.SOCKENV)
+          && local instanceof InetSocketAddress
+          && remote instanceof InetSocketAddress) {
+        env =
+            SocketEnv.of(
+                (InetSocketAddress) local, (InetSocketAddress) remote, spec.has(Flag.RESOLVE));
       }
-      Launch.Prepared launch = Launch.prepare(spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), env);
+      Launch.Prepared launch =
+          Launch.prepare(spec, Stdio.inherit(fd), Stdio.inherit(fd), Stdio.inherit(fd), env);
       int pid;
       try {
-        pid = children.spawn(spec.name(), launch.request(), (p, status) -> exited(p, status, client, start));
+        pid =
+            children.spawn(
+                spec.name(), launch.request(), (p, status) -> exited(p, status, client, start));
       } catch (SpawnException | RuntimeException e) {
         launch.failed();
         throw e;
@@ -103,7 +114,11 @@ final class SpawnServer implements Server {
       launch.started(pid);
       log.debug("component {}: started pid {} for {}", spec.name(), pid, client);
     } catch (SpawnException e) {
-      log.error("component {}: cannot start for {}: {} (exit {})", spec.name(), client, e.getMessage(),
+      log.error(
+          "component {}: cannot start for {}: {} (exit {})",
+          spec.name(),
+          client,
+          e.getMessage(),
           e.exitCode());
     } catch (RuntimeException e) {
       log.error("component {}: cannot start for {}: {}", spec.name(), client, e.toString());
@@ -121,8 +136,12 @@ final class SpawnServer implements Server {
     rt.admission.release();
     if (!log.isInfoEnabled()) return;
     long micros = (System.nanoTime() - startNanos) / 1000;
-    log.info("component {}: {} served by pid {} ({}) duration={}ms", spec.name(), client, pid, status,
+    log.info(
+        "component {}: {} served by pid {} ({}) duration={}ms",
+        spec.name(),
+        client,
+        pid,
+        status,
         Pipeline.millis(micros));
   }
-
 }

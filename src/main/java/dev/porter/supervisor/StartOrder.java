@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Components ordered so that each comes after its prerequisites (configuration refuses cycles).
- * The walks keep their own stacks: a chain of prerequisites thousands long, which the
- * configuration accepts, must not overflow the supervisor thread's.
+ * Components ordered so that each comes after its prerequisites (configuration refuses cycles). The
+ * walks keep their own stacks: a chain of prerequisites thousands long, which the configuration
+ * accepts, must not overflow the supervisor thread's.
  */
 final class StartOrder {
   private StartOrder() {}
@@ -57,7 +57,8 @@ final class StartOrder {
     // Who names whom as a prerequisite, each list in the configuration's order.
     Map<String, List<String>> dependents = new HashMap<>();
     for (ComponentSpec s : specs) {
-      for (String p : s.prerequisites()) dependents.computeIfAbsent(p, k -> new ArrayList<>()).add(s.name());
+      for (String p : s.prerequisites())
+        dependents.computeIfAbsent(p, k -> new ArrayList<>()).add(s.name());
     }
     List<String> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();

@@ -4,9 +4,9 @@ import dev.porter.acl.Acl;
 import dev.porter.tcpmux.Subordinate;
 
 /**
- * Presents a component to its TCPMUX master: its name and its own ACL layer, for the name
- * exchange; the {@link Serving} the master hands an admitted client on with. A mux link's exits
- * are presented the same way ({@link MuxExitServer}).
+ * Presents a component to its TCPMUX master: its name and its own ACL layer, for the name exchange;
+ * the {@link Serving} the master hands an admitted client on with. A mux link's exits are presented
+ * the same way ({@link MuxExitServer}).
  */
 class SubordinateAdapter implements Subordinate {
   final Serving s;

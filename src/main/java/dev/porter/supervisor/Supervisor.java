@@ -33,11 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of component state: the running components, the configuration they came from,
- * and the commands that change them. Every field is read and written on the supervisor thread
- * only; what the event loops need of a component they get as an immutable {@link Serving},
- * installed where its connections arrive. {@link Command}s run one at a time ({@link #submit});
- * a reload is a {@link ReloadPlan}, then its steps.
+ * The one owner of component state: the running components, the configuration they came from, and
+ * the commands that change them. Every field is read and written on the supervisor thread only;
+ * what the event loops need of a component they get as an immutable {@link Serving}, installed
+ * where its connections arrive. {@link Command}s run one at a time ({@link #submit}); a reload is a
+ * {@link ReloadPlan}, then its steps.
  */
 final class Supervisor {
   private static final Logger log = LoggerFactory.getLogger("dev.porter");
@@ -51,23 +51,36 @@ final class Supervisor {
   private final Servers servers;
   private final Published<Qotd> qotd;
   private final ReloadObserver observer;
+
   /** Reading configuration files is blocking work: never on the supervisor thread. */
-  private final ExecutorService files = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "porter-config");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService files =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "porter-config");
+            t.setDaemon(true);
+            return t;
+          });
 
   private PorterConfig config;
+
   /** By name, in the configuration's order. */
   private Map<String, ComponentRuntime> components = new LinkedHashMap<>();
+
   private final ArrayDeque<Command> commands = new ArrayDeque<>();
   private boolean inFlight;
   private boolean started;
   private boolean shutDown;
 
-  Supervisor(PorterConfig config, SupervisorThread thread, EventLoopGroup loops, Children children,
-      OpenConnections open, MuxLinks muxLinks, Pipeline pipeline, Servers servers, Published<Qotd> qotd,
+  Supervisor(
+      PorterConfig config,
+      SupervisorThread thread,
+      EventLoopGroup loops,
+      Children children,
+      OpenConnections open,
+      MuxLinks muxLinks,
+      Pipeline pipeline,
+      Servers servers,
+      Published<Qotd> qotd,
       ReloadObserver observer) {
     this.config = config;
     this.thread = thread;
@@ -85,10 +98,11 @@ final class Supervisor {
 
   /** Queues {@code c} (any thread); it runs after every command submitted before it. */
   void submit(Command c) {
-    thread.execute(() -> {
-      commands.add(c);
-      runNext();
-    });
+    thread.execute(
+        () -> {
+          commands.add(c);
+          runNext();
+        });
   }
 
   private void runNext() {
@@ -108,23 +122,30 @@ final class Supervisor {
     } catch (RuntimeException e) {
       done = CompletableFuture.failedFuture(e);
     }
-    done.whenComplete((value, failure) -> thread.execute(() -> {
-      finish(c, value, failure);
-      inFlight = false;
-      runNext();
-    }));
+    done.whenComplete(
+        (value, failure) ->
+            thread.execute(
+                () -> {
+                  finish(c, value, failure);
+                  inFlight = false;
+                  runNext();
+                }));
   }
 
   @SuppressWarnings("unchecked")
   private static void finish(Command c, Object value, Throwable failure) {
     CompletableFuture<Object> r = (CompletableFuture<Object>) c.result();
     if (failure == null) r.complete(value);
-    else r.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure);
+    else
+      r.completeExceptionally(
+          failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure);
   }
 
   /** The rest of a command, on the supervisor thread, once {@code f} is done. */
-  private <T, U> CompletableFuture<U> then(CompletableFuture<T> f, java.util.function.Function<T, CompletableFuture<U>> next) {
+  private <T, U> CompletableFuture<U> then(
+      CompletableFuture<T> f, java.util.function.Function<T, CompletableFuture<U>> next) {
     return f.thenComposeAsync(next, thread);
   }
 
@@ -142,7 +163,8 @@ final class Supervisor {
     Map<String, ComponentRuntime> table = new LinkedHashMap<>();
     for (ComponentSpec spec : config.components()) table.put(spec.name(), newRuntime(spec));
     List<String> failures = new ArrayList<>();
-    for (ComponentRuntime rt : table.values()) listenEndpoint(rt.spec).ifPresent(at -> bind(rt, at, failures));
+    for (ComponentRuntime rt : table.values())
+      listenEndpoint(rt.spec).ifPresent(at -> bind(rt, at, failures));
     if (!failures.isEmpty()) {
       for (ComponentRuntime rt : table.values()) rt.listener.ifPresent(Listener::close);
       return CompletableFuture.failedFuture(new StartException(failures));
@@ -155,24 +177,34 @@ final class Supervisor {
     for (ComponentSpec spec : StartOrder.of(config.components())) {
       if (spec.mode() == Mode.STARTUP) chain = then(chain, v -> runStartup(table.get(spec.name())));
     }
-    return then(chain, v -> {
-      for (ComponentSpec spec : StartOrder.of(config.components())) startComponent(table.get(spec.name()));
-      return CompletableFuture.completedFuture(null);
-    });
+    return then(
+        chain,
+        v -> {
+          for (ComponentSpec spec : StartOrder.of(config.components()))
+            startComponent(table.get(spec.name()));
+          return CompletableFuture.completedFuture(null);
+        });
   }
 
-  // A startup program runs to completion before anything else starts: the next step waits for its exit.
+  // A startup program runs to completion before anything else starts: the next step waits for its
+  // exit.
   private CompletableFuture<Void> runStartup(ComponentRuntime rt) {
     log.info("component {}: running startup program", rt.name());
-    return daemonOf(rt).runOnce()
-        .thenAccept(status -> log.info("component {}: startup program finished ({})", rt.name(), status));
+    return daemonOf(rt)
+        .runOnce()
+        .thenAccept(
+            status -> log.info("component {}: startup program finished ({})", rt.name(), status));
   }
 
   private ComponentRuntime newRuntime(ComponentSpec spec) {
-    return new ComponentRuntime(spec, new Admission(spec.maxInstances(), spec.maxRate()), new Traffic());
+    return new ComponentRuntime(
+        spec, new Admission(spec.maxInstances(), spec.maxRate()), new Traffic());
   }
 
-  /** Where a component listens: its socket, or a mux link's mux.listen (unless porter mux --stdio carries it). */
+  /**
+   * Where a component listens: its socket, or a mux link's mux.listen (unless porter mux --stdio
+   * carries it).
+   */
   private Optional<Endpoint> listenEndpoint(ComponentSpec spec) {
     return spec.mode() == Mode.MUX ? muxLinks.listenEndpoint(spec) : spec.socket();
   }
@@ -194,8 +226,8 @@ final class Supervisor {
   private Optional<Server> serverFor(ComponentRuntime rt) {
     ComponentSpec spec = rt.spec;
     if (spec.mode() == Mode.MUX) return muxLinks.receptor(rt);
-    boolean takesConnections = spec.socket().isPresent() || spec.tcpmuxMaster().isPresent()
-        || spec.muxLink().isPresent();
+    boolean takesConnections =
+        spec.socket().isPresent() || spec.tcpmuxMaster().isPresent() || spec.muxLink().isPresent();
     if (!takesConnections) return Optional.empty();
     return Optional.of(servers.forConnections(rt));
   }
@@ -213,13 +245,16 @@ final class Supervisor {
    */
   private void publish() {
     for (ComponentRuntime rt : components.values()) {
-      rt.serving = rt.server.map(s -> new Serving(rt.spec, chainFor(config, rt.spec), rt.admission, rt.traffic, s));
+      rt.serving =
+          rt.server.map(
+              s -> new Serving(rt.spec, chainFor(config, rt.spec), rt.admission, rt.traffic, s));
     }
     for (ComponentRuntime m : components.values()) {
       if (!m.spec.isTcpmuxMaster()) continue;
       List<SubordinateAdapter> subs = new ArrayList<>();
       for (ComponentRuntime sub : components.values()) {
-        if (sub.spec.tcpmuxMaster().filter(m.name()::equals).isPresent() && !sub.spec.has(Flag.DISABLE)) {
+        if (sub.spec.tcpmuxMaster().filter(m.name()::equals).isPresent()
+            && !sub.spec.has(Flag.DISABLE)) {
           subs.add(new SubordinateAdapter(sub.serving.orElseThrow()));
         }
       }
@@ -229,8 +264,10 @@ final class Supervisor {
   }
 
   private static AclChain chainFor(PorterConfig cfg, ComponentSpec spec) {
-    return new AclChain(List.of(new AclChain.Layer("global", cfg.globalAcl()),
-        new AclChain.Layer(spec.isTcpmuxMaster() ? "master" : "component", spec.acl())));
+    return new AclChain(
+        List.of(
+            new AclChain.Layer("global", cfg.globalAcl()),
+            new AclChain.Layer(spec.isTcpmuxMaster() ? "master" : "component", spec.acl())));
   }
 
   /** Starts a component of a fresh table: its daemon, its link, accepting on its listener. */
@@ -243,10 +280,11 @@ final class Supervisor {
     }
     if (spec.mode() == Mode.RESPAWN) daemonOf(rt).start();
     if (spec.mode() == Mode.MUX) muxLinks.start(rt);
-    rt.listener.ifPresent(l -> {
-      if (spec.has(Flag.WAIT)) l.startWaitMode(new WaitServer(rt, children));
-      else l.start(acceptor(rt));
-    });
+    rt.listener.ifPresent(
+        l -> {
+          if (spec.has(Flag.WAIT)) l.startWaitMode(new WaitServer(rt, children));
+          else l.start(acceptor(rt));
+        });
   }
 
   private dev.porter.net.AcceptHandler acceptor(ComponentRuntime rt) {
@@ -259,12 +297,20 @@ final class Supervisor {
   CompletableFuture<ReloadOutcome> reload(ConfigSource source) {
     observer.reloading();
     CompletableFuture<Loaded> loaded = CompletableFuture.supplyAsync(() -> load(source), files);
-    CompletableFuture<ReloadOutcome> outcome = then(loaded, l -> {
-      if (l.problems().isPresent()) return CompletableFuture.completedFuture(refused(l.problems().get()));
-      return apply(l.config(), l.qotd());
-    });
-    return outcome.whenComplete((o, failure) -> observer.reloaded(
-        failure == null ? o : ReloadOutcome.refused(List.of("the reload failed: " + failure))));
+    CompletableFuture<ReloadOutcome> outcome =
+        then(
+            loaded,
+            l -> {
+              if (l.problems().isPresent())
+                return CompletableFuture.completedFuture(refused(l.problems().get()));
+              return apply(l.config(), l.qotd());
+            });
+    return outcome.whenComplete(
+        (o, failure) ->
+            observer.reloaded(
+                failure == null
+                    ? o
+                    : ReloadOutcome.refused(List.of("the reload failed: " + failure))));
   }
 
   /** A configuration read and checked, or the problems that stop it. */
@@ -295,8 +341,12 @@ final class Supervisor {
    */
   private CompletableFuture<ReloadOutcome> apply(PorterConfig next, Qotd nextQotd) {
     Map<String, ComponentRuntime> old = components;
-    ReloadPlan plan = ReloadPlan.of(specs(old), next.components(), this::listenEndpoint,
-        (name, at) -> old.get(name).listener.filter(l -> l.boundAt(at)).isPresent());
+    ReloadPlan plan =
+        ReloadPlan.of(
+            specs(old),
+            next.components(),
+            this::listenEndpoint,
+            (name, at) -> old.get(name).listener.filter(l -> l.boundAt(at)).isPresent());
     Map<String, ComponentSpec> wanted = new HashMap<>();
     for (ComponentSpec s : next.components()) wanted.put(s.name(), s);
 
@@ -306,8 +356,14 @@ final class Supervisor {
     for (String name : plan.fresh()) {
       ComponentSpec s = wanted.get(name);
       ComponentRuntime prev = old.get(name);
-      fresh.put(name, prev == null ? newRuntime(s) : new ComponentRuntime(s,
-          Admission.continuing(prev.admission, s.maxInstances(), s.maxRate(), now), prev.traffic));
+      fresh.put(
+          name,
+          prev == null
+              ? newRuntime(s)
+              : new ComponentRuntime(
+                  s,
+                  Admission.continuing(prev.admission, s.maxInstances(), s.maxRate(), now),
+                  prev.traffic));
     }
     plan.handOver().forEach((to, from) -> fresh.get(to).listener = old.get(from).listener);
     List<String> failures = new ArrayList<>();
@@ -332,34 +388,40 @@ final class Supervisor {
     for (String name : plan.released()) old.get(name).listener.ifPresent(Listener::close);
 
     // Step 3, once they are stopped: the new table, published, and what is new started.
-    return then(CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0])), v -> {
-      Map<String, ComponentRuntime> table = new LinkedHashMap<>();
-      for (ComponentSpec s : next.components()) {
-        table.put(s.name(), fresh.containsKey(s.name()) ? fresh.get(s.name()) : old.get(s.name()));
-      }
-      config = next;
-      qotd.set(nextQotd);
-      components = table;
-      for (ComponentRuntime rt : fresh.values()) {
-        muxLinks.create(rt, loops);
-        rt.server = serverFor(rt);
-      }
-      publish();
-      for (ComponentRuntime rt : table.values()) {
-        // Kept components accept with their new Serving (a changed global ACL applies to them too).
-        if (!fresh.containsValue(rt) && !rt.spec.has(Flag.WAIT) && !rt.spec.has(Flag.DISABLE)) {
-          rt.listener.ifPresent(l -> rt.serving.ifPresent(s -> l.setHandler(acceptor(rt))));
-        }
-      }
-      for (String name : plan.started()) {
-        ComponentRuntime rt = table.get(name);
-        if (plan.handOver().containsKey(name)) startOnKeptSocket(rt);
-        else startComponent(rt);
-      }
-      log.info("reload: {} ({} component(s))", plan.changes().isEmpty() ? "no changes" : String.join(", ", plan.changes()),
-          table.size());
-      return CompletableFuture.completedFuture(ReloadOutcome.applied(plan.changes()));
-    });
+    return then(
+        CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0])),
+        v -> {
+          Map<String, ComponentRuntime> table = new LinkedHashMap<>();
+          for (ComponentSpec s : next.components()) {
+            table.put(
+                s.name(), fresh.containsKey(s.name()) ? fresh.get(s.name()) : old.get(s.name()));
+          }
+          config = next;
+          qotd.set(nextQotd);
+          components = table;
+          for (ComponentRuntime rt : fresh.values()) {
+            muxLinks.create(rt, loops);
+            rt.server = serverFor(rt);
+          }
+          publish();
+          for (ComponentRuntime rt : table.values()) {
+            // Kept components accept with their new Serving (a changed global ACL applies to them
+            // too).
+            if (!fresh.containsValue(rt) && !rt.spec.has(Flag.WAIT) && !rt.spec.has(Flag.DISABLE)) {
+              rt.listener.ifPresent(l -> rt.serving.ifPresent(s -> l.setHandler(acceptor(rt))));
+            }
+          }
+          for (String name : plan.started()) {
+            ComponentRuntime rt = table.get(name);
+            if (plan.handOver().containsKey(name)) startOnKeptSocket(rt);
+            else startComponent(rt);
+          }
+          log.info(
+              "reload: {} ({} component(s))",
+              plan.changes().isEmpty() ? "no changes" : String.join(", ", plan.changes()),
+              table.size());
+          return CompletableFuture.completedFuture(ReloadOutcome.applied(plan.changes()));
+        });
   }
 
   private static List<ComponentSpec> specs(Map<String, ComponentRuntime> table) {
@@ -370,7 +432,8 @@ final class Supervisor {
 
   /**
    * Starts a component on a socket it took over from the running configuration: the listener is
-   * registered already (and in wait mode may be a child's right now), so only what serves it changes.
+   * registered already (and in wait mode may be a child's right now), so only what serves it
+   * changes.
    */
   private void startOnKeptSocket(ComponentRuntime rt) {
     ComponentSpec s = rt.spec;
@@ -390,9 +453,11 @@ final class Supervisor {
 
   CompletableFuture<Void> startComponent(String name) {
     ComponentRuntime rt = components.get(name);
-    if (rt == null) return CompletableFuture.failedFuture(new StartException("no component named " + name));
+    if (rt == null)
+      return CompletableFuture.failedFuture(new StartException("no component named " + name));
     if (rt.spec.mode() != Mode.RESPAWN) {
-      return CompletableFuture.failedFuture(new StartException("component " + name + " runs no daemon"));
+      return CompletableFuture.failedFuture(
+          new StartException("component " + name + " runs no daemon"));
     }
     daemonOf(rt).start();
     return CompletableFuture.completedFuture(null);
@@ -401,7 +466,8 @@ final class Supervisor {
   /** Stops a daemon, and first the daemons that depend on it, one after the other. */
   CompletableFuture<Void> stopComponent(String name) {
     ComponentRuntime rt = components.get(name);
-    if (rt == null) return CompletableFuture.failedFuture(new StartException("no component named " + name));
+    if (rt == null)
+      return CompletableFuture.failedFuture(new StartException("no component named " + name));
     long timeout = config.shutdownTimeout().toNanos();
     List<ComponentRuntime> order = new ArrayList<>();
     for (String dep : StartOrder.dependentsOf(name, config.components())) {
@@ -424,15 +490,25 @@ final class Supervisor {
     return out;
   }
 
-  /** Every component's counters; {@code openBytes} adds the open connections' bytes by component. */
+  /**
+   * Every component's counters; {@code openBytes} adds the open connections' bytes by component.
+   */
   List<ComponentCounters> counters(Map<String, long[]> openBytes) {
     List<ComponentCounters> out = new ArrayList<>();
     for (ComponentRuntime rt : components.values()) {
       long[] b = openBytes.getOrDefault(rt.name(), new long[2]);
-      out.add(new ComponentCounters(rt.name(), rt.admission.total(), rt.admission.refusedAcl(),
-          rt.admission.refusedMaxInstances(), rt.admission.refusedMaxRate(), rt.admission.active(),
-          rt.traffic.in() + b[0], rt.traffic.out() + b[1], children.spawns(rt.name()),
-          rt.daemon.map(Daemon::restarts).orElse(0)));
+      out.add(
+          new ComponentCounters(
+              rt.name(),
+              rt.admission.total(),
+              rt.admission.refusedAcl(),
+              rt.admission.refusedMaxInstances(),
+              rt.admission.refusedMaxRate(),
+              rt.admission.active(),
+              rt.traffic.in() + b[0],
+              rt.traffic.out() + b[1],
+              children.spawns(rt.name()),
+              rt.daemon.map(Daemon::restarts).orElse(0)));
     }
     return out;
   }
@@ -448,10 +524,10 @@ final class Supervisor {
   // ---------------------------------------------------------------- shutdown
 
   /**
-   * Stops accepting; lets open connections finish for up to {@code shutdown-timeout} while
-   * daemons get SIGTERM in reverse dependency order (SIGKILL when the time is up); ends the
-   * per-connection children the same way; then runs the shutdown components. Each wait is a
-   * step that goes on when what it waits for happens or its time is up.
+   * Stops accepting; lets open connections finish for up to {@code shutdown-timeout} while daemons
+   * get SIGTERM in reverse dependency order (SIGKILL when the time is up); ends the per-connection
+   * children the same way; then runs the shutdown components. Each wait is a step that goes on when
+   * what it waits for happens or its time is up.
    */
   CompletableFuture<Void> shutdown() {
     shutDown = true;
@@ -459,8 +535,11 @@ final class Supervisor {
     Duration timeout = cfg.shutdownTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (ComponentRuntime rt : components.values()) rt.listener.ifPresent(Listener::close);
-    log.info("shutdown: stopped accepting; {} connection(s) and {} child(ren) have up to {} to finish",
-        open.size(), children.count(), Porter.human(timeout));
+    log.info(
+        "shutdown: stopped accepting; {} connection(s) and {} child(ren) have up to {} to finish",
+        open.size(),
+        children.count(),
+        Porter.human(timeout));
     muxLinks.closeAll();
 
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -473,21 +552,33 @@ final class Supervisor {
       }
     }
     chain = then(chain, v -> until(open::whenEmpty, deadline));
-    chain = then(chain, v -> {
-      if (open.size() > 0) {
-        log.info("shutdown: closing {} connection(s) still open after {}", open.size(), Porter.human(timeout));
-        for (OpenConnection c : open.snapshot()) c.connection.loop().execute(c.connection::close);
-      }
-      // Per-connection children: SIGTERM to their groups now, SIGKILL for what is left of the
-      // groups when the time is up, the children themselves or what they forked.
-      List<Integer> groups = children.groups();
-      children.signalAll(Processes.SIGTERM);
-      return then(until(children::whenNone, deadline), w -> {
-        if (children.count() == 0) return sweep(groups);
-        children.signalAll(Processes.SIGKILL);
-        return then(until(children::whenNone, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)), x -> sweep(groups));
-      });
-    });
+    chain =
+        then(
+            chain,
+            v -> {
+              if (open.size() > 0) {
+                log.info(
+                    "shutdown: closing {} connection(s) still open after {}",
+                    open.size(),
+                    Porter.human(timeout));
+                for (OpenConnection c : open.snapshot())
+                  c.connection.loop().execute(c.connection::close);
+              }
+              // Per-connection children: SIGTERM to their groups now, SIGKILL for what is left of
+              // the
+              // groups when the time is up, the children themselves or what they forked.
+              List<Integer> groups = children.groups();
+              children.signalAll(Processes.SIGTERM);
+              return then(
+                  until(children::whenNone, deadline),
+                  w -> {
+                    if (children.count() == 0) return sweep(groups);
+                    children.signalAll(Processes.SIGKILL);
+                    return then(
+                        until(children::whenNone, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)),
+                        x -> sweep(groups));
+                  });
+            });
     for (ComponentSpec s : StartOrder.of(cfg.components())) {
       if (s.mode() != Mode.SHUTDOWN || s.has(Flag.DISABLE)) continue;
       chain = then(chain, v -> runShutdownProgram(components.get(s.name()), timeout));
@@ -509,21 +600,31 @@ final class Supervisor {
     Daemon d = daemonOf(rt);
     log.info("component {}: running shutdown program", rt.name());
     CompletableFuture<ExitStatus> ran = d.runOnce();
-    return then(until(done -> ran.whenComplete((s, e) -> done.run()), System.nanoTime() + timeout.toNanos()), v -> {
-      if (ran.isDone()) return CompletableFuture.completedFuture(null);
-      log.warn("component {}: shutdown program still running after {}; killing it", rt.name(), Porter.human(timeout));
-      return d.stop(0);
-    });
+    return then(
+        until(
+            done -> ran.whenComplete((s, e) -> done.run()), System.nanoTime() + timeout.toNanos()),
+        v -> {
+          if (ran.isDone()) return CompletableFuture.completedFuture(null);
+          log.warn(
+              "component {}: shutdown program still running after {}; killing it",
+              rt.name(),
+              Porter.human(timeout));
+          return d.stop(0);
+        });
   }
 
   /**
    * A wait as a step: completes on the supervisor thread when {@code whenDone} calls back, or at
    * {@code deadlineNanos}, whichever comes first.
    */
-  private CompletableFuture<Void> until(java.util.function.Consumer<Runnable> whenDone, long deadlineNanos) {
+  private CompletableFuture<Void> until(
+      java.util.function.Consumer<Runnable> whenDone, long deadlineNanos) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     whenDone.accept(() -> thread.execute(() -> f.complete(null)));
-    thread.schedule(() -> f.complete(null), Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    thread.schedule(
+        () -> f.complete(null),
+        Math.max(0, deadlineNanos - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
     return f;
   }
 

@@ -1,14 +1,11 @@
 package dev.porter.supervisor;
 
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +18,13 @@ final class SupervisorThread implements java.util.concurrent.Executor {
   private static final Logger log = LoggerFactory.getLogger("dev.porter.supervisor");
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "porter-supervisor-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "porter-supervisor-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -51,7 +50,7 @@ final class SupervisorThread implements java.util.concurrent.Executor {
 
   void stop() {
     running = false;
-    queue.add(() -> { });
+    queue.add(() -> {});
     timer.shutdownNow();
   }
 

@@ -29,18 +29,23 @@ final class TelnetProxyServer implements Server {
 
   @Override
   public void serve(Arrival a, ByteBuffer leftover) {
-    Route.open(spec, a.connection(), leftover, new RouteListener() {
-      @Override
-      public void connected(Connection client) {
-        // A built-in has no server of its own to answer, so porter says "+" unless told the
-        // backend does (flag tcpmux).
-        if (a.throughMaster() && !spec.has(Flag.TCPMUX)) client.write(PLUS);
-      }
+    Route.open(
+        spec,
+        a.connection(),
+        leftover,
+        new RouteListener() {
+          @Override
+          public void connected(Connection client) {
+            // A built-in has no server of its own to answer, so porter says "+" unless told the
+            // backend does (flag tcpmux).
+            if (a.throughMaster() && !spec.has(Flag.TCPMUX)) client.write(PLUS);
+          }
 
-      @Override
-      public void failed(Connection client, String reason) {
-        a.refuse("service unavailable (" + reason + ")");
-      }
-    }, joiner);
+          @Override
+          public void failed(Connection client, String reason) {
+            a.refuse("service unavailable (" + reason + ")");
+          }
+        },
+        joiner);
   }
 }

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the TCPMUX service-name line (RFC 1078): bytes up to CRLF, or a bare LF. Sans-I/O and
- * one-shot: it consumes the line and its terminator and never a byte more, so whatever the
- * client sent after the line stays in the buffer for the service.
+ * one-shot: it consumes the line and its terminator and never a byte more, so whatever the client
+ * sent after the line stays in the buffer for the service.
  */
 public final class NameLine {
   /**
@@ -16,9 +16,17 @@ public final class NameLine {
   public static final int MAX_LENGTH = 256;
 
   /** What {@link #feed} found. */
-  public enum Result { NEED_MORE, DONE, TOO_LONG, INVALID }
+  public enum Result {
+    NEED_MORE,
+    DONE,
+    TOO_LONG,
+    INVALID
+  }
 
-  private enum State { NAME, CR }
+  private enum State {
+    NAME,
+    CR
+  }
 
   private final byte[] line = new byte[MAX_LENGTH];
   private int length;
@@ -38,7 +46,8 @@ public final class NameLine {
           if (b == '\r') {
             state = State.CR;
           } else if (b < 0x20 || b == 0x7f) {
-            // A name is printable ASCII: NUL, TELNET IAC and other control bytes mean a confused client.
+            // A name is printable ASCII: NUL, TELNET IAC and other control bytes mean a confused
+            // client.
             return Result.INVALID;
           } else if ((b & 0x80) != 0) {
             return Result.INVALID;

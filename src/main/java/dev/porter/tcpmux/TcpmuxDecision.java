@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * RFC 1078's decision once a client has named a service: {@code help} lists the services, an
  * unknown name is refused, a name whose subordinate's ACL refuses the client is refused, and any
- * other is served. Pure: the TCPMUX master and a mux link's exits both act on it, each sending
- * the answer its own way and logging the client as it knows it.
+ * other is served. Pure: the TCPMUX master and a mux link's exits both act on it, each sending the
+ * answer its own way and logging the client as it knows it.
  */
 public sealed interface TcpmuxDecision<S extends Subordinate> {
   /** RFC 1078: the reserved name that lists the services. */
@@ -19,7 +19,8 @@ public sealed interface TcpmuxDecision<S extends Subordinate> {
    * Decides for {@code name}, read from the name line of {@code client} (the address every ACL
    * layer sees); {@code directory} is the master's subordinates, or the link's exits.
    */
-  static <S extends Subordinate> TcpmuxDecision<S> decide(String name, Directory<S> directory, SocketAddress client) {
+  static <S extends Subordinate> TcpmuxDecision<S> decide(
+      String name, Directory<S> directory, SocketAddress client) {
     // RFC 1078: the service name is never case sensitive, "help" included.
     if (name.equalsIgnoreCase(HELP)) {
       List<String> names = new ArrayList<>();

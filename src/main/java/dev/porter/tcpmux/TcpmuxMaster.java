@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpmuxMaster<S extends Subordinate> implements ConnectionHandler {
   /**
-   * What happens to a connection once a subordinate that admits its client is named: the rest
-   * of the connection's path (the subordinate's limits, then its service), with what the client
-   * sent after the name line.
+   * What happens to a connection once a subordinate that admits its client is named: the rest of
+   * the connection's path (the subordinate's limits, then its service), with what the client sent
+   * after the name line.
    */
   @FunctionalInterface
   public interface Handoff<S> {
@@ -43,7 +43,11 @@ public final class TcpmuxMaster<S extends Subordinate> implements ConnectionHand
    * @param directory the current subordinate table (read when the name arrives, so reloads apply)
    * @param handoff what serves the connection once a subordinate is named and allows the client
    */
-  public TcpmuxMaster(String component, Supplier<Directory<S>> directory, long nameTimeoutNanos, Handoff<S> handoff) {
+  public TcpmuxMaster(
+      String component,
+      Supplier<Directory<S>> directory,
+      long nameTimeoutNanos,
+      Handoff<S> handoff) {
     this.component = component;
     this.directory = directory;
     this.handoff = handoff;
@@ -93,7 +97,10 @@ public final class TcpmuxMaster<S extends Subordinate> implements ConnectionHand
       c.setHandler(DRAIN);
       c.closeWhenFlushed();
     } else if (d instanceof TcpmuxDecision.Unknown<S> unknown) {
-      log.info("component {}: client {} asked for unknown service \"{}\"", component, c.client(),
+      log.info(
+          "component {}: client {} asked for unknown service \"{}\"",
+          component,
+          c.client(),
           unknown.name());
       refuse(c, unknown.reply());
     } else if (d instanceof TcpmuxDecision.Denied<S> denied) {
@@ -106,7 +113,9 @@ public final class TcpmuxMaster<S extends Subordinate> implements ConnectionHand
     }
   }
 
-  /** Sends {@code -reason CRLF}, then closes without losing the reply (see {@link LingeringClose}). */
+  /**
+   * Sends {@code -reason CRLF}, then closes without losing the reply (see {@link LingeringClose}).
+   */
   public static void refuse(Connection c, String reason) {
     c.write(("-" + reason + "\r\n").getBytes(StandardCharsets.US_ASCII));
     LingeringClose.start(c);

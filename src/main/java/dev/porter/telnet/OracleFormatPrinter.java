@@ -7,20 +7,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Prints TELNET events in the telnet-oracle's format, the one the golden tests compare: each
- * event one line of the canonical format of FORMAT.md ({@code src/test/resources/telnet-oracle}),
- * {@code DATA 6869}, {@code WILL 24}, {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what
- * the C oracle prints for libtelnet. {@code porter telnet decode} and the files of
- * {@code telnet-log} use it.
+ * Prints TELNET events in the telnet-oracle's format, the one the golden tests compare: each event
+ * one line of the canonical format of FORMAT.md ({@code src/test/resources/telnet-oracle}), {@code
+ * DATA 6869}, {@code WILL 24}, {@code SUBNEGOTIATION 31 00500018}, ... byte for byte what the C
+ * oracle prints for libtelnet. {@code porter telnet decode} and the files of {@code telnet-log} use
+ * it.
  *
- * <p>Output is buffered; call {@link #flush()} at the end. I/O errors surface as
- * {@link UncheckedIOException}. Memory is bounded: a line holds one event, and a merged DATA or
- * SEND line at most {@link #MERGE_LIMIT} bytes of data; a longer run goes on in a new line and
- * {@link #mergeLimitReached()} tells.
+ * <p>Output is buffered; call {@link #flush()} at the end. I/O errors surface as {@link
+ * UncheckedIOException}. Memory is bounded: a line holds one event, and a merged DATA or SEND line
+ * at most {@link #MERGE_LIMIT} bytes of data; a longer run goes on in a new line and {@link
+ * #mergeLimitReached()} tells.
  */
 public final class OracleFormatPrinter implements TelnetHandler {
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int TYPE_NONE = 0;
   private static final int TYPE_DATA = 1;
   private static final int TYPE_SEND = 2;
@@ -31,6 +32,7 @@ public final class OracleFormatPrinter implements TelnetHandler {
    * line is of no use; the run goes on in a new line.
    */
   public static final int MERGE_LIMIT = 16 << 20;
+
   /** The longest line a Java array holds (the JDK's own soft maximum array length). */
   private static final int MAX_LINE = Integer.MAX_VALUE - 8;
 
@@ -43,8 +45,10 @@ public final class OracleFormatPrinter implements TelnetHandler {
 
   /** The type of the merged line being built in {@code line}, or TYPE_NONE. */
   private int pendingType = TYPE_NONE;
+
   /** Data bytes in the merged line so far. */
   private int pendingLen;
+
   private boolean mergeLimitReached;
 
   /**
@@ -375,7 +379,8 @@ public final class OracleFormatPrinter implements TelnetHandler {
       return;
     }
     if (need > MAX_LINE) {
-      throw new IllegalArgumentException("an event of " + extra / 2 + " bytes is too long to print as one line");
+      throw new IllegalArgumentException(
+          "an event of " + extra / 2 + " bytes is too long to print as one line");
     }
     line = Arrays.copyOf(line, (int) Math.min(MAX_LINE, Math.max(2L * line.length, need)));
   }

@@ -11,27 +11,27 @@ import java.util.zip.Inflater;
 
 /**
  * One TELNET connection's protocol state, with libtelnet's semantics: feed it received bytes with
- * {@link #recv}, call the send methods to produce output, and it calls a {@link TelnetHandler}
- * back with every event, outgoing bytes included ({@link TelnetHandler#onSend}).
+ * {@link #recv}, call the send methods to produce output, and it calls a {@link TelnetHandler} back
+ * with every event, outgoing bytes included ({@link TelnetHandler#onSend}).
  *
  * <p>Sans-I/O and single-threaded: no sockets, threads or clocks; a connection's {@code Telnet} is
- * used by one thread at a time. Handlers may call the send methods while handling a received
- * event (a proxy or an echo service does), but must not call {@link #recv} from a handler, nor
- * call back into the {@code Telnet} from {@link TelnetHandler#onSend}. Malformed input
- * never throws; it becomes {@link TelnetHandler#onWarning} / {@link TelnetHandler#onError} events
- * exactly where libtelnet raises them. Misuse of the send API (for example {@link #finishSb}
- * without {@link #beginSb}) throws {@link IllegalStateException}.
+ * used by one thread at a time. Handlers may call the send methods while handling a received event
+ * (a proxy or an echo service does), but must not call {@link #recv} from a handler, nor call back
+ * into the {@code Telnet} from {@link TelnetHandler#onSend}. Malformed input never throws; it
+ * becomes {@link TelnetHandler#onWarning} / {@link TelnetHandler#onError} events exactly where
+ * libtelnet raises them. Misuse of the send API (for example {@link #finishSb} without {@link
+ * #beginSb}) throws {@link IllegalStateException}.
  *
  * <p>Target semantics are upstream libtelnet at commit 5f5ecee, including its fixes to 0.21's
- * Q-method events, option-table size and NEW-ENVIRON sending, except that an MCCPv1 start
- * ({@code IAC SB 85 WILL}) discards exactly the byte after WILL, wherever it arrives.
+ * Q-method events, option-table size and NEW-ENVIRON sending, except that an MCCPv1 start ({@code
+ * IAC SB 85 WILL}) discards exactly the byte after WILL, wherever it arrives.
  *
  * <p>Received MCCP2 is bounded in three opt-in ways that libtelnet does not have (without them a
  * {@code Telnet} behaves exactly as libtelnet): {@link #recvBounded} inflates at most a given
  * amount per call and hands the rest of the input back, {@link #limitInflateRatio} ends a stream
  * that expands more than a given ratio, and {@link #acceptCompress2} refuses the peer's COMPRESS2
- * start. Memory is the same either way: while a zlib stream is open, a 1 KiB buffer and zlib's
- * own state (zlib's figures: about 40 KiB to inflate, 256 KiB to deflate).
+ * start. Memory is the same either way: while a zlib stream is open, a 1 KiB buffer and zlib's own
+ * state (zlib's figures: about 40 KiB to inflate, 256 KiB to deflate).
  */
 public final class Telnet implements AutoCloseable {
 
@@ -86,9 +86,10 @@ public final class Telnet implements AutoCloseable {
 
   /** libtelnet's TELNET_FLAG_PROXY: no negotiation logic, COMPRESS2 seen in both directions. */
   public static final int FLAG_PROXY = 1;
+
   /**
-   * libtelnet's TELNET_FLAG_NVT_EOL (0.22 and later): received CR LF becomes LF, CR NUL becomes
-   * CR, while the peer has not enabled BINARY.
+   * libtelnet's TELNET_FLAG_NVT_EOL (0.22 and later): received CR LF becomes LF, CR NUL becomes CR,
+   * while the peer has not enabled BINARY.
    */
   public static final int FLAG_NVT_EOL = 2;
 
@@ -97,8 +98,10 @@ public final class Telnet implements AutoCloseable {
    * stops there. The byte that overflows raises a warning, the SB is dropped, the rest is data.
    */
   static final int SB_LIMIT = 16384;
+
   /** First allocation of the SB buffer (libtelnet's first step), so idle connections stay small. */
   private static final int SB_INITIAL = 512;
+
   /**
    * zlib output per inflate/deflate call: libtelnet's 1024-byte stack buffer. It bounds a
    * decompression bomb (each 1 KiB is handed on before more is inflated) and fixes DATA/SEND
@@ -143,8 +146,10 @@ public final class Telnet implements AutoCloseable {
   private final boolean nvtEol;
 
   private State state = State.DATA;
+
   /** RFC 1143 "us" state per option: whether this side has it enabled. */
   private final byte[] us = new byte[256];
+
   /** RFC 1143 "him" state per option: whether the peer has it enabled. */
   private final byte[] him = new byte[256];
 
@@ -154,13 +159,16 @@ public final class Telnet implements AutoCloseable {
 
   /** libtelnet keeps one zlib stream: at most one of these is non-null. */
   private Inflater inflater;
+
   private Deflater deflater;
   private byte[] zlibOut;
 
   /** Opt-in bounds on received MCCP2 (see {@link #acceptCompress2}, {@link #limitInflateRatio}). */
   private boolean compress2Accepted = true;
+
   /** Inflated bytes allowed per compressed byte received; 0: no limit (libtelnet). */
   private int maxInflateRatio;
+
   /** Inflated bytes of a stream below which its ratio is not checked. */
   private long inflateRatioFloor;
 
@@ -169,6 +177,7 @@ public final class Telnet implements AutoCloseable {
 
   /** Scratch for one-byte DATA events (receive side), so they allocate nothing. */
   private final byte[] one = new byte[1];
+
   /** Scratch for short SEND events (send side), kept apart from the receive side's. */
   private final byte[] scratch = new byte[8];
 
@@ -198,19 +207,20 @@ public final class Telnet implements AutoCloseable {
   }
 
   /**
-   * Parses received bytes like {@link #recv}, but inflates at most about {@code maxInflated}
-   * bytes of MCCP2 data (the 1 KiB inflate step that reaches it is the last one) and returns how
-   * many bytes of the input it consumed. Fewer than {@code len} means it stopped inside a
-   * compressed stream: pass the rest, {@code buf[off + consumed, off + len)}, alone to the next
-   * call, before any newer input. Fed that way, the events are exactly those of one {@link #recv}
-   * of the whole input (a stream that ends or fails still drops the rest of that input, as in
-   * libtelnet). Plain TELNET is always consumed whole: it never expands more than twofold.
+   * Parses received bytes like {@link #recv}, but inflates at most about {@code maxInflated} bytes
+   * of MCCP2 data (the 1 KiB inflate step that reaches it is the last one) and returns how many
+   * bytes of the input it consumed. Fewer than {@code len} means it stopped inside a compressed
+   * stream: pass the rest, {@code buf[off + consumed, off + len)}, alone to the next call, before
+   * any newer input. Fed that way, the events are exactly those of one {@link #recv} of the whole
+   * input (a stream that ends or fails still drops the rest of that input, as in libtelnet). Plain
+   * TELNET is always consumed whole: it never expands more than twofold.
    *
-   * <p>This lets a server bound the work one read costs and go on later (a decompression bomb
-   * is 1000 times its size), without copying the input: the codec keeps no reference to it.
+   * <p>This lets a server bound the work one read costs and go on later (a decompression bomb is
+   * 1000 times its size), without copying the input: the codec keeps no reference to it.
    *
    * @param maxInflated inflated bytes after which this call stops, at least 1
-   * @return the bytes of the input consumed, from 0 (only inflating output zlib held) to {@code len}
+   * @return the bytes of the input consumed, from 0 (only inflating output zlib held) to {@code
+   *     len}
    */
   public int recvBounded(byte[] buf, int off, int len, int maxInflated) {
     Objects.checkFromIndexSize(off, len, buf.length);
@@ -238,19 +248,19 @@ public final class Telnet implements AutoCloseable {
    * default, as in libtelnet. Refused, the marker is reported (SUBNEGOTIATION) and followed by
    * ERROR "COMPRESS2 start refused", no stream starts and parsing goes on with the next byte as
    * plain TELNET: what libtelnet does with a marker it cannot honour ("cannot initialize
-   * compression twice"). A proxy uses it for the direction MCCP2 does not define (client to
-   * server: MCCP2 compresses only what the server sends).
+   * compression twice"). A proxy uses it for the direction MCCP2 does not define (client to server:
+   * MCCP2 compresses only what the server sends).
    */
   public void acceptCompress2(boolean accept) {
     compress2Accepted = accept;
   }
 
   /**
-   * Ends a received MCCP2 stream that expands too much (no limit by default, as in libtelnet):
-   * once a stream has inflated more than {@code floorBytes}, every 1 KiB inflate step checks that
-   * it inflated at most {@code maxRatio} bytes per compressed byte received. Past that it is an
-   * ERROR "inflate() failed: compression ratio over N:1", the stream ends (COMPRESS 0) and the rest
-   * of the input is dropped, as libtelnet does with a corrupt stream. The floor lets short streams
+   * Ends a received MCCP2 stream that expands too much (no limit by default, as in libtelnet): once
+   * a stream has inflated more than {@code floorBytes}, every 1 KiB inflate step checks that it
+   * inflated at most {@code maxRatio} bytes per compressed byte received. Past that it is an ERROR
+   * "inflate() failed: compression ratio over N:1", the stream ends (COMPRESS 0) and the rest of
+   * the input is dropped, as libtelnet does with a corrupt stream. The floor lets short streams
    * through: a few compressed bytes may stand for a screenful, and zlib's best is about 1032:1.
    *
    * @param maxRatio inflated bytes per compressed byte, at least 1
@@ -285,29 +295,31 @@ public final class Telnet implements AutoCloseable {
     while (i < end) {
       int b = buf[i] & 0xff;
       switch (st) {
-        case DATA: {
-          // Hot path: scan to the next IAC (or CR when translating) and emit the run in one event.
-          int j = i;
-          if (nvtEol && !peerBinary()) {
-            while (j < end && buf[j] != (byte) IAC && buf[j] != '\r') {
-              j++;
+        case DATA:
+          {
+            // Hot path: scan to the next IAC (or CR when translating) and emit the run in one
+            // event.
+            int j = i;
+            if (nvtEol && !peerBinary()) {
+              while (j < end && buf[j] != (byte) IAC && buf[j] != '\r') {
+                j++;
+              }
+            } else {
+              while (j < end && buf[j] != (byte) IAC) {
+                j++;
+              }
             }
-          } else {
-            while (j < end && buf[j] != (byte) IAC) {
-              j++;
+            if (j == end) {
+              i = end;
+              break;
             }
-          }
-          if (j == end) {
-            i = end;
+            if (j != start) {
+              handler.onData(buf, start, j - start);
+            }
+            st = buf[j] == (byte) IAC ? State.IAC : State.EOL;
+            i = j + 1;
             break;
           }
-          if (j != start) {
-            handler.onData(buf, start, j - start);
-          }
-          st = buf[j] == (byte) IAC ? State.IAC : State.EOL;
-          i = j + 1;
-          break;
-        }
         case EOL:
           // libtelnet master: CR LF -> LF, CR NUL -> CR; after CR anything else (even IAC) is
           // passed through as data together with the CR (RFC 854 allows nothing else after CR).
@@ -632,7 +644,9 @@ public final class Telnet implements AutoCloseable {
 
   // --------------------------------------------------------------------------------- compression
 
-  /** Received COMPRESS2 start: inflate what follows, unless a zlib stream exists or it is refused. */
+  /**
+   * Received COMPRESS2 start: inflate what follows, unless a zlib stream exists or it is refused.
+   */
   private boolean startInflate() {
     if (inflater != null || deflater != null) {
       handler.onError("cannot initialize compression twice");
@@ -648,10 +662,10 @@ public final class Telnet implements AutoCloseable {
   }
 
   /**
-   * Inflates received bytes 1 KiB at a time and parses each piece, like libtelnet's telnet_recv:
-   * it loops while input remains (output still buffered in zlib comes with the next call), and on
-   * the end of the stream or an error it drops compression and the rest of this input. Stops
-   * early, with input left, once {@code maxInflated} bytes came out; returns the bytes consumed.
+   * Inflates received bytes 1 KiB at a time and parses each piece, like libtelnet's telnet_recv: it
+   * loops while input remains (output still buffered in zlib comes with the next call), and on the
+   * end of the stream or an error it drops compression and the rest of this input. Stops early,
+   * with input left, once {@code maxInflated} bytes came out; returns the bytes consumed.
    */
   private int inflate(byte[] buf, int off, int len, long maxInflated) {
     Inflater z = inflater;
@@ -948,13 +962,17 @@ public final class Telnet implements AutoCloseable {
     }
   }
 
-  /** Whether this side has the option enabled (RFC 1143 "us" is YES). Always false in proxy mode. */
+  /**
+   * Whether this side has the option enabled (RFC 1143 "us" is YES). Always false in proxy mode.
+   */
   public boolean isLocallyEnabled(int option) {
     checkByte("option", option);
     return us[option] == Q_YES;
   }
 
-  /** Whether the peer has the option enabled (RFC 1143 "him" is YES). Always false in proxy mode. */
+  /**
+   * Whether the peer has the option enabled (RFC 1143 "him" is YES). Always false in proxy mode.
+   */
   public boolean isRemotelyEnabled(int option) {
     checkByte("option", option);
     return him[option] == Q_YES;
@@ -974,7 +992,9 @@ public final class Telnet implements AutoCloseable {
     emit(scratch, 0, 2);
   }
 
-  /** Sends application data, doubling every IAC byte (one SEND per run, libtelnet's telnet_send). */
+  /**
+   * Sends application data, doubling every IAC byte (one SEND per run, libtelnet's telnet_send).
+   */
   public void send(byte[] buf, int off, int len) {
     Objects.checkFromIndexSize(off, len, buf.length);
     int end = off + len;
@@ -999,8 +1019,8 @@ public final class Telnet implements AutoCloseable {
   }
 
   /**
-   * Sends text with NVT newline translation, like libtelnet's telnet_printf: CR becomes CR NUL,
-   * LF becomes CR LF, IAC is doubled.
+   * Sends text with NVT newline translation, like libtelnet's telnet_printf: CR becomes CR NUL, LF
+   * becomes CR LF, IAC is doubled.
    */
   public void sendText(byte[] buf, int off, int len) {
     Objects.checkFromIndexSize(off, len, buf.length);
@@ -1025,7 +1045,10 @@ public final class Telnet implements AutoCloseable {
     }
   }
 
-  /** Sends text (encoded as UTF-8) with NVT newline translation; see {@link #sendText(byte[], int, int)}. */
+  /**
+   * Sends text (encoded as UTF-8) with NVT newline translation; see {@link #sendText(byte[], int,
+   * int)}.
+   */
   public void sendText(String text) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     sendText(b, 0, b.length);
@@ -1041,7 +1064,9 @@ public final class Telnet implements AutoCloseable {
     send(String.format(format, args).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Sends {@code IAC SB option}; the payload follows with {@link #send}, then {@link #finishSb}. */
+  /**
+   * Sends {@code IAC SB option}; the payload follows with {@link #send}, then {@link #finishSb}.
+   */
   public void beginSb(int option) {
     checkByte("option", option);
     checkNoOpenSb("beginSb");
@@ -1059,8 +1084,8 @@ public final class Telnet implements AutoCloseable {
   }
 
   /**
-   * Sends a whole subnegotiation, {@code IAC SB option payload IAC SE}, the payload IAC-escaped.
-   * In proxy mode, sending the COMPRESS2 marker this way starts compressing the output.
+   * Sends a whole subnegotiation, {@code IAC SB option payload IAC SE}, the payload IAC-escaped. In
+   * proxy mode, sending the COMPRESS2 marker this way starts compressing the output.
    */
   public void subnegotiation(int option, byte[] buf, int off, int len) {
     checkByte("option", option);
@@ -1097,13 +1122,15 @@ public final class Telnet implements AutoCloseable {
   /** Asks the peer for its terminal type: {@code IAC SB TTYPE SEND IAC SE}. */
   public void ttypeSend() {
     checkNoOpenSb("ttypeSend");
-    byte[] b = {(byte) IAC, (byte) SB, (byte) TELOPT_TTYPE, (byte) TTYPE_SEND, (byte) IAC, (byte) SE};
+    byte[] b = {
+      (byte) IAC, (byte) SB, (byte) TELOPT_TTYPE, (byte) TTYPE_SEND, (byte) IAC, (byte) SE
+    };
     emit(b, 0, b.length);
   }
 
   /**
-   * Sends our terminal type: {@code IAC SB TTYPE IS name IAC SE}. As in libtelnet the name goes
-   * out verbatim, not IAC-escaped; terminal names are ASCII (RFC 1091).
+   * Sends our terminal type: {@code IAC SB TTYPE IS name IAC SE}. As in libtelnet the name goes out
+   * verbatim, not IAC-escaped; terminal names are ASCII (RFC 1091).
    */
   public void ttypeIs(byte[] name) {
     checkNoOpenSb("ttypeIs");
@@ -1129,9 +1156,9 @@ public final class Telnet implements AutoCloseable {
   }
 
   /**
-   * Adds one NEW-ENVIRON item: the type byte ({@link #ENVIRON_VAR}, {@link #ENVIRON_VALUE},
-   * {@link #ENVIRON_USERVAR}) then the bytes, IAC-escaped. RFC 1572 ESC escaping of marker bytes
-   * inside the text is the caller's job, as in libtelnet.
+   * Adds one NEW-ENVIRON item: the type byte ({@link #ENVIRON_VAR}, {@link #ENVIRON_VALUE}, {@link
+   * #ENVIRON_USERVAR}) then the bytes, IAC-escaped. RFC 1572 ESC escaping of marker bytes inside
+   * the text is the caller's job, as in libtelnet.
    */
   public void newEnvironValue(int type, byte[] text) {
     checkByte("type", type);
@@ -1213,7 +1240,10 @@ public final class Telnet implements AutoCloseable {
   private void checkNoOpenSb(String what) {
     if (sendSbOption >= 0) {
       throw new IllegalStateException(
-          what + " inside an open subnegotiation (option " + sendSbOption + "); call finishSb first");
+          what
+              + " inside an open subnegotiation (option "
+              + sendSbOption
+              + "); call finishSb first");
     }
   }
 

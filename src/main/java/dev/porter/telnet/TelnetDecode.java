@@ -20,38 +20,46 @@ import java.util.List;
  * option table, {@code -c OFF,...} / {@code -n N} chunking, {@code -s} script mode, {@code -e}
  * function names on warnings, {@code -M} merged DATA/SEND lines.
  *
- * <p>Deliberate differences from the C oracle: flag bits other than PROXY (1) and NVT_EOL (2)
- * are libtelnet internals and are ignored; a script that misuses the send API (e.g.
- * {@code finish_sb} without {@code begin_sb}) is a script error, since {@link Telnet} rejects it.
- * The input is streamed, not read whole: a {@code telnet_recv} call of the oracle longer than
- * {@link #INPUT_CHUNK} becomes several calls, so longer runs of data print as several DATA lines
+ * <p>Deliberate differences from the C oracle: flag bits other than PROXY (1) and NVT_EOL (2) are
+ * libtelnet internals and are ignored; a script that misuses the send API (e.g. {@code finish_sb}
+ * without {@code begin_sb}) is a script error, since {@link Telnet} rejects it. The input is
+ * streamed, not read whole: a {@code telnet_recv} call of the oracle longer than {@link
+ * #INPUT_CHUNK} becomes several calls, so longer runs of data print as several DATA lines
  * (compressed streams that end within such a call drop only the rest of their piece); and with
  * {@code -M}, a merged line longer than {@link OracleFormatPrinter#MERGE_LIMIT} is an error.
  *
- * <p>Memory stays bounded whatever the input: one input chunk, a script line, one printed line
- * (a merged one included), and the codec's own.
+ * <p>Memory stays bounded whatever the input: one input chunk, a script line, one printed line (a
+ * merged one included), and the codec's own.
  */
 public final class TelnetDecode {
 
   /** The oracle's fgets buffer is 64 KiB: longer script lines are read in pieces of this size. */
   static final int SCRIPT_LINE_MAX = (1 << 16) - 1;
-  /** The oracle keeps at most this many tokens of a script line (MAX_ARGS); the rest are ignored. */
+
+  /**
+   * The oracle keeps at most this many tokens of a script line (MAX_ARGS); the rest are ignored.
+   */
   static final int SCRIPT_MAX_TOKENS = 256;
+
   /** The oracle's telopt table holds 300 entries including the terminator (MAX_TELOPTS). */
   static final int MAX_TELOPTS = 300;
+
   /** The oracle accepts at most this many {@code -c} offsets (MAX_CHUNKS). */
   static final int MAX_CHUNKS = 4096;
+
   /** {@code zmpv} passes a NULL-terminated vararg list of at most this many arguments. */
   static final int ZMPV_MAX_ARGS = 8;
+
   /**
-   * Input handed to the codec per call at most: 1 MiB, so that any capture up to that size
-   * decodes with exactly the oracle's calls (the golden cases are a few KiB at most).
+   * Input handed to the codec per call at most: 1 MiB, so that any capture up to that size decodes
+   * with exactly the oracle's calls (the golden cases are a few KiB at most).
    */
   static final int INPUT_CHUNK = 1 << 20;
+
   /**
-   * Inflated bytes per codec call (see {@link Telnet#recvBounded}) before the {@code -M} line
-   * limit is checked again: 1 MiB, so a decompression bomb is stopped within about 1 MiB past
-   * the limit instead of after inflating a whole chunk (1 GiB from a 1 MiB bomb).
+   * Inflated bytes per codec call (see {@link Telnet#recvBounded}) before the {@code -M} line limit
+   * is checked again: 1 MiB, so a decompression bomb is stopped within about 1 MiB past the limit
+   * instead of after inflating a whole chunk (1 GiB from a 1 MiB bomb).
    */
   static final int INFLATE_STEP = 1 << 20;
 
@@ -60,9 +68,11 @@ public final class TelnetDecode {
   /**
    * Parsed arguments.
    *
-   * @param flags raw flag bits from {@code -p} and {@code -f}, low 8 bits (libtelnet's unsigned char)
+   * @param flags raw flag bits from {@code -p} and {@code -f}, low 8 bits (libtelnet's unsigned
+   *     char)
    * @param table the option table, or null-equivalent {@link TeloptTable#rejectAll()}
-   * @param offsets {@code -c} split points; negative values were huge {@code size_t}s, clamped later
+   * @param offsets {@code -c} split points; negative values were huge {@code size_t}s, clamped
+   *     later
    * @param chunkSize {@code -n}, or 0
    */
   public record Options(
@@ -115,7 +125,9 @@ public final class TelnetDecode {
           merge = true;
         } else {
           throw new DecodeException(
-              "bad argument '" + a + "'; usage: decode [-p] [-f FLAGS] [-t OPT:US:HIM,...|none]"
+              "bad argument '"
+                  + a
+                  + "'; usage: decode [-p] [-f FLAGS] [-t OPT:US:HIM,...|none]"
                   + " [-c OFF,OFF,...] [-n CHUNK] [-s] [-e] [-M] < input");
         }
       }
@@ -134,7 +146,8 @@ public final class TelnetDecode {
   }
 
   /** {@link #run(Options, InputStream, OutputStream)} with other bounds (for tests). */
-  static void run(Options options, InputStream in, OutputStream out, int inputChunk, int inflateStep)
+  static void run(
+      Options options, InputStream in, OutputStream out, int inputChunk, int inflateStep)
       throws DecodeException, IOException {
     InputStream input = new BufferedInputStream(in, 1 << 16);
     OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
@@ -163,13 +176,14 @@ public final class TelnetDecode {
   }
 
   /**
-   * Hands input to the codec in bounded steps (events as for one {@code recv}, see
-   * {@link Telnet#recvBounded}) and stops with an error once {@code -M} could not merge a run.
+   * Hands input to the codec in bounded steps (events as for one {@code recv}, see {@link
+   * Telnet#recvBounded}) and stops with an error once {@code -M} could not merge a run.
    */
   private static final class Feeder {
     private final Telnet telnet;
     private final OracleFormatPrinter printer;
     private final int inflateStep;
+
     /** Input bytes fed so far, for the error message. */
     private long fed;
 
@@ -185,9 +199,13 @@ public final class TelnetDecode {
       do {
         done += telnet.recvBounded(b, off + done, len - done, inflateStep);
         if (printer.mergeLimitReached()) {
-          throw new DecodeException("-M: a run of DATA or SEND bytes is longer than "
-              + (OracleFormatPrinter.MERGE_LIMIT >> 20) + " MiB, too long to merge into one line"
-              + " (input byte " + (fed + done) + "); run without -M");
+          throw new DecodeException(
+              "-M: a run of DATA or SEND bytes is longer than "
+                  + (OracleFormatPrinter.MERGE_LIMIT >> 20)
+                  + " MiB, too long to merge into one line"
+                  + " (input byte "
+                  + (fed + done)
+                  + "); run without -M");
         }
       } while (done < len);
       fed += len;
@@ -195,9 +213,9 @@ public final class TelnetDecode {
   }
 
   /**
-   * Stream mode: the oracle's {@code telnet_recv} calls (pieces of {@code -n}, or cut at the
-   * {@code -c} offsets, or all of stdin), read as they come and each split into pieces of at most
-   * {@code chunk} bytes.
+   * Stream mode: the oracle's {@code telnet_recv} calls (pieces of {@code -n}, or cut at the {@code
+   * -c} offsets, or all of stdin), read as they come and each split into pieces of at most {@code
+   * chunk} bytes.
    */
   private static void runStream(Feeder feeder, Options options, InputStream in, int chunk)
       throws DecodeException, IOException {
@@ -344,18 +362,20 @@ public final class TelnetDecode {
         need(argv, 3, lineNo);
         t.negotiate(uchar(parseCommandWord(argv.get(1))), uchar(parseNumber(argv.get(2))));
         break;
-      case "send": {
-        need(argv, 2, lineNo);
-        byte[] b = hex(argv.get(1));
-        t.send(b, 0, b.length);
-        break;
-      }
-      case "sb": {
-        need(argv, 3, lineNo);
-        byte[] b = hex(argv.get(2));
-        t.subnegotiation(uchar(parseNumber(argv.get(1))), b, 0, b.length);
-        break;
-      }
+      case "send":
+        {
+          need(argv, 2, lineNo);
+          byte[] b = hex(argv.get(1));
+          t.send(b, 0, b.length);
+          break;
+        }
+      case "sb":
+        {
+          need(argv, 3, lineNo);
+          byte[] b = hex(argv.get(2));
+          t.subnegotiation(uchar(parseNumber(argv.get(1))), b, 0, b.length);
+          break;
+        }
       case "begin_sb":
         need(argv, 2, lineNo);
         t.beginSb(uchar(parseNumber(argv.get(1))));
@@ -363,18 +383,20 @@ public final class TelnetDecode {
       case "finish_sb":
         t.finishSb();
         break;
-      case "printf": {
-        need(argv, 2, lineNo);
-        byte[] b = cString(hex(argv.get(1)));
-        t.sendText(b, 0, b.length);
-        break;
-      }
-      case "raw_printf": {
-        need(argv, 2, lineNo);
-        byte[] b = cString(hex(argv.get(1)));
-        t.send(b, 0, b.length); // telnet_raw_printf = telnet_send of the formatted text
-        break;
-      }
+      case "printf":
+        {
+          need(argv, 2, lineNo);
+          byte[] b = cString(hex(argv.get(1)));
+          t.sendText(b, 0, b.length);
+          break;
+        }
+      case "raw_printf":
+        {
+          need(argv, 2, lineNo);
+          byte[] b = cString(hex(argv.get(1)));
+          t.send(b, 0, b.length); // telnet_raw_printf = telnet_send of the formatted text
+          break;
+        }
       case "ttype_send":
         t.ttypeSend();
         break;
@@ -386,28 +408,30 @@ public final class TelnetDecode {
         need(argv, 2, lineNo);
         t.beginNewEnviron(uchar(parseNumber(argv.get(1))));
         break;
-      case "newenviron_value": {
-        need(argv, 3, lineNo);
-        byte[] b = cString(hex(argv.get(2)));
-        t.newEnvironValue(uchar(parseNumber(argv.get(1))), b);
-        break;
-      }
+      case "newenviron_value":
+        {
+          need(argv, 3, lineNo);
+          byte[] b = cString(hex(argv.get(2)));
+          t.newEnvironValue(uchar(parseNumber(argv.get(1))), b);
+          break;
+        }
       case "finish_newenviron":
         t.finishNewEnviron();
         break;
       case "zmp":
-      case "zmpv": {
-        need(argv, 2, lineNo);
-        List<byte[]> args = new ArrayList<>();
-        for (int i = 1; i < argv.size(); i++) {
-          args.add(cString(hex(argv.get(i))));
+      case "zmpv":
+        {
+          need(argv, 2, lineNo);
+          List<byte[]> args = new ArrayList<>();
+          for (int i = 1; i < argv.size(); i++) {
+            args.add(cString(hex(argv.get(i))));
+          }
+          if (name.equals("zmpv") && args.size() > ZMPV_MAX_ARGS) {
+            throw new DecodeException("zmpv supports at most " + ZMPV_MAX_ARGS + " arguments");
+          }
+          t.sendZmp(args);
+          break;
         }
-        if (name.equals("zmpv") && args.size() > ZMPV_MAX_ARGS) {
-          throw new DecodeException("zmpv supports at most " + ZMPV_MAX_ARGS + " arguments");
-        }
-        t.sendZmp(args);
-        break;
-      }
       case "begin_zmp":
         need(argv, 2, lineNo);
         t.beginZmp(cString(hex(argv.get(1))));
@@ -506,8 +530,12 @@ public final class TelnetDecode {
       i++;
     }
     int radix = 10;
-    if (i + 1 < n && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
-        && i + 2 < n && Character.digit(s.charAt(i + 2), 16) >= 0 && s.charAt(i + 2) < 128) {
+    if (i + 1 < n
+        && s.charAt(i) == '0'
+        && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+        && i + 2 < n
+        && Character.digit(s.charAt(i + 2), 16) >= 0
+        && s.charAt(i + 2) < 128) {
       radix = 16;
       i += 2;
     } else if (i < n && s.charAt(i) == '0') {

@@ -15,18 +15,23 @@ public interface TelnetHandler {
   /** Received application data (TELNET_EV_DATA), with IAC escapes already removed. */
   void onData(byte[] buf, int off, int len);
 
-  /** Bytes to write to the peer (TELNET_EV_SEND): the codec's output, already escaped/compressed. */
+  /**
+   * Bytes to write to the peer (TELNET_EV_SEND): the codec's output, already escaped/compressed.
+   */
   void onSend(byte[] buf, int off, int len);
 
-  /** A received IAC command other than negotiation and SB, e.g. {@link Telnet#GA} (TELNET_EV_IAC). */
+  /**
+   * A received IAC command other than negotiation and SB, e.g. {@link Telnet#GA} (TELNET_EV_IAC).
+   */
   default void onIac(int command) {}
 
   /**
    * A negotiation event (TELNET_EV_WILL/WONT/DO/DONT). Without {@link Telnet#FLAG_PROXY} this is
-   * the outcome of the RFC 1143 Q method, raised after any answer was sent; with it, every
-   * received command is reported as is.
+   * the outcome of the RFC 1143 Q method, raised after any answer was sent; with it, every received
+   * command is reported as is.
    *
-   * @param command one of {@link Telnet#WILL}, {@link Telnet#WONT}, {@link Telnet#DO}, {@link Telnet#DONT}
+   * @param command one of {@link Telnet#WILL}, {@link Telnet#WONT}, {@link Telnet#DO}, {@link
+   *     Telnet#DONT}
    */
   default void onNegotiate(int command, int option) {}
 
@@ -51,7 +56,8 @@ public interface TelnetHandler {
    * A parsed ENVIRON or NEW-ENVIRON subnegotiation (TELNET_EV_ENVIRON).
    *
    * @param option {@link Telnet#TELOPT_ENVIRON} or {@link Telnet#TELOPT_NEW_ENVIRON}
-   * @param command {@link Telnet#ENVIRON_IS}, {@link Telnet#ENVIRON_SEND} or {@link Telnet#ENVIRON_INFO}
+   * @param command {@link Telnet#ENVIRON_IS}, {@link Telnet#ENVIRON_SEND} or {@link
+   *     Telnet#ENVIRON_INFO}
    */
   default void onEnviron(int option, int command, List<EnvironValue> values) {}
 

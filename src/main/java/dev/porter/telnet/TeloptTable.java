@@ -6,10 +6,10 @@ import java.util.Arrays;
  * Which options this side agrees to when the peer asks (libtelnet's {@code telnet_telopt_t} table):
  * an ordered list of {@code OPTION:US:HIM} entries where the first entry naming an option decides.
  *
- * <p>Only requests from the peer consult the table: a received DO is accepted if the entry's
- * {@code us} is {@link Telnet#WILL}, a received WILL if its {@code him} is {@link Telnet#DO}.
- * Options without an entry are refused. Options this side asks for itself with
- * {@link Telnet#negotiate} need no entry.
+ * <p>Only requests from the peer consult the table: a received DO is accepted if the entry's {@code
+ * us} is {@link Telnet#WILL}, a received WILL if its {@code him} is {@link Telnet#DO}. Options
+ * without an entry are refused. Options this side asks for itself with {@link Telnet#negotiate}
+ * need no entry.
  */
 public final class TeloptTable {
 

@@ -24,8 +24,8 @@ public record WindowSize(int width, int height) {
   }
 
   /**
-   * Reads the payload of a NAWS subnegotiation as delivered by
-   * {@link TelnetHandler#onSubnegotiation}; empty if it is not exactly four bytes.
+   * Reads the payload of a NAWS subnegotiation as delivered by {@link
+   * TelnetHandler#onSubnegotiation}; empty if it is not exactly four bytes.
    */
   public static Optional<WindowSize> parse(byte[] buf, int off, int len) {
     if (len != NAWS_PAYLOAD_LENGTH) {

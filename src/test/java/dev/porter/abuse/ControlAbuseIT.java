@@ -61,7 +61,10 @@ class ControlAbuseIT {
       assertTrue(list.out().startsWith("NAME "), list.out());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
 
-      Await.until("porter to close every silent peer", Duration.ofSeconds(20), () -> peers.stream().allMatch(ControlAbuseIT::closedByPorter));
+      Await.until(
+          "porter to close every silent peer",
+          Duration.ofSeconds(20),
+          () -> peers.stream().allMatch(ControlAbuseIT::closedByPorter));
       porter.awaitLog("control: closed a client that sent no request in 5000 ms");
       assertEquals(1, porter.logLines("sent no request"), "one line for the lot: " + porter.stderr);
       assertEquals(0, porter.terminate());
@@ -75,28 +78,36 @@ class ControlAbuseIT {
       int limit = 64;
       for (int i = 0; i < 150; i++) peers.add(connect(sock));
       // Closed to make room as the newer ones came in, well before their 5 s request timeout.
-      Await.until("the oldest peers to be closed", Duration.ofSeconds(4),
+      Await.until(
+          "the oldest peers to be closed",
+          Duration.ofSeconds(4),
           () -> peers.subList(0, 150 - limit).stream().allMatch(ControlAbuseIT::closedByPorter));
-      assertTrue(peers.subList(150 - limit, 150).stream().noneMatch(ControlAbuseIT::closedByPorter),
+      assertTrue(
+          peers.subList(150 - limit, 150).stream().noneMatch(ControlAbuseIT::closedByPorter),
           "the newest peers are still being waited for");
       PorterProcess.Result list = ctl(sock, "list");
       assertEquals(0, list.code(), list.err());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
       String line = porter.awaitLog("control: too many connections max=64");
       assertTrue(line.contains("closed the one waiting longest state=reading"), line);
-      assertEquals(1, porter.logLines("too many connections"), "one line for the flood: " + porter.stderr);
+      assertEquals(
+          1, porter.logLines("too many connections"), "one line for the flood: " + porter.stderr);
       assertEquals(0, porter.terminate());
     }
   }
 
   @Test
-  void peersThatNeverReadALargeReplyDoNotHoldAWorkerAndAreClosedAfterTheReplyTimeout() throws Exception {
+  void peersThatNeverReadALargeReplyDoNotHoldAWorkerAndAreClosedAfterTheReplyTimeout()
+      throws Exception {
     // 3000 components make a list reply of about 600 KiB, beyond what the socket buffer holds
     // (net.core.wmem_default, 208 KiB): writing it to a peer that does not read would block.
     StringBuilder conf = new StringBuilder("components {\n");
     for (int i = 0; i < 3000; i++) {
-      conf.append(String.format("  a-component-with-a-long-name-so-that-the-list-reply-is-large-%04d"
-          + " { command = /bin/true, flags = [ disable ] }%n", i));
+      conf.append(
+          String.format(
+              "  a-component-with-a-long-name-so-that-the-list-reply-is-large-%04d"
+                  + " { command = /bin/true, flags = [ disable ] }%n",
+              i));
     }
     try (PorterProcess porter = porter(conf.append("}\n").toString())) {
       Path sock = dir.resolve("ctl.sock");
@@ -111,7 +122,8 @@ class ControlAbuseIT {
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
 
       porter.awaitLog("control: closed a client that did not read its reply in 10000 ms");
-      assertEquals(1, porter.logLines("did not read its reply"), "one line for the lot: " + porter.stderr);
+      assertEquals(
+          1, porter.logLines("did not read its reply"), "one line for the lot: " + porter.stderr);
       assertEquals(0, porter.terminate());
     }
   }
@@ -119,7 +131,9 @@ class ControlAbuseIT {
   @Test
   void aPeerWithoutTheRightCredentialsIsRefusedAtOnceWithoutSendingAnything() throws Exception {
     assumeTrue(new UnixSystem().getUid() == 0, "needs root to run clients as nobody with setpriv");
-    assumeTrue(onPath("setpriv") && onPath("nc"), "setpriv (util-linux) and nc (netcat-openbsd) are needed");
+    assumeTrue(
+        onPath("setpriv") && onPath("nc"),
+        "setpriv (util-linux) and nc (netcat-openbsd) are needed");
     // nobody must reach the socket: the directory open to all, the socket's mode 0666, so that the
     // peer check is what refuses.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -128,8 +142,16 @@ class ControlAbuseIT {
       List<List<String>> replies = new ArrayList<>();
       for (int i = 0; i < 24; i++) {
         // nc's standard input stays open and empty: a silent peer.
-        Process nc = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-            "nc", "-U", sock.toString()).start();
+        Process nc =
+            new ProcessBuilder(
+                    "setpriv",
+                    "--reuid=nobody",
+                    "--regid=nogroup",
+                    "--clear-groups",
+                    "nc",
+                    "-U",
+                    sock.toString())
+                .start();
         others.add(nc);
         replies.add(lines(nc));
       }
@@ -137,12 +159,15 @@ class ControlAbuseIT {
       assertEquals(0, list.code(), list.err());
       assertTrue(list.took().compareTo(PROMPTLY) < 0, "ctl list took " + list.took());
 
-      Await.until(() -> "a refusal for every silent peer: " + replies, Duration.ofSeconds(15),
+      Await.until(
+          () -> "a refusal for every silent peer: " + replies,
+          Duration.ofSeconds(15),
           () -> replies.stream().allMatch(r -> !r.isEmpty()));
       for (List<String> r : replies) {
         Map<?, ?> reply = (Map<?, ?>) Json.parse(r.get(0));
         assertEquals("denied", reply.get("code"), r.toString());
-        assertEquals("permission denied: user nobody (uid 65534) is neither root nor a member of group root",
+        assertEquals(
+            "permission denied: user nobody (uid 65534) is neither root nor a member of group root",
             reply.get("error"));
       }
       porter.awaitLog("control: refused a peer: user nobody (uid 65534)");
@@ -178,10 +203,15 @@ class ControlAbuseIT {
     return "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n";
   }
 
-  /** A porter whose control socket is {@code dir/ctl.sock}, mode 0666 (the peer check is what guards it). */
+  /**
+   * A porter whose control socket is {@code dir/ctl.sock}, mode 0666 (the peer check is what guards
+   * it).
+   */
   private PorterProcess porter(String components) throws Exception {
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, "control.socket = \"unix://" + dir.resolve("ctl.sock") + ";mode=0666\"\n" + components);
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://" + dir.resolve("ctl.sock") + ";mode=0666\"\n" + components);
     PorterProcess p = PorterProcess.start("run", "-c", conf.toString());
     p.awaitLog("control: listening on");
     return p;
@@ -222,21 +252,26 @@ class ControlAbuseIT {
 
   private static List<String> lines(Process p) {
     List<String> into = new CopyOnWriteArrayList<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) into.add(line);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) into.add(line);
+              } catch (IOException ignored) {
+                // the process went away
+              }
+            });
     t.setDaemon(true);
     t.start();
     return into;
   }
 
   private static boolean onPath(String tool) {
-    for (String d : System.getenv("PATH").split(":")) if (Files.isExecutable(Path.of(d, tool))) return true;
+    for (String d : System.getenv("PATH").split(":"))
+      if (Files.isExecutable(Path.of(d, tool))) return true;
     return false;
   }
 }

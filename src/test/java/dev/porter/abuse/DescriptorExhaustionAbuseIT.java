@@ -15,21 +15,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client fills porter's descriptor table (RLIMIT_NOFILE) with idle connections: accept fails
- * with EMFILE for as long as they stay. porter says so in one line, not ten a second, and
- * serves again the moment they go.
+ * A client fills porter's descriptor table (RLIMIT_NOFILE) with idle connections: accept fails with
+ * EMFILE for as long as they stay. porter says so in one line, not ten a second, and serves again
+ * the moment they go.
  */
 class DescriptorExhaustionAbuseIT {
   /** How long the table stays full while the log is watched: 20 accept retries' worth. */
   static final long WINDOW_MILLIS = 2_000;
 
   @Test
-  void aFullDescriptorTableIsOneLogLineAndServingResumesWhenItEmpties(@TempDir Path dir) throws Exception {
+  void aFullDescriptorTableIsOneLogLineAndServingResumesWhenItEmpties(@TempDir Path dir)
+      throws Exception {
     Path conf = dir.resolve("porter.conf");
-    Files.writeString(conf, "shutdown-timeout = 1s\ncontrol.socket = \"unix://" + dir.resolve("ctl.sock") + "\"\n"
-        + "components { d { socket = \"inet://127.0.0.1:0\", builtin = discard } }\n");
+    Files.writeString(
+        conf,
+        "shutdown-timeout = 1s\ncontrol.socket = \"unix://"
+            + dir.resolve("ctl.sock")
+            + "\"\n"
+            + "components { d { socket = \"inet://127.0.0.1:0\", builtin = discard } }\n");
     List<String> lowLimit = List.of("/bin/sh", "-c", "ulimit -n 64 && exec \"$@\"", "sh");
-    try (PorterProcess p = PorterProcess.start(lowLimit, List.of(), Map.of(), "run", "-c", conf.toString())) {
+    try (PorterProcess p =
+        PorterProcess.start(lowLimit, List.of(), Map.of(), "run", "-c", conf.toString())) {
       int port = p.awaitPort("d");
       List<Socket> hoard = new ArrayList<>();
       try {

@@ -26,14 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FatalFailureAbuseIT {
   @Test
-  void anEventLoopOutOfMemoryEndsPorterWithExitCodeThreeAndOneLine(@TempDir Path dir) throws Exception {
+  void anEventLoopOutOfMemoryEndsPorterWithExitCodeThreeAndOneLine(@TempDir Path dir)
+      throws Exception {
     Path conf = dir.resolve("porter.conf");
-    Files.writeString(conf, "shutdown-timeout = 1s\ncontrol.socket = \"unix://" + dir.resolve("ctl.sock") + "\"\n"
-        + "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    Files.writeString(
+        conf,
+        "shutdown-timeout = 1s\ncontrol.socket = \"unix://"
+            + dir.resolve("ctl.sock")
+            + "\"\n"
+            + "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     // The loops queue what slow readers do not take in direct buffers: a 1 MiB budget of direct
     // memory runs out under a few clients that send and never read, as a too small box would.
-    try (PorterProcess p = PorterProcess.start(List.of("-XX:MaxDirectMemorySize=1m"), Map.of(),
-        "run", "-c", conf.toString())) {
+    try (PorterProcess p =
+        PorterProcess.start(
+            List.of("-XX:MaxDirectMemorySize=1m"), Map.of(), "run", "-c", conf.toString())) {
       int port = p.awaitPort("echo");
       List<Socket> clients = new ArrayList<>();
       List<Thread> writers = new ArrayList<>();
@@ -48,19 +54,31 @@ class FatalFailureAbuseIT {
           w.start();
           writers.add(w);
         }
-        assertTrue(p.process.waitFor(60, TimeUnit.SECONDS),
+        assertTrue(
+            p.process.waitFor(60, TimeUnit.SECONDS),
             () -> "porter went on after its loop failed:\n" + String.join("\n", p.stderr));
       } finally {
         for (Socket s : clients) s.close();
       }
       assertEquals(3, p.process.exitValue());
-      Await.until("the stderr pumps drain", Duration.ofSeconds(10),
+      Await.until(
+          "the stderr pumps drain",
+          Duration.ofSeconds(10),
           () -> p.stderr.stream().anyMatch(l -> l.contains("exiting with code 3")));
-      List<String> fatal = p.stderr.stream().filter(l -> l.contains("failed: java.lang.OutOfMemoryError")).toList();
+      List<String> fatal =
+          p.stderr.stream().filter(l -> l.contains("failed: java.lang.OutOfMemoryError")).toList();
       assertEquals(1, fatal.size(), String.join("\n", p.stderr));
-      assertTrue(fatal.get(0).matches(".* error: porter: event loop porter-loop-\\d+ failed: java\\.lang\\.OutOfMemoryError: .*"
-          + "; exiting with code 3 so that porter's supervisor starts it again"), fatal.get(0));
-      assertTrue(p.stderr.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread")),
+      assertTrue(
+          fatal
+              .get(0)
+              .matches(
+                  ".* error: porter: event loop porter-loop-\\d+ failed:"
+                      + " java\\.lang\\.OutOfMemoryError: .*; exiting with code 3 so that porter's"
+                      + " supervisor starts it again"),
+          fatal.get(0));
+      assertTrue(
+          p.stderr.stream()
+              .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread")),
           "no stack trace: " + String.join("\n", p.stderr));
     }
   }

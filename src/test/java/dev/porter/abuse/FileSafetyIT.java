@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files porter writes as root (its pidfile, its control socket, {@code unix://} listeners) are
- * never reached through a symlink someone planted, and porter refuses to create them in a
- * directory that someone else could change under it.
+ * never reached through a symlink someone planted, and porter refuses to create them in a directory
+ * that someone else could change under it.
  */
 class FileSafetyIT {
   @TempDir Path tmp;
@@ -50,11 +50,16 @@ class FileSafetyIT {
     Path pidfile = run.resolve("porter.pid");
     Files.createSymbolicLink(pidfile, secret);
     try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
-      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
+      Await.until(
+          "the pidfile",
+          Duration.ofSeconds(30),
+          () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
       assertEquals(porter.process.pid() + "\n", Files.readString(pidfile));
-      assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(pidfile)));
+      assertEquals(
+          "rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(pidfile)));
       assertSecretUntouched();
-      assertEquals(List.of("ctl.sock", "porter.pid"), names(run), "no temporary file is left behind");
+      assertEquals(
+          List.of("ctl.sock", "porter.pid"), names(run), "no temporary file is left behind");
       assertEquals(0, porter.terminate());
     }
     assertFalse(Files.exists(pidfile, LinkOption.NOFOLLOW_LINKS));
@@ -68,8 +73,14 @@ class FileSafetyIT {
     Path pidfile = open.resolve("porter.pid");
     try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
       String line = porter.awaitLog("pidfile: cannot write");
-      assertTrue(line.endsWith("pidfile: cannot write " + pidfile + ", running without one: directory " + open
-          + " is writable by others (mode 0777) and not sticky"), line);
+      assertTrue(
+          line.endsWith(
+              "pidfile: cannot write "
+                  + pidfile
+                  + ", running without one: directory "
+                  + open
+                  + " is writable by others (mode 0777) and not sticky"),
+          line);
       assertFalse(Files.exists(pidfile, LinkOption.NOFOLLOW_LINKS));
       porter.awaitLog("component e: listening on");
       assertEquals(0, porter.terminate());
@@ -80,7 +91,10 @@ class FileSafetyIT {
   void aPidfileSomeoneElseReplacedIsLeftInPlaceAtExit() throws Exception {
     Path pidfile = run.resolve("porter.pid");
     try (PorterProcess porter = porter("pidfile = \"" + pidfile + "\"\n" + echo())) {
-      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
+      Await.until(
+          "the pidfile",
+          Duration.ofSeconds(30),
+          () -> Files.isRegularFile(pidfile, LinkOption.NOFOLLOW_LINKS));
       Path other = Files.writeString(run.resolve("other.pid"), "4242\n");
       Files.move(other, pidfile, StandardCopyOption.ATOMIC_MOVE);
       assertEquals(0, porter.terminate());
@@ -89,21 +103,31 @@ class FileSafetyIT {
   }
 
   @Test
-  void aUnixListenerOrControlSocketInADirectoryOthersCanWriteIsRefusedWithOneLine() throws Exception {
+  void aUnixListenerOrControlSocketInADirectoryOthersCanWriteIsRefusedWithOneLine()
+      throws Exception {
     Path open = Files.createDirectory(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxr-x"));
     String why = "directory " + open + " is writable by its group (mode 0775) and not sticky";
 
-    PorterProcess.Result listener = runToExit("components { e { socket = \"unix://" + open.resolve("e.sock")
-        + "\", builtin = echo } }\n");
+    PorterProcess.Result listener =
+        runToExit(
+            "components { e { socket = \"unix://"
+                + open.resolve("e.sock")
+                + "\", builtin = echo } }\n");
     assertEquals(2, listener.code(), listener.err());
-    assertTrue(listener.err().contains("component e: cannot listen on unix://" + open.resolve("e.sock") + ": " + why),
+    assertTrue(
+        listener
+            .err()
+            .contains(
+                "component e: cannot listen on unix://" + open.resolve("e.sock") + ": " + why),
         listener.err());
     assertFalse(listener.err().contains("\tat "), listener.err());
 
-    PorterProcess.Result control = runToExit("control.socket = \"unix://" + open.resolve("ctl.sock") + "\"\n" + echo());
+    PorterProcess.Result control =
+        runToExit("control.socket = \"unix://" + open.resolve("ctl.sock") + "\"\n" + echo());
     assertEquals(2, control.code(), control.err());
-    assertTrue(control.err().contains("porter: cannot listen on " + open.resolve("ctl.sock") + ": " + why),
+    assertTrue(
+        control.err().contains("porter: cannot listen on " + open.resolve("ctl.sock") + ": " + why),
         control.err());
     assertEquals(List.of(), names(open), "nothing was created there");
   }
@@ -114,10 +138,17 @@ class FileSafetyIT {
     Path theirs = Files.createDirectory(tmp.resolve("theirs"));
     Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setOwner(theirs, users().lookupPrincipalByName("nobody"));
-    PorterProcess.Result r = runToExit("components { e { socket = \"unix://" + theirs.resolve("e.sock")
-        + "\", builtin = echo } }\n");
+    PorterProcess.Result r =
+        runToExit(
+            "components { e { socket = \"unix://"
+                + theirs.resolve("e.sock")
+                + "\", builtin = echo } }\n");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("directory " + theirs + " belongs to uid 65534, neither root nor porter's user"), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "directory " + theirs + " belongs to uid 65534, neither root nor porter's user"),
+        r.err());
   }
 
   @Test
@@ -125,8 +156,11 @@ class FileSafetyIT {
     assumeRoot();
     Path sock = run.resolve("e.sock");
     Files.createSymbolicLink(sock, secret);
-    PorterProcess.Result r = runToExit("components { e { socket = \"unix://" + sock
-        + ";mode=0666;user=nobody;group=nogroup\", builtin = echo } }\n");
+    PorterProcess.Result r =
+        runToExit(
+            "components { e { socket = \"unix://"
+                + sock
+                + ";mode=0666;user=nobody;group=nogroup\", builtin = echo } }\n");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(sock + " exists and is not a socket"), r.err());
     assertTrue(Files.isSymbolicLink(sock));
@@ -134,24 +168,32 @@ class FileSafetyIT {
   }
 
   @Test
-  void aListenerInAStickyDirectoryGetsItsModeGroupAndOwnerAndLeavesNothingElseBehind() throws Exception {
+  void aListenerInAStickyDirectoryGetsItsModeGroupAndOwnerAndLeavesNothingElseBehind()
+      throws Exception {
     assumeRoot();
     Path sticky = Files.createDirectory(tmp.resolve("sticky"));
     Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setAttribute(sticky, "unix:mode", 01777);
     Path sock = sticky.resolve("e.sock");
-    try (PorterProcess porter = porter("components { e { socket = \"unix://" + sock
-        + ";mode=0660;user=nobody;group=nogroup\", builtin = echo } }\n")) {
+    try (PorterProcess porter =
+        porter(
+            "components { e { socket = \"unix://"
+                + sock
+                + ";mode=0660;user=nobody;group=nogroup\", builtin = echo } }\n")) {
       porter.awaitLog("component e: listening on unix:" + sock);
-      assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS)));
+      assertEquals(
+          "rw-rw----",
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS)));
       assertEquals("nobody", Files.getOwner(sock, LinkOption.NOFOLLOW_LINKS).getName());
       assertEquals(65534, Files.getAttribute(sock, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-      assertEquals(List.of("e.sock"), names(sticky), "the private directory porter bound in is gone");
+      assertEquals(
+          List.of("e.sock"), names(sticky), "the private directory porter bound in is gone");
       try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         c.connect(UnixDomainSocketAddress.of(sock));
         c.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
         ByteBuffer in = ByteBuffer.allocate(5);
-        while (in.hasRemaining() && c.read(in) >= 0) { }
+        while (in.hasRemaining() && c.read(in) >= 0) {}
         assertEquals("ping\n", new String(in.array(), StandardCharsets.US_ASCII));
       }
       assertEquals(0, porter.terminate());
@@ -183,9 +225,15 @@ class FileSafetyIT {
     return PorterProcess.run(Duration.ofSeconds(60), List.of(), "run", "-c", conf(body).toString());
   }
 
-  /** The configuration file: {@code body}, with the control socket in {@code run} unless it says where. */
+  /**
+   * The configuration file: {@code body}, with the control socket in {@code run} unless it says
+   * where.
+   */
   private Path conf(String body) throws Exception {
-    String control = body.contains("control.socket") ? "" : "control.socket = \"unix://" + run.resolve("ctl.sock") + "\"\n";
+    String control =
+        body.contains("control.socket")
+            ? ""
+            : "control.socket = \"unix://" + run.resolve("ctl.sock") + "\"\n";
     return Files.writeString(tmp.resolve("p.conf"), control + body);
   }
 

@@ -32,17 +32,20 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Clients that try to wear out the metrics endpoint: they close early, stay
- * idle, trickle, never read, crowd past the connection limit or send garbage. The real porter jar
- * serves them; its descriptors are counted in /proc, and a curl scrape must still work.
+ * Clients that try to wear out the metrics endpoint: they close early, stay idle, trickle, never
+ * read, crowd past the connection limit or send garbage. The real porter jar serves them; its
+ * descriptors are counted in /proc, and a curl scrape must still work.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MetricsAbuseIT {
-  private static final Pattern SERVING = Pattern.compile("metrics: serving http://127\\.0\\.0\\.1:(\\d+)/metrics");
+  private static final Pattern SERVING =
+      Pattern.compile("metrics: serving http://127\\.0\\.0\\.1:(\\d+)/metrics");
   private static final String SCRAPE = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
   /** MetricsServer.MAX_CONNECTIONS, as porter.conf(5) documents it. */
   private static final int MAX_CONNECTIONS = 16;
+
   /**
    * Descriptors the JVM may open or close on its own between two counts (none seen in practice):
    * far below what any of these tests would leak.
@@ -60,26 +63,44 @@ class MetricsAbuseIT {
     assumeTrue(onPath("curl"), "curl is not installed; .ci/run installs it");
     dir = Files.createTempDirectory("porter-metrics-abuse");
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, String.join("\n",
-        "control.socket = \"unix://" + dir.resolve("ctl.sock") + "\"",
-        "metrics.socket = \"inet://127.0.0.1:0\"",
-        "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }"));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "control.socket = \"unix://" + dir.resolve("ctl.sock") + "\"",
+            "metrics.socket = \"inet://127.0.0.1:0\"",
+            "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }"));
     Path jar = Path.of(System.getProperty("porter.jar", "target/porter.jar"));
     assertTrue(Files.exists(jar), "build the jar first (mvn package): " + jar);
-    porter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "run", "-c", conf.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(porter.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String l; (l = r.readLine()) != null; ) stderr.add(l);
-      } catch (IOException gone) {
-        // porter exited
-      }
-    });
+    porter =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "run",
+                "-c",
+                conf.toString())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(porter.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) stderr.add(l);
+              } catch (IOException gone) {
+                // porter exited
+              }
+            });
     pump.setDaemon(true);
     pump.start();
-    Await.until(() -> "the metrics endpoint; stderr: " + stderr, Duration.ofSeconds(20),
+    Await.until(
+        () -> "the metrics endpoint; stderr: " + stderr,
+        Duration.ofSeconds(20),
         () -> stderr.stream().anyMatch(l -> SERVING.matcher(l).find()) || !porter.isAlive());
-    Matcher m = stderr.stream().map(SERVING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    Matcher m =
+        stderr.stream().map(SERVING::matcher).filter(Matcher::find).findFirst().orElseThrow();
     port = Integer.parseInt(m.group(1));
     // Warm up every path once (early close included), so that what the JVM opens lazily is open.
     assertTrue(curl().contains("porter_connections_accepted_total"));
@@ -95,7 +116,8 @@ class MetricsAbuseIT {
     if (porter != null) {
       porter.destroy();
       if (!porter.waitFor(20, TimeUnit.SECONDS)) porter.destroyForcibly();
-      assertFalse(stderr.stream().anyMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
+      assertFalse(
+          stderr.stream().anyMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
           "no stack trace in porter's log: " + stderr);
     }
     if (dir != null) {
@@ -106,7 +128,8 @@ class MetricsAbuseIT {
   }
 
   @Test
-  void aThousandClientsThatCloseRightAfterTheRequestLeaveNoDescriptorAndNoStackTrace() throws Exception {
+  void aThousandClientsThatCloseRightAfterTheRequestLeaveNoDescriptorAndNoStackTrace()
+      throws Exception {
     int linesBefore = stderr.size();
     long start = System.nanoTime();
     for (int i = 0; i < 1000; i++) {
@@ -128,8 +151,17 @@ class MetricsAbuseIT {
   void idleAndHalfSentRequestsDoNotBlockAScrapeAndAreClosedAtTheHeadDeadline() throws Exception {
     List<Client> idle = new ArrayList<>();
     try {
-      for (String sent : List.of("", "", "", "", "GET /metr", "GET /metr", "GET /metrics HTTP/1.1\r\n",
-          "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n", "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n")) {
+      for (String sent :
+          List.of(
+              "",
+              "",
+              "",
+              "",
+              "GET /metr",
+              "GET /metr",
+              "GET /metrics HTTP/1.1\r\n",
+              "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+              "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n")) {
         Client c = Client.to(port);
         if (!sent.isEmpty()) c.send(sent);
         idle.add(c);
@@ -169,7 +201,8 @@ class MetricsAbuseIT {
     List<Client> deaf = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) deaf.add(Client.to(port).send(SCRAPE));
-      assertTrue(curl().contains("porter_connections_accepted_total"), "a scrape while they do not read");
+      assertTrue(
+          curl().contains("porter_connections_accepted_total"), "a scrape while they do not read");
       // They keep their sockets open; porter's side closes after the reply and a short linger.
       awaitDescriptorsBackToBaseline();
     } finally {
@@ -178,7 +211,8 @@ class MetricsAbuseIT {
   }
 
   @Test
-  void connectionsPastTheLimitAreClosedAtOnceAndScrapingComesBackWhenTheCrowdLeaves() throws Exception {
+  void connectionsPastTheLimitAreClosedAtOnceAndScrapingComesBackWhenTheCrowdLeaves()
+      throws Exception {
     List<Client> crowd = new ArrayList<>();
     try {
       Await.until("earlier tests' connections to close", () -> openConnections() == 0);
@@ -192,7 +226,8 @@ class MetricsAbuseIT {
       first.setSoTimeout(200);
       try {
         int b = first.getInputStream().read();
-        throw new AssertionError("the first of the crowd ended (read " + b + ") before the one past the limit");
+        throw new AssertionError(
+            "the first of the crowd ended (read " + b + ") before the one past the limit");
       } catch (SocketTimeoutException stillOpen) {
         // as it should be
       }
@@ -201,8 +236,13 @@ class MetricsAbuseIT {
     }
     Await.until("porter to let the crowd go", () -> openConnections() == 0);
     assertTrue(curl().contains("porter_connections_accepted_total"));
-    assertTrue(stderr.stream().anyMatch(l -> l.contains("metrics: refused 127.0.0.1:")
-        && l.contains("(16 connections open)")), stderr.toString());
+    assertTrue(
+        stderr.stream()
+            .anyMatch(
+                l ->
+                    l.contains("metrics: refused 127.0.0.1:")
+                        && l.contains("(16 connections open)")),
+        stderr.toString());
     awaitDescriptorsBackToBaseline();
   }
 
@@ -224,8 +264,11 @@ class MetricsAbuseIT {
         c.send(junk);
         c.shutdownOutput();
         String reply = readUntilClosed(c);
-        assertTrue(reply.isEmpty() || reply.startsWith("HTTP/1.1 400 Bad Request\r\n")
-            || reply.startsWith("HTTP/1.1 414 "), "seed 8, case " + i + ": " + reply);
+        assertTrue(
+            reply.isEmpty()
+                || reply.startsWith("HTTP/1.1 400 Bad Request\r\n")
+                || reply.startsWith("HTTP/1.1 414 "),
+            "seed 8, case " + i + ": " + reply);
       }
     }
     awaitDescriptorsBackToBaseline();
@@ -244,8 +287,11 @@ class MetricsAbuseIT {
   }
 
   private void awaitDescriptorsBackToBaseline() {
-    Await.until(() -> "porter's descriptors back to " + baseline + " (+" + SLACK + "), now " + descriptors(),
-        Duration.ofSeconds(15), () -> descriptors() <= baseline + SLACK);
+    Await.until(
+        () ->
+            "porter's descriptors back to " + baseline + " (+" + SLACK + "), now " + descriptors(),
+        Duration.ofSeconds(15),
+        () -> descriptors() <= baseline + SLACK);
   }
 
   private long descriptors() {
@@ -257,8 +303,8 @@ class MetricsAbuseIT {
   }
 
   /**
-   * Connections porter holds on the metrics port, in any state: the kernel's table lists them
-   * with an inode, while a socket porter has closed lingers there with inode 0 (or not at all).
+   * Connections porter holds on the metrics port, in any state: the kernel's table lists them with
+   * an inode, while a socket porter has closed lingers there with inode 0 (or not at all).
    */
   private long openConnections() {
     String local = String.format(":%04X", port);
@@ -266,8 +312,12 @@ class MetricsAbuseIT {
     // The JDK's sockets are dual-stack: 127.0.0.1 shows as ::ffff:127.0.0.1 in tcp6.
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       try {
-        n += Files.readAllLines(Path.of(table)).stream().skip(1).map(l -> l.trim().split("\\s+"))
-            .filter(f -> f[1].endsWith(local) && !f[3].equals("0A") && !f[9].equals("0")).count();
+        n +=
+            Files.readAllLines(Path.of(table)).stream()
+                .skip(1)
+                .map(l -> l.trim().split("\\s+"))
+                .filter(f -> f[1].endsWith(local) && !f[3].equals("0A") && !f[9].equals("0"))
+                .count();
       } catch (IOException e) {
         throw new AssertionError(e);
       }
@@ -276,8 +326,10 @@ class MetricsAbuseIT {
   }
 
   private String curl() throws Exception {
-    Process p = new ProcessBuilder("curl", "-sS", "-m", "5", "http://127.0.0.1:" + port + "/metrics")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("curl", "-sS", "-m", "5", "http://127.0.0.1:" + port + "/metrics")
+            .redirectErrorStream(true)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS), "curl finished");
     String text = new String(out, StandardCharsets.UTF_8);

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Attacks on mux links: a link peer that floods porter with what porter must answer
- * (pings, streams it opens and resets, requests whose answers it never reads), and connections to
- * a receptor's {@code mux.listen} that try to take a working link over. Real porters in this JVM,
- * real sockets on loopback; the attacker is a raw socket speaking (or not) yamux.
+ * Attacks on mux links: a link peer that floods porter with what porter must answer (pings, streams
+ * it opens and resets, requests whose answers it never reads), and connections to a receptor's
+ * {@code mux.listen} that try to take a working link over. Real porters in this JVM, real sockets
+ * on loopback; the attacker is a raw socket speaking (or not) yamux.
  */
 class MuxAbuseIT {
   private static final int PING = 2;
@@ -57,11 +57,15 @@ class MuxAbuseIT {
 
   /** A porter whose link connects to {@code port}, where the test's fake far end listens. */
   private void connectorTo(int port) throws Exception {
-    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + port + "\" }\n"
-        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
-        + "  day { mux-link = link, service = daytime, builtin = daytime }\n"
-        + "  gen { mux-link = link, service = chargen, builtin = chargen }\n}\n");
+    connector =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                + port
+                + "\" }\n"
+                + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+                + "  day { mux-link = link, service = daytime, builtin = daytime }\n"
+                + "  gen { mux-link = link, service = chargen, builtin = chargen }\n}\n");
   }
 
   /** Accepts porter's link; the flood starts without reading anything of it. */
@@ -72,7 +76,10 @@ class MuxAbuseIT {
     return s;
   }
 
-  /** Accepts porter's link again and checks that porter opens it with a ping, as a receptor requires. */
+  /**
+   * Accepts porter's link again and checks that porter opens it with a ping, as a receptor
+   * requires.
+   */
   private void acceptReconnect(ServerSocket far) throws IOException {
     Socket s = acceptLink(far);
     byte[] first = new DataInputStream(s.getInputStream()).readNBytes(12);
@@ -82,19 +89,24 @@ class MuxAbuseIT {
 
   @Test
   void aPeerThatFloodsPingsAndNeverReadsIsToldGoAwayAndDropped() throws Exception {
-    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); LogCapture logs = new LogCapture()) {
+    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LogCapture logs = new LogCapture()) {
       connectorTo(far.getLocalPort());
       Socket peer = acceptLink(far);
       // 24 MB of pings (porter once queued all their answers), written without reading a byte.
       byte[] flood = repeat(frame(PING, SYN, 0, 7), 2_000_000);
       long[] maxQueued = {0};
       Thread writer = writeInBackground(peer.getOutputStream(), flood);
-      Await.until(() -> "porter calls it a flood; it holds " + maxQueued[0] + " bytes of answers", Duration.ofSeconds(20),
+      Await.until(
+          () -> "porter calls it a flood; it holds " + maxQueued[0] + " bytes of answers",
+          Duration.ofSeconds(20),
           () -> {
             maxQueued[0] = Math.max(maxQueued[0], connector.porter().queuedBytes());
             return logs.contains("ping flood: more than 1000 at once or 33 a second");
           });
-      logs.awaitLine("component link: protocol error from 127.0.0.1:" + far.getLocalPort(), "ping flood",
+      logs.awaitLine(
+          "component link: protocol error from 127.0.0.1:" + far.getLocalPort(),
+          "ping flood",
           "dropping the link");
       writer.join(Client.TIMEOUT_MILLIS);
       // The flooder is cut off: its writes fail, and the link is dropped for good.
@@ -108,7 +120,8 @@ class MuxAbuseIT {
 
   @Test
   void aPeerThatOpensAndResetsStreamsFastIsToldGoAwayAndDropped() throws Exception {
-    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); LogCapture logs = new LogCapture()) {
+    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LogCapture logs = new LogCapture()) {
       connectorTo(far.getLocalPort());
       Socket peer = acceptLink(far);
       // The HTTP/2 rapid-reset attack in yamux: each stream asks for a service, then is reset.
@@ -120,7 +133,9 @@ class MuxAbuseIT {
         b.write(frame(WINDOW, RST, id, 0));
       }
       Thread writer = writeInBackground(peer.getOutputStream(), b.toByteArray());
-      logs.awaitLine("component link: protocol error from", "reset flood: more than 1000 at once or 33 a second");
+      logs.awaitLine(
+          "component link: protocol error from",
+          "reset flood: more than 1000 at once or 33 a second");
       writer.join(Client.TIMEOUT_MILLIS);
       assertTrue(!writer.isAlive(), "the flooder's writes ended");
       acceptReconnect(far);
@@ -129,7 +144,8 @@ class MuxAbuseIT {
 
   @Test
   void aPeerThatAsksMoreThanItReadsIsNoLongerReadRatherThanQueuedFor() throws Exception {
-    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); LogCapture logs = new LogCapture()) {
+    try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LogCapture logs = new LogCapture()) {
       connectorTo(far.getLocalPort());
       Socket peer = acceptLink(far);
       peer.setSendBufferSize(64 * 1024);
@@ -146,28 +162,41 @@ class MuxAbuseIT {
       byte[] requests = b.toByteArray();
       AtomicLong written = new AtomicLong();
       AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-      Thread writer = new Thread(() -> {
-        try {
-          OutputStream out = peer.getOutputStream();
-          for (int off = 0; off < requests.length; off += 4096) {
-            out.write(requests, off, Math.min(4096, requests.length - off));
-            written.addAndGet(Math.min(4096, requests.length - off));
-            lastProgress.set(System.nanoTime());
-          }
-        } catch (IOException e) {
-          // reported by the assertions below
-        }
-      }, "test-asker");
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = peer.getOutputStream();
+                  for (int off = 0; off < requests.length; off += 4096) {
+                    out.write(requests, off, Math.min(4096, requests.length - off));
+                    written.addAndGet(Math.min(4096, requests.length - off));
+                    lastProgress.set(System.nanoTime());
+                  }
+                } catch (IOException e) {
+                  // reported by the assertions below
+                }
+              },
+              "test-asker");
       writer.setDaemon(true);
       writer.start();
       long[] maxQueued = {0};
-      Await.until("the asker's writes stall or end", Duration.ofSeconds(60), () -> {
-        maxQueued[0] = Math.max(maxQueued[0], connector.porter().queuedBytes());
-        return !writer.isAlive() || System.nanoTime() - lastProgress.get() > Duration.ofSeconds(2).toNanos();
-      });
-      assertTrue(writer.isAlive(), "porter kept reading: all " + requests.length + " bytes went in, "
-          + maxQueued[0] + " bytes of answers queued");
-      assertTrue(maxQueued[0] < 4 * 1024 * 1024, "porter queued " + maxQueued[0] + " bytes of answers");
+      Await.until(
+          "the asker's writes stall or end",
+          Duration.ofSeconds(60),
+          () -> {
+            maxQueued[0] = Math.max(maxQueued[0], connector.porter().queuedBytes());
+            return !writer.isAlive()
+                || System.nanoTime() - lastProgress.get() > Duration.ofSeconds(2).toNanos();
+          });
+      assertTrue(
+          writer.isAlive(),
+          "porter kept reading: all "
+              + requests.length
+              + " bytes went in, "
+              + maxQueued[0]
+              + " bytes of answers queued");
+      assertTrue(
+          maxQueued[0] < 4 * 1024 * 1024, "porter queued " + maxQueued[0] + " bytes of answers");
       logs.awaitLine("component link:", "which reads too slowly; reading the link waits");
       // Nothing is lost: once the peer reads, every stream gets its whole answer.
       InputStream in = peer.getInputStream();
@@ -191,19 +220,23 @@ class MuxAbuseIT {
   }
 
   private static Thread writeInBackground(OutputStream out, byte[] bytes) {
-    Thread t = new Thread(() -> {
-      try {
-        out.write(bytes);
-      } catch (IOException cut) {
-        // porter dropped the link: what the test waits for
-      }
-    }, "test-flooder");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                out.write(bytes);
+              } catch (IOException cut) {
+                // porter dropped the link: what the test waits for
+              }
+            },
+            "test-flooder");
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  // ---------------------------------------------------------------- connections that try to take a link over
+  // ---------------------------------------------------------------- connections that try to take a
+  // link over
 
   /** A receptor with an entrance to the connector's echo exit, and the connector, linked. */
   private void startPair(String receptorLink) throws Exception {
@@ -211,14 +244,28 @@ class MuxAbuseIT {
   }
 
   private void startPair(String receptorLink, String connectorLink) throws Exception {
-    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\"" + receptorLink + " }\n"
-        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n}\n");
-    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\"" + connectorLink
-        + " }\n  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
-    Await.until("the link is up at both ends", Duration.ofSeconds(15),
-        () -> connector.porter().link("link").orElseThrow().isUp() && receptor.porter().link("link").orElseThrow().isUp());
+    receptor =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\""
+                + receptorLink
+                + " }\n"
+                + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n"
+                + "}\n");
+    connector =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                + receptor.port("link")
+                + "\""
+                + connectorLink
+                + " }\n  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
+    Await.until(
+        "the link is up at both ends",
+        Duration.ofSeconds(15),
+        () ->
+            connector.porter().link("link").orElseThrow().isUp()
+                && receptor.porter().link("link").orElseThrow().isUp());
   }
 
   private boolean echoesThroughTheLink(int i) {
@@ -246,14 +293,19 @@ class MuxAbuseIT {
       for (int i = 0; i < 45; i++) {
         // Before the hardening, 20 silent connects made 32 of 45 requests through the link fail.
         if (i % 2 == 0 && i < 40) attacker();
-        if (i == 41) attacker().getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (i == 41)
+          attacker()
+              .getOutputStream()
+              .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         if (!echoesThroughTheLink(i)) failed++;
       }
       assertEquals(0, failed, "requests through the link that failed");
       assertEquals(1, receptor.porter().links().get(0).sessions(), "the link was never replaced");
-      logs.awaitLine("component link: 127.0.0.1:", "does not carry the link: opened with version 71, not 0");
+      logs.awaitLine(
+          "component link: 127.0.0.1:", "does not carry the link: opened with version 71, not 0");
       // Eight connections at most wait to prove themselves; the oldest make way.
-      logs.awaitLine("component link: 127.0.0.1:", "more than 8 connections are waiting to carry the link");
+      logs.awaitLine(
+          "component link: 127.0.0.1:", "more than 8 connections are waiting to carry the link");
     }
   }
 
@@ -267,7 +319,9 @@ class MuxAbuseIT {
       byte[] reply = in.readNBytes(12);
       assertEquals(GO_AWAY, reply[1], "the intruder is told to go away");
       assertEquals(-1, in.read(), "and closed");
-      logs.awaitLine("component link: refused 127.0.0.1:", "as a new connection for the link: the link with",
+      logs.awaitLine(
+          "component link: refused 127.0.0.1:",
+          "as a new connection for the link: the link with",
           "is alive (it answered a ping");
       assertEquals(1, receptor.porter().links().get(0).sessions());
       assertTrue(echoesThroughTheLink(0));
@@ -275,12 +329,25 @@ class MuxAbuseIT {
   }
 
   @Test
-  void onAMutualTlsReceptorConnectsThatStallOrFailTheHandshakeLeaveTheLinkAlone(@TempDir Path dir) throws Exception {
+  void onAMutualTlsReceptorConnectsThatStallOrFailTheHandshakeLeaveTheLinkAlone(@TempDir Path dir)
+      throws Exception {
     Certificates certs = Certificates.make(dir);
     try (LogCapture logs = new LogCapture()) {
-      startPair(", mux.tls { cert = \"" + certs.cert("server") + "\", key = \"" + certs.key("server") + "\", ca = \""
-          + certs.cert("ca") + "\" }", ", mux.tls { ca = \"" + certs.cert("ca") + "\", cert = \"" + certs.cert("client")
-          + "\", key = \"" + certs.key("client") + "\" }");
+      startPair(
+          ", mux.tls { cert = \""
+              + certs.cert("server")
+              + "\", key = \""
+              + certs.key("server")
+              + "\", ca = \""
+              + certs.cert("ca")
+              + "\" }",
+          ", mux.tls { ca = \""
+              + certs.cert("ca")
+              + "\", cert = \""
+              + certs.cert("client")
+              + "\", key = \""
+              + certs.key("client")
+              + "\" }");
       int failed = 0;
       for (int i = 0; i < 12; i++) {
         if (i % 3 == 0) attacker();
@@ -299,15 +366,20 @@ class MuxAbuseIT {
     java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream pem = java.nio.file.Files.newInputStream(certs.cert("ca"))) {
-      trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+      trust.setCertificateEntry(
+          "ca",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
     }
     javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
-    javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(attacker(), "localhost",
-        receptor.port("link"), true);
+    javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            ctx.getSocketFactory()
+                .createSocket(attacker(), "localhost", receptor.port("link"), true);
     try {
       s.startHandshake();
       s.getOutputStream().write(frame(PING, SYN, 0, 1));
@@ -323,9 +395,12 @@ class MuxAbuseIT {
       startPair(", mux.replace = allow");
       Socket newcomer = attacker();
       newcomer.getOutputStream().write(frame(PING, SYN, 0, 1));
-      logs.awaitLine("component link: a new connection from 127.0.0.1:", "replaces the link with",
+      logs.awaitLine(
+          "component link: a new connection from 127.0.0.1:",
+          "replaces the link with",
           "(mux.replace = allow)");
-      Await.until("the newcomer carries the link", () -> receptor.porter().links().get(0).sessions() == 2);
+      Await.until(
+          "the newcomer carries the link", () -> receptor.porter().links().get(0).sessions() == 2);
       // The newcomer is the link now: the receptor's pings and streams go to it.
       byte[] header = new DataInputStream(newcomer.getInputStream()).readNBytes(12);
       assertTrue(header[1] == PING, "the receptor opens with a ping on the new session");
@@ -335,7 +410,12 @@ class MuxAbuseIT {
   // ---------------------------------------------------------------- frames
 
   private static byte[] frame(int type, int flags, int id, int length) {
-    return ByteBuffer.allocate(12).put((byte) 0).put((byte) type).putShort((short) flags).putInt(id).putInt(length)
+    return ByteBuffer.allocate(12)
+        .put((byte) 0)
+        .put((byte) type)
+        .putShort((short) flags)
+        .putInt(id)
+        .putInt(length)
         .array();
   }
 

@@ -36,28 +36,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MCCP2 against the telnet proxy: decompression bombs from the server and from the client, a
- * stream that expands just under the ratio cap, with and without {@code telnet-log}, while another
- * client's round trips through the same event loop are timed (one loop, so every connection
- * shares it). Before the bounds, one 61 KB bomb held the loop for about a second and a bomb with
+ * MCCP2 against the telnet proxy: decompression bombs from the server and from the client, a stream
+ * that expands just under the ratio cap, with and without {@code telnet-log}, while another
+ * client's round trips through the same event loop are timed (one loop, so every connection shares
+ * it). Before the bounds, one 61 KB bomb held the loop for about a second and a bomb with
  * telnet-log took the heap from 110 MB to 1.2 GB.
  */
 class TelnetAbuseIT {
   private static final byte[] MARKER = {(byte) 255, (byte) 250, 86, (byte) 255, (byte) 240};
+
   /**
    * The other client's 90th-percentile round trip while an attack runs. The issue's goal is 50 ms;
-   * this allows a shared two-core machine its scheduling, and stays far below the second a read
-   * of a bomb used to hold the loop (then nearly every round trip took that long). A percentile,
-   * not the slowest: one GC pause or preemption on a loaded box is not what is being measured.
+   * this allows a shared two-core machine its scheduling, and stays far below the second a read of
+   * a bomb used to hold the loop (then nearly every round trip took that long). A percentile, not
+   * the slowest: one GC pause or preemption on a loaded box is not what is being measured.
    */
   private static final long ROUND_TRIP_BOUND_MILLIS = 200;
+
   /** The slowest round trip allowed at all: a bomb's read held the loop 4.5 s before. */
   private static final long SLOWEST_BOUND_MILLIS = 2_000;
+
   /** How much porter's heap may grow while four bombs with telnet-log run (it grew over 1 GB). */
   private static final long HEAP_GROWTH_BOUND = 64L << 20;
 
   /** 16 MiB of zeros: a zlib stream of about 16 KiB, 1000:1. */
   private static final Chunk BOMB = Chunk.of(new byte[16 << 20]);
+
   /** 8 MiB of mostly zeros, one letter in 250 bytes (seeded): about 86:1, under the 100:1 cap. */
   private static final Chunk DENSE = Chunk.of(sparse(8 << 20, 250, 42));
 
@@ -67,7 +71,8 @@ class TelnetAbuseIT {
   static byte[] sparse(int size, int stride, long seed) {
     Random r = new Random(seed);
     byte[] b = new byte[size];
-    for (int i = 0; i + stride <= size; i += stride) b[i + r.nextInt(stride)] = (byte) ('a' + r.nextInt(26));
+    for (int i = 0; i + stride <= size; i += stride)
+      b[i + r.nextInt(stride)] = (byte) ('a' + r.nextInt(26));
     return b;
   }
 
@@ -114,24 +119,28 @@ class TelnetAbuseIT {
 
     Server(Script script) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      daemon("test-server", () -> {
-        while (!socket.isClosed()) {
-          Socket s;
-          try {
-            s = socket.accept();
-          } catch (IOException e) {
-            return;
-          }
-          accepted.add(s);
-          daemon("test-server-conn", () -> {
-            try (s) {
-              script.run(s);
-            } catch (Exception e) {
-              // the proxy closed the connection: the script's part is over
+      daemon(
+          "test-server",
+          () -> {
+            while (!socket.isClosed()) {
+              Socket s;
+              try {
+                s = socket.accept();
+              } catch (IOException e) {
+                return;
+              }
+              accepted.add(s);
+              daemon(
+                  "test-server-conn",
+                  () -> {
+                    try (s) {
+                      script.run(s);
+                    } catch (Exception e) {
+                      // the proxy closed the connection: the script's part is over
+                    }
+                  });
             }
           });
-        }
-      });
     }
 
     static Server echo() throws IOException {
@@ -164,7 +173,8 @@ class TelnetAbuseIT {
     private final Client client;
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong slowest = new AtomicLong();
-    private final java.util.List<Long> trips = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final java.util.List<Long> trips =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean stop;
     private volatile Exception failure;
 
@@ -181,7 +191,8 @@ class TelnetAbuseIT {
           client.send(ping);
           byte[] back = client.readN(ping.length);
           long dt = System.nanoTime() - t0;
-          if (!Arrays.equals(ping, back)) throw new IOException("echo garbled: " + Arrays.toString(back));
+          if (!Arrays.equals(ping, back))
+            throw new IOException("echo garbled: " + Arrays.toString(back));
           slowest.accumulateAndGet(dt, Math::max);
           trips.add(dt);
           count.incrementAndGet();
@@ -217,10 +228,21 @@ class TelnetAbuseIT {
       if (failure != null) throw new AssertionError("the probe failed during " + during, failure);
       long ms = slowestMillis();
       long p90 = TimeUnit.NANOSECONDS.toMillis(percentile(90));
-      System.out.println("telnet abuse: " + during + ": " + count.get() + " round trips, 90th percentile " + p90
-          + " ms, slowest " + ms + " ms");
-      assertTrue(p90 < ROUND_TRIP_BOUND_MILLIS, "90th-percentile round trip during " + during + ": " + p90 + " ms");
-      assertTrue(ms < SLOWEST_BOUND_MILLIS, "slowest round trip during " + during + ": " + ms + " ms");
+      System.out.println(
+          "telnet abuse: "
+              + during
+              + ": "
+              + count.get()
+              + " round trips, 90th percentile "
+              + p90
+              + " ms, slowest "
+              + ms
+              + " ms");
+      assertTrue(
+          p90 < ROUND_TRIP_BOUND_MILLIS,
+          "90th-percentile round trip during " + during + ": " + p90 + " ms");
+      assertTrue(
+          ms < SLOWEST_BOUND_MILLIS, "slowest round trip during " + during + ": " + ms + " ms");
     }
 
     @Override
@@ -238,7 +260,8 @@ class TelnetAbuseIT {
     try {
       for (int n; (n = in.read(buf)) >= 0; ) total += n;
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("porter did not close the connection within " + Client.TIMEOUT_MILLIS + " ms", e);
+      throw new AssertionError(
+          "porter did not close the connection within " + Client.TIMEOUT_MILLIS + " ms", e);
     } catch (IOException e) {
       // a reset is a close too
     }
@@ -246,11 +269,17 @@ class TelnetAbuseIT {
   }
 
   private static String proxy(String name, Server s, String extra) {
-    return name + " { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy, route = \"" + s.url() + "\"" + extra + " }";
+    return name
+        + " { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy, route = \""
+        + s.url()
+        + "\""
+        + extra
+        + " }";
   }
 
   private static RunningPorter oneLoopPorter(String... components) throws Exception {
-    return RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n" + String.join("\n", components) + "\n}", 1);
+    return RunningPorter.start(
+        "shutdown-timeout = 1s\ncomponents {\n" + String.join("\n", components) + "\n}", 1);
   }
 
   // ------------------------------------------------------------------------------------ bombs
@@ -269,9 +298,12 @@ class TelnetAbuseIT {
         }
       }
       probe.assertFast("three server bombs");
-      String line = logs.awaitLine("component bomb: telnet error from server of 127.0.0.1:",
-          ": inflate() failed: compression ratio over 100:1; closing");
-      assertEquals(3, logs.lines().stream().filter(l -> l.contains("compression ratio over")).count(), line);
+      String line =
+          logs.awaitLine(
+              "component bomb: telnet error from server of 127.0.0.1:",
+              ": inflate() failed: compression ratio over 100:1; closing");
+      assertEquals(
+          3, logs.lines().stream().filter(l -> l.contains("compression ratio over")).count(), line);
     }
   }
 
@@ -285,11 +317,18 @@ class TelnetAbuseIT {
       c.send("look\r\n");
       BOMB.send(c.out(), 4);
       drainUntilClosed(c);
-      logs.awaitLine("component mud: client 127.0.0.1:", " started compression toward the server (COMPRESS2),"
-          + " which MCCP2 does not define; closing (telnet-compress-from-client = deny)");
+      logs.awaitLine(
+          "component mud: client 127.0.0.1:",
+          " started compression toward the server (COMPRESS2),"
+              + " which MCCP2 does not define; closing (telnet-compress-from-client = deny)");
       // The server got what came before the marker, and nothing of the marker or after it.
-      assertArrayEquals("look\r\n".getBytes(StandardCharsets.US_ASCII), atServer.get(10, TimeUnit.SECONDS));
-      assertEquals(1, logs.lines().stream().filter(l -> l.contains("COMPRESS2") || l.contains("telnet error")).count(),
+      assertArrayEquals(
+          "look\r\n".getBytes(StandardCharsets.US_ASCII), atServer.get(10, TimeUnit.SECONDS));
+      assertEquals(
+          1,
+          logs.lines().stream()
+              .filter(l -> l.contains("COMPRESS2") || l.contains("telnet error"))
+              .count(),
           logs.lines().toString());
     }
   }
@@ -297,9 +336,12 @@ class TelnetAbuseIT {
   @Test
   void aClientsBombIsCutAtTheRatioWhenClientCompressionIsAllowed() throws Exception {
     try (Server echo = Server.echo();
-        Server sink = new Server(s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
-        RunningPorter p = oneLoopPorter(proxy("echo", echo, ""),
-            proxy("mud", sink, ", telnet-compress-from-client = allow"));
+        Server sink =
+            new Server(s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        RunningPorter p =
+            oneLoopPorter(
+                proxy("echo", echo, ""),
+                proxy("mud", sink, ", telnet-compress-from-client = allow"));
         LogCapture logs = new LogCapture();
         Probe probe = new Probe(p.port("echo"))) {
       probe.warmUp(200);
@@ -310,7 +352,8 @@ class TelnetAbuseIT {
         }
       }
       probe.assertFast("three client bombs");
-      logs.awaitLine("component mud: telnet error from client of 127.0.0.1:",
+      logs.awaitLine(
+          "component mud: telnet error from client of 127.0.0.1:",
           ": inflate() failed: compression ratio over 100:1; closing");
     }
   }
@@ -320,21 +363,25 @@ class TelnetAbuseIT {
     CompletableFuture<byte[]> atServer = new CompletableFuture<>();
     byte[] text = "say hello\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
     try (Server sink = new Server(s -> atServer.complete(s.getInputStream().readAllBytes()));
-        RunningPorter p = oneLoopPorter(proxy("mud", sink, ", telnet-compress-from-client = allow"));
+        RunningPorter p =
+            oneLoopPorter(proxy("mud", sink, ", telnet-compress-from-client = allow"));
         Client c = Client.to(p.port("mud"))) {
       Chunk.of(text).send(c.out(), 3);
       c.shutdownOutput();
       byte[] got = atServer.get(10, TimeUnit.SECONDS);
       // porter compresses again toward the server: the same marker, its own zlib stream.
       assertArrayEquals(MARKER, Arrays.copyOf(got, MARKER.length));
-      assertEquals(("say hello\r\n".repeat(3000)), new String(inflate(got, MARKER.length), StandardCharsets.US_ASCII));
+      assertEquals(
+          ("say hello\r\n".repeat(3000)),
+          new String(inflate(got, MARKER.length), StandardCharsets.US_ASCII));
     }
   }
 
   @Test
   void fourBombsWithTelnetLogLeavePortersHeapBounded() throws Exception {
     try (Server bomb = new Server(s -> BOMB.send(s.getOutputStream(), 16));
-        RunningPorter p = oneLoopPorter(proxy("bomb", bomb, ", telnet-log = \"" + dir.resolve("mud") + "\""))) {
+        RunningPorter p =
+            oneLoopPorter(proxy("bomb", bomb, ", telnet-log = \"" + dir.resolve("mud") + "\""))) {
       long before = usedHeapAfterGc();
       AtomicLong peak = new AtomicLong();
       List<Client> clients = new ArrayList<>();
@@ -344,16 +391,19 @@ class TelnetAbuseIT {
           Client c = Client.to(p.port("bomb"));
           clients.add(c);
           CompletableFuture<Long> f = new CompletableFuture<>();
-          daemon("test-drain", () -> {
-            try {
-              f.complete(drainUntilClosed(c));
-            } catch (Throwable t) {
-              f.completeExceptionally(t);
-            }
-          });
+          daemon(
+              "test-drain",
+              () -> {
+                try {
+                  f.complete(drainUntilClosed(c));
+                } catch (Throwable t) {
+                  f.completeExceptionally(t);
+                }
+              });
           drained.add(f);
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> all =
+            CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
         while (!all.isDone()) {
           peak.accumulateAndGet(usedHeapAfterGc() - before, Math::max);
           try {
@@ -366,22 +416,31 @@ class TelnetAbuseIT {
       } finally {
         for (Client c : clients) c.close();
       }
-      System.out.println("telnet abuse: four bombs with telnet-log: heap grew at most " + (peak.get() >> 20) + " MiB");
+      System.out.println(
+          "telnet abuse: four bombs with telnet-log: heap grew at most "
+              + (peak.get() >> 20)
+              + " MiB");
       assertTrue(peak.get() < HEAP_GROWTH_BOUND, "heap grew " + (peak.get() >> 20) + " MiB");
       // Each connection's log ends with the reason it was closed.
-      Await.until("four telnet-log files with the error", Duration.ofSeconds(10), () -> logsWith("compression ratio over") == 4);
+      Await.until(
+          "four telnet-log files with the error",
+          Duration.ofSeconds(10),
+          () -> logsWith("compression ratio over") == 4);
     }
   }
 
   private long logsWith(String text) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> {
-        try {
-          return Files.readString(f, StandardCharsets.ISO_8859_1).contains(text);
-        } catch (IOException e) {
-          return false;
-        }
-      }).count();
+      return files
+          .filter(
+              f -> {
+                try {
+                  return Files.readString(f, StandardCharsets.ISO_8859_1).contains(text);
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .count();
     } catch (IOException e) {
       return 0;
     }
@@ -395,13 +454,16 @@ class TelnetAbuseIT {
   // --------------------------------------------------------------- under the cap, in turns
 
   @Test
-  void aStreamJustUnderTheRatioIsRelayedWholeInTurnsWhileAnotherClientsRoundTripsStayFast() throws Exception {
+  void aStreamJustUnderTheRatioIsRelayedWholeInTurnsWhileAnotherClientsRoundTripsStayFast()
+      throws Exception {
     int chunks = 32; // 256 MiB inflated from about 3 MB
     try (Server echo = Server.echo();
-        Server dense = new Server(s -> {
-          if (DENSE.send(s.getOutputStream(), chunks)) s.shutdownOutput();
-          s.getInputStream().transferTo(OutputStream.nullOutputStream());
-        });
+        Server dense =
+            new Server(
+                s -> {
+                  if (DENSE.send(s.getOutputStream(), chunks)) s.shutdownOutput();
+                  s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                });
         RunningPorter p = oneLoopPorter(proxy("echo", echo, ""), proxy("dense", dense, ""));
         Probe probe = new Probe(p.port("echo"));
         Client c = Client.to(p.port("dense"))) {

@@ -45,7 +45,10 @@ class AclTest {
   @Test
   void namedAclsAreReferencedByName() throws AclException {
     Acl local = acl("allow from 127.0.0.0/8", "deny any");
-    Acl a = Acl.parse(List.of("allow acl local", "deny any"), n -> Optional.ofNullable(Map.of("local", local).get(n)));
+    Acl a =
+        Acl.parse(
+            List.of("allow acl local", "deny any"),
+            n -> Optional.ofNullable(Map.of("local", local).get(n)));
     assertTrue(a.allows(at("127.0.0.2")));
     assertFalse(a.allows(at("192.0.2.1")));
   }
@@ -61,17 +64,26 @@ class AclTest {
   void badRulesAreRefusedWithTheValueNamed() {
     AclException e = assertThrows(AclException.class, () -> acl("permit from 10.0.0.0/8"));
     assertTrue(e.getMessage().contains("permit from 10.0.0.0/8"), e.getMessage());
-    assertTrue(assertThrows(AclException.class, () -> acl("allow from 10.0.0.0/33")).getMessage().contains("33"));
-    assertTrue(assertThrows(AclException.class, () -> acl("allow from example.org")).getMessage()
-        .contains("example.org"));
-    assertTrue(assertThrows(AclException.class, () -> acl("allow acl nosuch")).getMessage().contains("nosuch"));
+    assertTrue(
+        assertThrows(AclException.class, () -> acl("allow from 10.0.0.0/33"))
+            .getMessage()
+            .contains("33"));
+    assertTrue(
+        assertThrows(AclException.class, () -> acl("allow from example.org"))
+            .getMessage()
+            .contains("example.org"));
+    assertTrue(
+        assertThrows(AclException.class, () -> acl("allow acl nosuch"))
+            .getMessage()
+            .contains("nosuch"));
   }
 
   @Test
   void aChainNamesTheFirstLayerThatRefuses() throws AclException {
-    AclChain chain = new AclChain(List.of(new AclChain.Layer("global", acl("allow any"))))
-        .then("master", acl("allow from 127.0.0.0/8"))
-        .then("subordinate", acl("deny from 127.0.0.2", "allow any"));
+    AclChain chain =
+        new AclChain(List.of(new AclChain.Layer("global", acl("allow any"))))
+            .then("master", acl("allow from 127.0.0.0/8"))
+            .then("subordinate", acl("deny from 127.0.0.2", "allow any"));
     assertEquals(Optional.empty(), chain.refusingLayer(at("127.0.0.1")));
     assertEquals(Optional.of("subordinate"), chain.refusingLayer(at("127.0.0.2")));
     assertEquals(Optional.of("master"), chain.refusingLayer(at("192.0.2.1")));

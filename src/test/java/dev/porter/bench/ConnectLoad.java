@@ -32,19 +32,23 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@code --server-pid}, the server's CPU time (its own plus that of children it has reaped,
  * from {@code /proc/PID/stat}) over the measured window is reported per connection, next to this
- * driver's own: on a small machine the client's share of the CPU caps what any server can show.
- * The server's figure is also split into its own CPU and its reaped children's (for a spawning
- * server: the per-connection programs), so a spawn benchmark shows where the time goes.
+ * driver's own: on a small machine the client's share of the CPU caps what any server can show. The
+ * server's figure is also split into its own CPU and its reaped children's (for a spawning server:
+ * the per-connection programs), so a spawn benchmark shows where the time goes.
  */
 public final class ConnectLoad {
   /** Longest TCPMUX reply line read; RFC 1078 replies are one short line. */
   private static final int MAX_REPLY_LINE = 512;
+
   /** Latency samples kept per client thread; at 1 per ~50 µs this covers minutes of load. */
   private static final int MAX_SAMPLES_PER_CLIENT = 4 << 20;
+
   /** Pause after a failed iteration, so a refused port cannot spin a client at 100% CPU. */
   private static final long ERROR_PAUSE_MILLIS = 1;
+
   /** Longest run accepted, so a typo cannot keep the machine busy for hours. */
   private static final double MAX_SECONDS = 600;
+
   /** USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux architecture porter targets. */
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
@@ -56,12 +60,15 @@ public final class ConnectLoad {
   private volatile long measureFromNanos;
   private volatile long stopAtNanos;
 
-  private ConnectLoad(InetSocketAddress target, String name, int payloadSize, int timeoutMillis, long serverPid) {
+  private ConnectLoad(
+      InetSocketAddress target, String name, int payloadSize, int timeoutMillis, long serverPid) {
     this.target = target;
     this.serverPid = serverPid;
-    this.request = name.isEmpty() ? new byte[0] : (name + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    this.request =
+        name.isEmpty() ? new byte[0] : (name + "\r\n").getBytes(StandardCharsets.US_ASCII);
     this.payload = new byte[payloadSize];
-    // Printable, never NUL: xinetd's TCPMUX sends "+Go\r\n" and a stray NUL before the service's bytes.
+    // Printable, never NUL: xinetd's TCPMUX sends "+Go\r\n" and a stray NUL before the service's
+    // bytes.
     for (int i = 0; i < payloadSize; i++) payload[i] = (byte) ('A' + i % 26);
     this.timeoutMillis = timeoutMillis;
   }
@@ -81,18 +88,22 @@ public final class ConnectLoad {
       throw usage("--duration must be > 0 and duration + warmup at most " + MAX_SECONDS + " s");
     }
     int payloadSize = intOpt(opt, "payload", 64);
-    if (payloadSize < 1 || payloadSize > 65536) throw usage("--payload must be 1..65536, got " + payloadSize);
+    if (payloadSize < 1 || payloadSize > 65536)
+      throw usage("--payload must be 1..65536, got " + payloadSize);
     int timeout = intOpt(opt, "timeout-ms", 5000);
     String name = opt.getOrDefault("name", "");
-    String label = opt.getOrDefault("label", host + ":" + port + (name.isEmpty() ? "" : "/" + name));
+    String label =
+        opt.getOrDefault("label", host + ":" + port + (name.isEmpty() ? "" : "/" + name));
     long serverPid = intOpt(opt, "server-pid", 0);
 
-    ConnectLoad load = new ConnectLoad(new InetSocketAddress(addr, port), name, payloadSize, timeout, serverPid);
+    ConnectLoad load =
+        new ConnectLoad(new InetSocketAddress(addr, port), name, payloadSize, timeout, serverPid);
     Result r = load.run(clients, warmup, duration);
     r.print(label, clients);
   }
 
-  private Result run(int clients, double warmupSeconds, double durationSeconds) throws InterruptedException {
+  private Result run(int clients, double warmupSeconds, double durationSeconds)
+      throws InterruptedException {
     long start = System.nanoTime();
     measureFromNanos = start + (long) (warmupSeconds * 1e9);
     stopAtNanos = measureFromNanos + (long) (durationSeconds * 1e9);
@@ -111,10 +122,12 @@ public final class ConnectLoad {
     sleepUntil(stopAtNanos);
     long[] server1 = serverCpuNanos();
     long client1 = clientCpuNanos();
-    // Every iteration is bounded by the socket timeouts, so this wait is too; the margin covers one.
+    // Every iteration is bounded by the socket timeouts, so this wait is too; the margin covers
+    // one.
     long graceMillis = 2L * timeoutMillis + 1000;
     if (!done.await(graceMillis, TimeUnit.MILLISECONDS)) {
-      System.err.println("note: some clients did not finish in time; their last iteration is not counted");
+      System.err.println(
+          "note: some clients did not finish in time; their last iteration is not counted");
     }
     Result r = Result.merge(all, (stopAtNanos - measureFromNanos) / 1e9);
     boolean known = server0 != null && server1 != null;
@@ -126,13 +139,14 @@ public final class ConnectLoad {
   }
 
   /**
-   * The server's own user + system time and that of the children it has reaped (a spawning
-   * server's per-connection programs), in that order; null when not known.
+   * The server's own user + system time and that of the children it has reaped (a spawning server's
+   * per-connection programs), in that order; null when not known.
    */
   private long[] serverCpuNanos() {
     if (serverPid <= 0) return null;
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
+      String stat =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
       // Fields after the parenthesised command name: state is field 3; utime, stime are 14, 15;
       // cutime, cstime (reaped children) are 16, 17.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -146,9 +160,11 @@ public final class ConnectLoad {
   }
 
   private static long clientCpuNanos() {
-    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean
-        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+        : -1;
   }
 
   private static void sleepUntil(long deadlineNanos) throws InterruptedException {
@@ -289,26 +305,62 @@ public final class ConnectLoad {
       long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
       double cps = connections / seconds;
       double p50 = percentileMillis(50), p99 = percentileMillis(99), max = percentileMillis(100);
-      System.out.println(String.format(Locale.ROOT,
-          "%-16s clients=%-4d %9.0f conn/s  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  errors %d%s",
-          label, clients, cps, p50, p99, max, errorCount, errors.isEmpty() ? "" : " " + errors));
-      double serverUs = perConnectionMicros(serverCpuNanos), clientUs = perConnectionMicros(clientCpuNanos);
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "%-16s clients=%-4d %9.0f conn/s  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  errors"
+                  + " %d%s",
+              label,
+              clients,
+              cps,
+              p50,
+              p99,
+              max,
+              errorCount,
+              errors.isEmpty() ? "" : " " + errors));
+      double serverUs = perConnectionMicros(serverCpuNanos),
+          clientUs = perConnectionMicros(clientCpuNanos);
       if (serverUs >= 0 || clientUs >= 0) {
-        System.out.println(String.format(Locale.ROOT, "  cpu per connection: server %s, client %s (cores: server %s, client %s)",
-            micros(serverUs), micros(clientUs), cores(serverCpuNanos), cores(clientCpuNanos)));
+        System.out.println(
+            String.format(
+                Locale.ROOT,
+                "  cpu per connection: server %s, client %s (cores: server %s, client %s)",
+                micros(serverUs),
+                micros(clientUs),
+                cores(serverCpuNanos),
+                cores(clientCpuNanos)));
         if (serverChildCpuNanos > 0) {
-          System.out.println(String.format(Locale.ROOT, "  server cpu per connection: itself %s, its reaped children %s",
-              micros(perConnectionMicros(serverSelfCpuNanos)), micros(perConnectionMicros(serverChildCpuNanos))));
+          System.out.println(
+              String.format(
+                  Locale.ROOT,
+                  "  server cpu per connection: itself %s, its reaped children %s",
+                  micros(perConnectionMicros(serverSelfCpuNanos)),
+                  micros(perConnectionMicros(serverChildCpuNanos))));
         }
       }
       if (nulSkipped > 0) {
-        System.out.println("  note: skipped a NUL after the '+' reply on " + nulSkipped + " connections (xinetd)");
+        System.out.println(
+            "  note: skipped a NUL after the '+' reply on " + nulSkipped + " connections (xinetd)");
       }
-      System.out.println(String.format(Locale.ROOT,
-          "RESULT label=%s clients=%d seconds=%.2f conns=%d cps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d"
-              + " server_cpu_us=%.1f client_cpu_us=%.1f server_self_cpu_us=%.1f server_child_cpu_us=%.1f",
-          label, clients, seconds, connections, cps, p50, p99, max, errorCount, serverUs, clientUs,
-          perConnectionMicros(serverSelfCpuNanos), perConnectionMicros(serverChildCpuNanos)));
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "RESULT label=%s clients=%d seconds=%.2f conns=%d cps=%.1f p50_ms=%.3f p99_ms=%.3f"
+                  + " max_ms=%.3f errors=%d server_cpu_us=%.1f client_cpu_us=%.1f"
+                  + " server_self_cpu_us=%.1f server_child_cpu_us=%.1f",
+              label,
+              clients,
+              seconds,
+              connections,
+              cps,
+              p50,
+              p99,
+              max,
+              errorCount,
+              serverUs,
+              clientUs,
+              perConnectionMicros(serverSelfCpuNanos),
+              perConnectionMicros(serverChildCpuNanos)));
     }
 
     /** CPU microseconds per measured connection, or -1 when unknown. */
@@ -328,7 +380,8 @@ public final class ConnectLoad {
   private static Map<String, String> parse(String[] args) {
     Map<String, String> m = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) throw usage("expected --key value, got " + args[i]);
+      if (!args[i].startsWith("--") || i + 1 >= args.length)
+        throw usage("expected --key value, got " + args[i]);
       m.put(args[i].substring(2), args[++i]);
     }
     return m;
@@ -344,9 +397,11 @@ public final class ConnectLoad {
   }
 
   private static IllegalArgumentException usage(String message) {
-    return new IllegalArgumentException(message + "\nusage: ConnectLoad --port N [--host 127.0.0.1]"
-        + " [--name SERVICE] [--clients 8] [--duration 10] [--warmup 2] [--payload 64] [--timeout-ms 5000]"
-        + " [--label TEXT]");
+    return new IllegalArgumentException(
+        message
+            + "\n"
+            + "usage: ConnectLoad --port N [--host 127.0.0.1] [--name SERVICE] [--clients 8]"
+            + " [--duration 10] [--warmup 2] [--payload 64] [--timeout-ms 5000] [--label TEXT]");
   }
 
   private static void sleepQuietly(long millis) {

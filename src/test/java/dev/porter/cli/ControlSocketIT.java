@@ -33,7 +33,8 @@ import picocli.CommandLine;
 /** {@code porter ctl} against the real porter jar, through its control socket. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlSocketIT {
-  private static final Pattern METRICS = Pattern.compile("metrics: serving http://127\\.0\\.0\\.1:(\\d+)/metrics");
+  private static final Pattern METRICS =
+      Pattern.compile("metrics: serving http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
   private Path shared;
   private PorterProcess porter;
@@ -47,14 +48,18 @@ class ControlSocketIT {
     shared = Files.createTempDirectory("porter-ctl-it");
     sock = shared.resolve("ctl.sock");
     Path conf = shared.resolve("p.conf");
-    Files.writeString(conf, String.join("\n",
-        "control.socket = \"unix://" + sock + "\"",
-        "metrics.socket = \"inet://127.0.0.1:0\"",
-        "components {",
-        "  echo { socket = \"inet://127.0.0.1:0\", builtin = echo }",
-        "  metered { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = [ \"deny from 127.0.0.2/32\", \"allow any\" ] }",
-        "  sleeper { mode = respawn, command = \"/bin/sleep 1000\" }",
-        "}"));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "control.socket = \"unix://" + sock + "\"",
+            "metrics.socket = \"inet://127.0.0.1:0\"",
+            "components {",
+            "  echo { socket = \"inet://127.0.0.1:0\", builtin = echo }",
+            "  metered { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = [ \"deny from"
+                + " 127.0.0.2/32\", \"allow any\" ] }",
+            "  sleeper { mode = respawn, command = \"/bin/sleep 1000\" }",
+            "}"));
     porter = PorterProcess.start("run", "-c", conf.toString());
     echoPort = CommandLineIT.awaitPort(porter, "echo");
     meteredPort = CommandLineIT.awaitPort(porter, "metered");
@@ -79,7 +84,17 @@ class ControlSocketIT {
     assertEquals(0, r.code, r.err);
     String[] lines = r.out.split("\n");
     assertTrue(lines[0].startsWith("NAME "), r.out);
-    for (String h : List.of("MODE", "STATE", "PID", "SOCKET", "CONN", "TOTAL", "REFUSED", "RESTARTS", "LAST-EXIT")) {
+    for (String h :
+        List.of(
+            "MODE",
+            "STATE",
+            "PID",
+            "SOCKET",
+            "CONN",
+            "TOTAL",
+            "REFUSED",
+            "RESTARTS",
+            "LAST-EXIT")) {
       assertTrue(lines[0].contains(h), r.out);
     }
     assertEquals(4, lines.length, r.out);
@@ -100,8 +115,19 @@ class ControlSocketIT {
     List<?> components = (List<?>) reply.get("components");
     assertEquals(3, components.size());
     Map<?, ?> echo = (Map<?, ?>) components.get(0);
-    assertEquals(List.of("name", "mode", "state", "pid", "socket", "connections", "total", "refused", "restarts",
-        "last_exit"), new ArrayList<>(echo.keySet()));
+    assertEquals(
+        List.of(
+            "name",
+            "mode",
+            "state",
+            "pid",
+            "socket",
+            "connections",
+            "total",
+            "refused",
+            "restarts",
+            "last_exit"),
+        new ArrayList<>(echo.keySet()));
     assertEquals("inetd", echo.get("mode"));
 
     Ctl s = ctl(sock, "status", "sleeper", "--json");
@@ -133,7 +159,8 @@ class ControlSocketIT {
     Map<?, ?> restarted = (Map<?, ?>) ((Map<?, ?>) Json.parse(restart.out)).get("component");
     assertEquals("running", restarted.get("state"), restart.out);
     assertTrue(((Number) restarted.get("pid")).longValue() != pid, restart.out);
-    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the old daemon is gone");
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the old daemon is gone");
 
     Ctl text = ctl(sock, "restart", "sleeper");
     assertEquals(0, text.code, text.err);
@@ -149,13 +176,23 @@ class ControlSocketIT {
       Ctl r = ctl(sock, "connections");
       assertEquals(0, r.code, r.err);
       assertTrue(r.out.startsWith("CLIENT "), r.out);
-      String row = r.out.lines().filter(l -> l.startsWith(client)).findFirst().orElseThrow(() -> new AssertionError(r.out));
+      String row =
+          r.out
+              .lines()
+              .filter(l -> l.startsWith(client))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(r.out));
       assertEquals(List.of(client, "echo"), List.of(row.split(" +")).subList(0, 2), row);
 
       Ctl j = ctl(sock, "connections", "--json");
       assertEquals(0, j.code, j.err);
-      Map<?, ?> mine = ((List<?>) ((Map<?, ?>) Json.parse(j.out)).get("connections")).stream()
-          .map(o -> (Map<?, ?>) o).filter(m -> m.get("client").equals(client)).findFirst().orElseThrow();
+      Map<?, ?> mine =
+          ((List<?>) ((Map<?, ?>) Json.parse(j.out)).get("connections"))
+              .stream()
+                  .map(o -> (Map<?, ?>) o)
+                  .filter(m -> m.get("client").equals(client))
+                  .findFirst()
+                  .orElseThrow();
       assertEquals("echo", mine.get("component"));
       assertEquals(6L, mine.get("bytes_in"));
       assertEquals(6L, mine.get("bytes_out"));
@@ -199,15 +236,22 @@ class ControlSocketIT {
     try (Client denied = Client.from("127.0.0.2", meteredPort)) {
       assertTrue(denied.closedByServer());
     }
-    Await.until("the counters to show every connection", Duration.ofSeconds(10), () -> {
-      String m = curlMetrics();
-      return m.contains("porter_connections_accepted_total{component=\"metered\"} 3.0")
-          && m.contains("porter_connections_refused_total{component=\"metered\",reason=\"acl\"} 1.0")
-          && m.contains("porter_received_bytes_total{component=\"metered\"} 12.0")
-          && m.contains("porter_sent_bytes_total{component=\"metered\"} 12.0");
-    });
+    Await.until(
+        "the counters to show every connection",
+        Duration.ofSeconds(10),
+        () -> {
+          String m = curlMetrics();
+          return m.contains("porter_connections_accepted_total{component=\"metered\"} 3.0")
+              && m.contains(
+                  "porter_connections_refused_total{component=\"metered\",reason=\"acl\"} 1.0")
+              && m.contains("porter_received_bytes_total{component=\"metered\"} 12.0")
+              && m.contains("porter_sent_bytes_total{component=\"metered\"} 12.0");
+        });
     String m = curlMetrics();
-    assertTrue(m.contains("porter_connections_refused_total{component=\"metered\",reason=\"max-instances\"} 0.0"), m);
+    assertTrue(
+        m.contains(
+            "porter_connections_refused_total{component=\"metered\",reason=\"max-instances\"} 0.0"),
+        m);
     assertTrue(m.contains("porter_connections_active{component=\"metered\"} 0.0"), m);
     assertTrue(m.contains("porter_spawns_total{component=\"sleeper\"}"), m);
     assertTrue(m.contains("porter_restarts_total{component=\"sleeper\"}"), m);
@@ -217,31 +261,45 @@ class ControlSocketIT {
   // ---------------------------------------------------------------- each with a porter of its own
 
   @Test
-  void reloadThroughCtlReportsChangesAndABrokenFileReturnsEveryProblemAndKeepsTheRunningConfig(@TempDir Path dir)
-      throws Exception {
+  void reloadThroughCtlReportsChangesAndABrokenFileReturnsEveryProblemAndKeepsTheRunningConfig(
+      @TempDir Path dir) throws Exception {
     Path own = dir.resolve("ctl.sock");
     Path conf = dir.resolve("p.conf");
     String control = "control.socket = \"unix://" + own + "\"";
-    Files.writeString(conf, String.join("\n", control,
-        "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }"));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n", control, "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }"));
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
       int port = CommandLineIT.awaitPort(p, "e");
       awaitControl(p);
-      Files.writeString(conf, String.join("\n", control, "components {",
-          "  e { socket = \"inet://127.0.0.1:" + port + "\", builtin = echo }",
-          "  d { socket = \"inet://127.0.0.1:0\", builtin = discard }",
-          "}"));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              control,
+              "components {",
+              "  e { socket = \"inet://127.0.0.1:" + port + "\", builtin = echo }",
+              "  d { socket = \"inet://127.0.0.1:0\", builtin = discard }",
+              "}"));
       Ctl added = ctl(own, "reload");
       assertEquals(0, added.code, added.err);
       assertTrue(added.out.contains("reload: added d\n"), added.out);
 
-      Files.writeString(conf, String.join("\n", control, "components {",
-          "  e { socket = \"inet://127.0.0.1:" + port + "\", builtin = echo, bogus = 1 }",
-          "  d { socket = \"inet://127.0.0.1:0\", builtin = nosuch }",
-          "}"));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              control,
+              "components {",
+              "  e { socket = \"inet://127.0.0.1:" + port + "\", builtin = echo, bogus = 1 }",
+              "  d { socket = \"inet://127.0.0.1:0\", builtin = nosuch }",
+              "}"));
       Ctl broken = ctl(own, "reload");
       assertEquals(1, broken.code);
-      assertTrue(broken.err.startsWith("porter: reload refused, the running configuration stays"), broken.err);
+      assertTrue(
+          broken.err.startsWith("porter: reload refused, the running configuration stays"),
+          broken.err);
       assertTrue(broken.err.contains("p.conf:3: components.e.bogus"), broken.err);
       assertTrue(broken.err.contains("p.conf:4: components.d.builtin"), broken.err);
       assertFalse(broken.err.contains("\tat "), broken.err);
@@ -266,8 +324,12 @@ class ControlSocketIT {
   void shutdownThroughCtlStopsPorterWhichRemovesItsSocket(@TempDir Path dir) throws Exception {
     Path own = dir.resolve("ctl.sock");
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, "control.socket = \"unix://" + own + "\"\n"
-        + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://"
+            + own
+            + "\"\n"
+            + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
       awaitControl(p);
       Ctl r = ctl(own, "shutdown");
@@ -288,8 +350,12 @@ class ControlSocketIT {
     }
     assertTrue(Files.exists(own));
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, "control.socket = \"unix://" + own + "\"\n"
-        + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://"
+            + own
+            + "\"\n"
+            + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
       awaitControl(p);
       assertEquals(0, ctl(own, "list").code);
@@ -303,41 +369,58 @@ class ControlSocketIT {
     Path nowhere = dir.resolve("ctl.sock");
     PorterProcess p = PorterProcess.run("ctl", "-s", nowhere.toString(), "list");
     assertEquals(2, p.exitCode());
-    assertEquals(List.of("porter: no porter is listening on " + nowhere + " (is porterd running?)"), p.stderr);
+    assertEquals(
+        List.of("porter: no porter is listening on " + nowhere + " (is porterd running?)"),
+        p.stderr);
   }
 
   @Test
   void aPeerThatIsNeitherRootNorInTheSocketsGroupIsRefused(@TempDir Path dir) throws Exception {
-    assumeTrue(new UnixSystem().getUid() == 0, "needs root to run the client as nobody with setpriv");
+    assumeTrue(
+        new UnixSystem().getUid() == 0, "needs root to run the client as nobody with setpriv");
     assumeTrue(CommandLineIT.onPath("setpriv"), "setpriv (util-linux) is not installed");
-    // nobody must reach the socket file; mode 0666 lets it connect, so the peer check is what refuses.
+    // nobody must reach the socket file; mode 0666 lets it connect, so the peer check is what
+    // refuses.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path open = dir.resolve("open.sock");
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, "control.socket = \"unix://" + open + ";mode=0666\"\n"
-        + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://"
+            + open
+            + ";mode=0666\"\n"
+            + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
       awaitControl(p);
       Proc refused = asNobody("ctl", "-s", open.toString(), "list");
       assertEquals(2, refused.code, refused.err);
-      assertEquals("porter: permission denied: user nobody (uid 65534) is neither root nor a member of group root\n",
+      assertEquals(
+          "porter: permission denied: user nobody (uid 65534) is neither root nor a member of group"
+              + " root\n",
           refused.err);
       Proc json = asNobody("ctl", "-s", open.toString(), "list", "--json");
       assertEquals("denied", ((Map<?, ?>) Json.parse(json.out)).get("code"));
-      Await.until("the refusal in porter's log", () ->
-          p.stderr.stream().anyMatch(l -> l.contains("control: refused a peer: user nobody")));
+      Await.until(
+          "the refusal in porter's log",
+          () ->
+              p.stderr.stream().anyMatch(l -> l.contains("control: refused a peer: user nobody")));
       assertEquals(0, ctl(open, "list").code, "root may");
       assertEquals(0, p.terminate());
     }
     // With the default mode 0660 the kernel refuses nobody before porter sees it.
     Path closed = dir.resolve("closed.sock");
-    Files.writeString(conf, "control.socket = \"unix://" + closed + "\"\n"
-        + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://"
+            + closed
+            + "\"\n"
+            + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
     try (PorterProcess p = PorterProcess.start("run", "-c", conf.toString())) {
       awaitControl(p);
       Proc denied = asNobody("ctl", "-s", closed.toString(), "list");
       assertEquals(2, denied.code, denied.err);
-      assertEquals("porter: permission denied on " + closed + " (root and the socket's group may use it)\n",
+      assertEquals(
+          "porter: permission denied on " + closed + " (root and the socket's group may use it)\n",
           denied.err);
       assertEquals(0, p.terminate());
     }
@@ -365,14 +448,25 @@ class ControlSocketIT {
   record Proc(int code, String out, String err) {}
 
   private static Proc asNobody(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-        PorterProcess.javaBin(), "-jar", PorterProcess.jar().toAbsolutePath().toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                PorterProcess.javaBin(),
+                "-jar",
+                PorterProcess.jar().toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Proc(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   private String curlMetrics() {
@@ -384,23 +478,30 @@ class ControlSocketIT {
   }
 
   static void awaitControl(PorterProcess p) {
-    Await.until(() -> "the control socket; stderr: " + p.stderr, Duration.ofSeconds(30),
-        () -> p.stderr.stream().anyMatch(l -> l.contains("control: listening on")) || !p.process.isAlive());
+    Await.until(
+        () -> "the control socket; stderr: " + p.stderr,
+        Duration.ofSeconds(30),
+        () ->
+            p.stderr.stream().anyMatch(l -> l.contains("control: listening on"))
+                || !p.process.isAlive());
     if (!p.process.isAlive()) throw new AssertionError("porter exited: " + p.stderr);
   }
 
   private static int awaitMetricsPort(PorterProcess p) {
     int[] port = new int[1];
-    Await.until(() -> "the metrics endpoint; stderr: " + p.stderr, Duration.ofSeconds(30), () -> {
-      for (String line : p.stderr) {
-        Matcher m = METRICS.matcher(line);
-        if (m.find()) {
-          port[0] = Integer.parseInt(m.group(1));
-          return true;
-        }
-      }
-      return !p.process.isAlive();
-    });
+    Await.until(
+        () -> "the metrics endpoint; stderr: " + p.stderr,
+        Duration.ofSeconds(30),
+        () -> {
+          for (String line : p.stderr) {
+            Matcher m = METRICS.matcher(line);
+            if (m.find()) {
+              port[0] = Integer.parseInt(m.group(1));
+              return true;
+            }
+          }
+          return !p.process.isAlive();
+        });
     if (port[0] == 0) throw new AssertionError("porter exited: " + p.stderr);
     return port[0];
   }

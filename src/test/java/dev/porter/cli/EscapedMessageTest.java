@@ -15,13 +15,16 @@ class EscapedMessageTest {
 
   @Test
   void lineBreaksCannotStartAForgedLine() {
-    assertEquals("unknown service \"x\\r\\n2026-12-04 info: component tcpmux: accepted\"",
-        EscapedMessage.escape("unknown service \"x\r\n2026-12-04 info: component tcpmux: accepted\""));
+    assertEquals(
+        "unknown service \"x\\r\\n2026-12-04 info: component tcpmux: accepted\"",
+        EscapedMessage.escape(
+            "unknown service \"x\r\n2026-12-04 info: component tcpmux: accepted\""));
   }
 
   @Test
   void terminalControlsAreShownAsHex() {
-    assertEquals("\\x1b[2J\\x07\\x00\\x7f\\x9b", EscapedMessage.escape("\u001b[2J\u0007\u0000\u007f\u009b"));
+    assertEquals(
+        "\\x1b[2J\\x07\\x00\\x7f\\x9b", EscapedMessage.escape("\u001b[2J\u0007\u0000\u007f\u009b"));
   }
 
   @Test

@@ -20,11 +20,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code porter convert inetd}, {@code check --syntax inetd} and {@code run --syntax inetd} with the jar. */
+/**
+ * {@code porter convert inetd}, {@code check --syntax inetd} and {@code run --syntax inetd} with
+ * the jar.
+ */
 class InetdCommandLineIT {
 
   @Test
-  void convertPrintsHoconThatCheckAcceptsAndReportsTheLinesLeftOut(@TempDir Path dir) throws Exception {
+  void convertPrintsHoconThatCheckAcceptsAndReportsTheLinesLeftOut(@TempDir Path dir)
+      throws Exception {
     Path inetdConf = resource(dir, "debian.conf");
     PorterProcess convert = PorterProcess.run("convert", "inetd", inetdConf.toString());
     assertEquals(0, convert.exitCode(), convert.stderr.toString());
@@ -42,12 +46,17 @@ class InetdCommandLineIT {
 
   @Test
   void checkWithSyntaxInetdCountsLinesLeftOutAsProblems(@TempDir Path dir) throws Exception {
-    PorterProcess withSkips = PorterProcess.run("check", "--syntax", "inetd", "-c", resource(dir, "debian.conf").toString());
+    PorterProcess withSkips =
+        PorterProcess.run(
+            "check", "--syntax", "inetd", "-c", resource(dir, "debian.conf").toString());
     assertEquals(1, withSkips.exitCode());
     assertEquals(4, withSkips.stderr.size(), withSkips.stderr.toString());
 
     Path clean = dir.resolve("clean.conf");
-    Files.writeString(clean, "echo stream tcp nowait root internal\ntcpmux/+date stream tcp nowait nobody /bin/date date\n");
+    Files.writeString(
+        clean,
+        "echo stream tcp nowait root internal\n"
+            + "tcpmux/+date stream tcp nowait nobody /bin/date date\n");
     PorterProcess ok = PorterProcess.run("check", "--syntax", "inetd", "-c", clean.toString());
     assertEquals(0, ok.exitCode(), ok.stderr.toString());
     assertEquals(List.of(clean + ": ok, 3 component(s)"), ok.stdout);
@@ -66,29 +75,44 @@ class InetdCommandLineIT {
   void runWithSyntaxInetdServesInternalEchoAndATcpmuxProgram(@TempDir Path dir) throws Exception {
     int echoPort = freePort();
     int tcpmuxPort = freePort();
-    // Internal services are known by name, as in inetd: the names get free ports in a services file.
+    // Internal services are known by name, as in inetd: the names get free ports in a services
+    // file.
     Path services = dir.resolve("services");
     Files.writeString(services, "echo\t" + echoPort + "/tcp\ntcpmux\t" + tcpmuxPort + "/tcp\n");
     Path inetdConf = dir.resolve("inetd.conf");
-    Files.writeString(inetdConf, String.join("\n",
-        "# a test inetd.conf",
-        "127.0.0.1:",
-        "echo\tstream\ttcp\tnowait\troot\tinternal",
-        "tcpmux/+hello\tstream\ttcp\tnowait\troot\t/bin/echo\techo hello",
-        "tftp\tdgram\tudp\twait\tnobody\t/usr/sbin/in.tftpd\tin.tftpd",
-        ""));
+    Files.writeString(
+        inetdConf,
+        String.join(
+            "\n",
+            "# a test inetd.conf",
+            "127.0.0.1:",
+            "echo\tstream\ttcp\tnowait\troot\tinternal",
+            "tcpmux/+hello\tstream\ttcp\tnowait\troot\t/bin/echo\techo hello",
+            "tftp\tdgram\tudp\twait\tnobody\t/usr/sbin/in.tftpd\tin.tftpd",
+            ""));
     Path log = dir.resolve("stderr.log");
-    ProcessBuilder pb = new ProcessBuilder(PorterProcess.javaBin(), "-jar", PorterProcess.jar().toString(),
-        "run", "--syntax", "inetd", "-c", inetdConf.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            PorterProcess.javaBin(),
+            "-jar",
+            PorterProcess.jar().toString(),
+            "run",
+            "--syntax",
+            "inetd",
+            "-c",
+            inetdConf.toString());
     pb.environment().put(ConvertCommand.SERVICES_ENV, services.toString());
     pb.environment().remove("JOURNAL_STREAM");
     pb.redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(log.toFile());
     Process porter = pb.start();
     try {
-      Await.until(() -> "porter to listen; stderr: " + read(log), Duration.ofSeconds(30),
+      Await.until(
+          () -> "porter to listen; stderr: " + read(log),
+          Duration.ofSeconds(30),
           () -> !porter.isAlive() || (accepts(echoPort) && accepts(tcpmuxPort)));
       assertTrue(porter.isAlive(), read(log));
-      assertTrue(read(log).contains(inetdConf + ":5: cannot convert tftp: protocol udp"), read(log));
+      assertTrue(
+          read(log).contains(inetdConf + ":5: cannot convert tftp: protocol udp"), read(log));
 
       try (Client c = Client.to(echoPort)) {
         c.send("ping\n");
@@ -98,7 +122,10 @@ class InetdCommandLineIT {
         c.send("hello\r\n");
         assertEquals("+\r\nhello\n", c.readAll());
       }
-      new ProcessBuilder("kill", "-TERM", Long.toString(porter.pid())).inheritIO().start().waitFor();
+      new ProcessBuilder("kill", "-TERM", Long.toString(porter.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
       assertTrue(porter.waitFor(30, TimeUnit.SECONDS), read(log));
       assertEquals(0, porter.exitValue(), read(log));
       assertFalse(read(log).contains("\tat "), read(log));

@@ -40,9 +40,14 @@ class SystemdNotifyIT {
 
   private static void runThroughALife(Path dir, String notifySocket, Receiver r) throws Exception {
     Path conf = dir.resolve("p.conf");
-    Files.writeString(conf, "control.socket = \"unix://" + dir.resolve("ctl.sock") + "\"\n"
-        + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
-    try (PorterProcess p = PorterProcess.start(Map.of("NOTIFY_SOCKET", notifySocket), "run", "-c", conf.toString())) {
+    Files.writeString(
+        conf,
+        "control.socket = \"unix://"
+            + dir.resolve("ctl.sock")
+            + "\"\n"
+            + "components { e { socket = \"inet://127.0.0.1:0\", builtin = echo } }\n");
+    try (PorterProcess p =
+        PorterProcess.start(Map.of("NOTIFY_SOCKET", notifySocket), "run", "-c", conf.toString())) {
       r.await(1, p);
       String ready = r.messages.get(0);
       assertTrue(ready.startsWith("READY=1\n"), ready);
@@ -76,8 +81,10 @@ class SystemdNotifyIT {
     }
 
     void await(int count, PorterProcess p) {
-      Await.until(() -> count + " notification(s), got " + messages + "; stderr: " + p.stderr,
-          Duration.ofSeconds(30), () -> {
+      Await.until(
+          () -> count + " notification(s), got " + messages + "; stderr: " + p.stderr,
+          Duration.ofSeconds(30),
+          () -> {
             poll();
             return messages.size() >= count;
           });
@@ -93,7 +100,8 @@ class SystemdNotifyIT {
         }
       } catch (IOException e) {
         // jnr-unixsocket reports EAGAIN on an empty non-blocking socket as an exception, not null.
-        if (!"Resource temporarily unavailable".equals(e.getMessage())) throw new IllegalStateException(e);
+        if (!"Resource temporarily unavailable".equals(e.getMessage()))
+          throw new IllegalStateException(e);
       }
     }
 

@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 class TableTest {
   @Test
   void columnsAreAsWideAsTheirWidestCellAndLinesHaveNoTrailingSpaces() {
-    String t = new Table("NAME", "STATE", "PID").row("echo", "listening", "-").row("sleeper", "running", 4242).render();
-    assertEquals("NAME     STATE      PID\n"
-        + "echo     listening  -\n"
-        + "sleeper  running    4242\n", t);
+    String t =
+        new Table("NAME", "STATE", "PID")
+            .row("echo", "listening", "-")
+            .row("sleeper", "running", 4242)
+            .render();
+    assertEquals(
+        "NAME     STATE      PID\n" + "echo     listening  -\n" + "sleeper  running    4242\n", t);
   }
 
   @Test

@@ -18,8 +18,11 @@ class TelnetDecodeCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(byte[] stdin, String... args) {
-    TelnetDecodeCommand command = new TelnetDecodeCommand(
-        new ByteArrayInputStream(stdin), out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    TelnetDecodeCommand command =
+        new TelnetDecodeCommand(
+            new ByteArrayInputStream(stdin),
+            out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     return new CommandLine(command).execute(args);
   }
 
@@ -50,7 +53,8 @@ class TelnetDecodeCommandTest {
     assertEquals(2, run(new byte[0], "--bogus"));
     String[] lines = err.toString(StandardCharsets.UTF_8).split("\n");
     assertEquals(2, lines.length);
-    assertTrue(lines[0].startsWith("porter telnet decode: -n needs a positive chunk size"), lines[0]);
+    assertTrue(
+        lines[0].startsWith("porter telnet decode: -n needs a positive chunk size"), lines[0]);
     assertTrue(lines[1].contains("--bogus"), lines[1]);
   }
 
@@ -71,7 +75,10 @@ class TelnetDecodeCommandTest {
   void aBombUnderMergeEndsWithOneErrorLineAndExitTwo() {
     assertEquals(2, run(bomb(64 << 20), "-M"));
     String e = err.toString(StandardCharsets.UTF_8);
-    assertTrue(e.startsWith("porter telnet decode: -M: a run of DATA or SEND bytes is longer than 16 MiB,"), e);
+    assertTrue(
+        e.startsWith(
+            "porter telnet decode: -M: a run of DATA or SEND bytes is longer than 16 MiB,"),
+        e);
     assertEquals(1, e.split("\n").length, e);
     assertFalse(e.contains("Exception"), e);
     // What came before is printed, and the run's first 16 MiB in one line; then it stops.
@@ -96,28 +103,32 @@ class TelnetDecodeCommandTest {
     long[] writtenWhenHalfRead = {-1};
     // Plain data, made as it is read: the decoder must print the first megabytes before it
     // asks for the last ones.
-    InputStream in = new InputStream() {
-      long pos;
+    InputStream in =
+        new InputStream() {
+          long pos;
 
-      @Override
-      public int read() {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0];
-      }
+          @Override
+          public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos == size) return -1;
-        if (pos >= size / 2 && writtenWhenHalfRead[0] < 0) writtenWhenHalfRead[0] = out.size();
-        int n = (int) Math.min(len, size - pos);
-        java.util.Arrays.fill(b, off, off + n, (byte) 'a');
-        pos += n;
-        return n;
-      }
-    };
-    TelnetDecodeCommand command = new TelnetDecodeCommand(in, out, new PrintStream(err, true, StandardCharsets.UTF_8));
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (pos == size) return -1;
+            if (pos >= size / 2 && writtenWhenHalfRead[0] < 0) writtenWhenHalfRead[0] = out.size();
+            int n = (int) Math.min(len, size - pos);
+            java.util.Arrays.fill(b, off, off + n, (byte) 'a');
+            pos += n;
+            return n;
+          }
+        };
+    TelnetDecodeCommand command =
+        new TelnetDecodeCommand(in, out, new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, new CommandLine(command).execute());
-    assertTrue(writtenWhenHalfRead[0] > size / 2, "printed before half of stdin was read: " + writtenWhenHalfRead[0]);
+    assertTrue(
+        writtenWhenHalfRead[0] > size / 2,
+        "printed before half of stdin was read: " + writtenWhenHalfRead[0]);
     assertEquals(2 * size + size / (1 << 20) * "DATA \n".length(), out.size());
   }
 
@@ -131,7 +142,8 @@ class TelnetDecodeCommandTest {
     assertEquals("DATA 61", lines[1]);
     out.reset();
     assertEquals(0, run(in, "-M"));
-    assertEquals(1, out.toString(StandardCharsets.UTF_8).split("\n").length, "-M merges the pieces");
+    assertEquals(
+        1, out.toString(StandardCharsets.UTF_8).split("\n").length, "-M merges the pieces");
   }
 
   @Test

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class CommandLineTest {
   @Test
   void whiteSpaceSeparatesWords() throws ConfigException {
-    assertEquals(List.of("/usr/sbin/lighttpd", "-D", "-f", "/etc/l.conf"),
+    assertEquals(
+        List.of("/usr/sbin/lighttpd", "-D", "-f", "/etc/l.conf"),
         CommandLine.split("  /usr/sbin/lighttpd -D\t-f   /etc/l.conf "));
   }
 
@@ -21,7 +22,9 @@ class CommandLineTest {
 
   @Test
   void doubleQuotesHonourBackslashBeforeSpecials() throws ConfigException {
-    assertEquals(List.of("say", "a \"b\" \\ \\n $x"), CommandLine.split("say \"a \\\"b\\\" \\\\ \\n \\$x\""));
+    assertEquals(
+        List.of("say", "a \"b\" \\ \\n $x"),
+        CommandLine.split("say \"a \\\"b\\\" \\\\ \\n \\$x\""));
   }
 
   @Test
@@ -42,7 +45,8 @@ class CommandLineTest {
 
   @Test
   void shellOperatorsAreRefusedWithoutAShell() {
-    ConfigException e = assertThrows(ConfigException.class, () -> CommandLine.split("date | tr a b"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> CommandLine.split("date | tr a b"));
     assertTrue(e.getMessage().contains("add flags = [shell]"), e.getMessage());
   }
 }

@@ -29,7 +29,9 @@ final class ConfigAssertions {
     return fail("expected problems, but the configuration loaded");
   }
 
-  /** Exactly one problem, which starts with {@code prefix} and contains every one of {@code parts}. */
+  /**
+   * Exactly one problem, which starts with {@code prefix} and contains every one of {@code parts}.
+   */
   static String assertOneProblem(String text, String prefix, String... parts) {
     List<String> p = problems(text);
     assertEquals(1, p.size(), () -> "expected one problem, got:\n" + String.join("\n", p));
@@ -38,15 +40,23 @@ final class ConfigAssertions {
   }
 
   static void assertProblem(String problem, String prefix, String... parts) {
-    assertTrue(problem.startsWith(prefix), () -> "expected a problem starting with\n  " + prefix + "\ngot\n  " + problem);
+    assertTrue(
+        problem.startsWith(prefix),
+        () -> "expected a problem starting with\n  " + prefix + "\ngot\n  " + problem);
     for (String part : parts) {
-      assertTrue(problem.contains(part), () -> "expected\n  " + problem + "\nto contain\n  " + part);
+      assertTrue(
+          problem.contains(part), () -> "expected\n  " + problem + "\nto contain\n  " + part);
     }
   }
 
   /** Some problem starts with {@code prefix}. */
   static void assertHasProblem(List<String> problems, String prefix) {
-    assertTrue(problems.stream().anyMatch(p -> p.startsWith(prefix)),
-        () -> "expected a problem starting with " + prefix + ", got:\n" + String.join("\n", problems));
+    assertTrue(
+        problems.stream().anyMatch(p -> p.startsWith(prefix)),
+        () ->
+            "expected a problem starting with "
+                + prefix
+                + ", got:\n"
+                + String.join("\n", problems));
   }
 }

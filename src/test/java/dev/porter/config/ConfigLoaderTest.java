@@ -53,7 +53,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void realisticConfigurationLoadsWithTheExpectedModel() throws URISyntaxException, ConfigException {
+  void realisticConfigurationLoadsWithTheExpectedModel()
+      throws URISyntaxException, ConfigException {
     Path file = Path.of(getClass().getResource("/config/full.conf").toURI());
     PorterConfig c = ConfigLoader.load(file);
     assertEquals(file.toString(), c.source());
@@ -62,8 +63,22 @@ class ConfigLoaderTest {
     assertEquals(Optional.of(Path.of("/etc/porter/qotd")), c.qotdFile());
     assertEquals(Optional.of(0600), c.controlSocket().orElseThrow().mode());
     assertEquals(9105, c.metricsSocket().orElseThrow().port());
-    assertEquals(List.of("tcpmux", "date", "chat", "mud", "echo", "link", "peer-chat", "chat-exit", "web",
-        "setup", "cleanup", "daemon-fd", "login"), c.components().stream().map(ComponentSpec::name).toList());
+    assertEquals(
+        List.of(
+            "tcpmux",
+            "date",
+            "chat",
+            "mud",
+            "echo",
+            "link",
+            "peer-chat",
+            "chat-exit",
+            "web",
+            "setup",
+            "cleanup",
+            "daemon-fd",
+            "login"),
+        c.components().stream().map(ComponentSpec::name).toList());
 
     ComponentSpec tcpmux = c.component("tcpmux").orElseThrow();
     assertEquals(Mode.INETD, tcpmux.mode());
@@ -106,20 +121,35 @@ class ConfigLoaderTest {
 
     ComponentSpec web = c.component("web").orElseThrow();
     assertEquals(Mode.RESPAWN, web.mode());
-    assertEquals(List.of("/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"), web.command());
+    assertEquals(
+        List.of("/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"), web.command());
     assertEquals(Optional.of("www-data"), web.user());
     assertEquals(Optional.of("www-data"), web.group());
     assertEquals(Optional.of(027), web.umask());
     assertEquals(Optional.of(Path.of("/var/www")), web.chdir());
-    assertEquals(new EnvSpec(true, List.of("PATH", "LC_*"), Map.of("LANG", "C.UTF-8", "WORKERS", "4"), List.of("TZ")), web.env());
+    assertEquals(
+        new EnvSpec(
+            true,
+            List.of("PATH", "LC_*"),
+            Map.of("LANG", "C.UTF-8", "WORKERS", "4"),
+            List.of("TZ")),
+        web.env());
     assertEquals(Map.of("nofile", 4096L, "core", -1L), web.limits());
     assertEquals(List.of("setup"), web.prerequisites());
-    assertEquals(Optional.of(new OutputSpec(OutputSpec.Kind.FILE, Optional.of(Path.of("/var/log/porter/web.out")))), web.stdout());
+    assertEquals(
+        Optional.of(
+            new OutputSpec(OutputSpec.Kind.FILE, Optional.of(Path.of("/var/log/porter/web.out")))),
+        web.stdout());
     assertEquals(Optional.of(new OutputSpec(OutputSpec.Kind.LOG, Optional.empty())), web.stderr());
-    assertEquals(List.of(
-        new ReturnCodeAction(Set.of(1, 2), Optional.of(ReturnCodeAction.Action.RESTART), Optional.empty()),
-        new ReturnCodeAction(Set.of(78), Optional.of(ReturnCodeAction.Action.DISABLE),
-            Optional.of("/usr/bin/logger -t porter web config broken"))), web.returnCodes());
+    assertEquals(
+        List.of(
+            new ReturnCodeAction(
+                Set.of(1, 2), Optional.of(ReturnCodeAction.Action.RESTART), Optional.empty()),
+            new ReturnCodeAction(
+                Set.of(78),
+                Optional.of(ReturnCodeAction.Action.DISABLE),
+                Optional.of("/usr/bin/logger -t porter web config broken"))),
+        web.returnCodes());
     assertTrue(web.has(Flag.PRECIOUS));
 
     assertEquals(Mode.STARTUP, c.component("setup").orElseThrow().mode());
@@ -137,7 +167,8 @@ class ConfigLoaderTest {
   @Test
   void requiredIncludeIsReadRelativeToTheIncludingFile() throws Exception {
     write("sub/echo.conf", "components.echo { socket = \"inet://127.0.0.1:0\", builtin = echo }\n");
-    Path main = write("porter.conf", "include required(\"sub/echo.conf\")\nshutdown-timeout = 1s\n");
+    Path main =
+        write("porter.conf", "include required(\"sub/echo.conf\")\nshutdown-timeout = 1s\n");
     PorterConfig c = ConfigLoader.load(main);
     assertEquals(Optional.of(Builtin.ECHO), c.component("echo").orElseThrow().builtin());
   }
@@ -147,21 +178,32 @@ class ConfigLoaderTest {
     Path main = write("porter.conf", "include required(\"nope.conf\")\n");
     List<String> p = problems(main);
     assertEquals(1, p.size(), () -> String.join("\n", p));
-    assertTrue(p.get(0).contains("nope.conf") && p.get(0).contains("required include not found"), p.get(0));
+    assertTrue(
+        p.get(0).contains("nope.conf") && p.get(0).contains("required include not found"),
+        p.get(0));
   }
 
   @Test
   void problemInAnIncludedFileNamesThatFile() throws Exception {
-    Path inc = write("sub/bad.conf", "components.echo {\n  builtin = ecoh\n  socket = \"inet://127.0.0.1:0\"\n}\n");
+    Path inc =
+        write(
+            "sub/bad.conf",
+            "components.echo {\n  builtin = ecoh\n  socket = \"inet://127.0.0.1:0\"\n}\n");
     Path main = write("porter.conf", "include required(\"sub/bad.conf\")\n");
-    assertProblem(problems(main).get(0), inc + ":2: components.echo.builtin: unknown builtin \"ecoh\"");
+    assertProblem(
+        problems(main).get(0), inc + ":2: components.echo.builtin: unknown builtin \"ecoh\"");
   }
 
   @Test
   void confDFilesAreMergedInNameOrderOverTheMainFile() throws Exception {
-    Path main = write("porter.conf", "shutdown-timeout = 1s\ncomponents.web { command = \"/bin/web\" }\n");
+    Path main =
+        write("porter.conf", "shutdown-timeout = 1s\ncomponents.web { command = \"/bin/web\" }\n");
     write("conf.d/20-late.conf", "shutdown-timeout = 3s\n");
-    write("conf.d/10-early.conf", "shutdown-timeout = 2s\ncomponents.web { user = www }\ncomponents.db { command = /bin/db }\n");
+    write(
+        "conf.d/10-early.conf",
+        "shutdown-timeout = 2s\n"
+            + "components.web { user = www }\n"
+            + "components.db { command = /bin/db }\n");
     write("conf.d/README", "not a configuration file {{{");
     write("conf.d/.hidden.conf", "not a configuration file {{{");
     PorterConfig c = ConfigLoader.load(main);
@@ -182,10 +224,18 @@ class ConfigLoaderTest {
   @Test
   void problemsInConfDFilesComeAfterTheMainFileAndNameTheirFile() throws Exception {
     Path main = write("porter.conf", "components.a {\n  command = x\n  usr = a\n}\n");
-    Path part = write("conf.d/10-b.conf", "components.b {\n  builtin = echo\n  socket = \"inet://127.0.0.1:0\"\n  max-rate = 0\n}\n");
+    Path part =
+        write(
+            "conf.d/10-b.conf",
+            "components.b {\n"
+                + "  builtin = echo\n"
+                + "  socket = \"inet://127.0.0.1:0\"\n"
+                + "  max-rate = 0\n"
+                + "}\n");
     List<String> p = problems(main);
     assertEquals(2, p.size(), () -> String.join("\n", p));
-    assertProblem(p.get(0), main + ":3: components.a.usr: unknown key \"usr\" (did you mean \"user\"?)");
+    assertProblem(
+        p.get(0), main + ":3: components.a.usr: unknown key \"usr\" (did you mean \"user\"?)");
     assertProblem(p.get(1), part + ":4: components.b.max-rate: must be at least 1, got 0");
   }
 
@@ -215,7 +265,9 @@ class ConfigLoaderTest {
 
   @Test
   void fileGivenAsARelativePathIsNamedAsGiven() throws Exception {
-    write("rel/porter.conf", "components.e {\n  builtin = echo\n  socket = \"inet://127.0.0.1:0\"\n  sockt = 1\n}\n");
+    write(
+        "rel/porter.conf",
+        "components.e {\n  builtin = echo\n  socket = \"inet://127.0.0.1:0\"\n  sockt = 1\n}\n");
     Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("rel/porter.conf"));
     assertProblem(problems(relative).get(0), relative + ":4: components.e.sockt: unknown key");
   }
@@ -231,18 +283,30 @@ class ConfigLoaderTest {
 
   @Test
   void aConfigurationNestedThousandsDeepIsAProblemNotAStackOverflow() throws Exception {
-    Path main = write("porter.conf", "pidfile = /run/p.pid\n" + "a { ".repeat(3000) + "}".repeat(3000) + "\n");
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
-    assertEquals(List.of(main + ":2: the configuration nests deeper than 64 levels (objects, lists and dotted keys,"
-        + " includes and substitutions counted)"), e.problems());
+    Path main =
+        write(
+            "porter.conf",
+            "pidfile = /run/p.pid\n" + "a { ".repeat(3000) + "}".repeat(3000) + "\n");
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(
+        List.of(
+            main
+                + ":2: the configuration nests deeper than 64 levels (objects, lists and dotted"
+                + " keys, includes and substitutions counted)"),
+        e.problems());
   }
 
   @Test
   void anIncludeNestedThousandsDeepIsAProblemNotAStackOverflow() throws Exception {
     write("deep.conf", String.join(".", java.util.Collections.nCopies(20000, "a")) + " = 1\n");
     Path main = write("porter.conf", "include required(\"deep.conf\")\n");
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(main));
     assertEquals(1, e.problems().size(), e.problems().toString());
-    assertTrue(e.problems().get(0).contains("nests deeper than 64 levels"), e.problems().toString());
+    assertTrue(
+        e.problems().get(0).contains("nests deeper than 64 levels"), e.problems().toString());
   }
 }

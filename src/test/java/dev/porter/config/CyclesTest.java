@@ -40,8 +40,8 @@ class CyclesTest {
 
   @Test
   void eachCycleIsReportedOnceInDeclarationOrder() {
-    assertEquals(List.of(List.of("a", "b", "a"), List.of("c", "d", "c")),
-        cycles("a:b b:a c:d d:c"));
+    assertEquals(
+        List.of(List.of("a", "b", "a"), List.of("c", "d", "c")), cycles("a:b b:a c:d d:c"));
   }
 
   @Test
@@ -54,10 +54,13 @@ class CyclesTest {
     int n = 200_000;
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < n; i++) names.add("c" + i);
-    List<List<String>> found = Cycles.find(names, name -> {
-      int i = Integer.parseInt(name.substring(1));
-      return List.of("c" + ((i + 1) % n));
-    });
+    List<List<String>> found =
+        Cycles.find(
+            names,
+            name -> {
+              int i = Integer.parseInt(name.substring(1));
+              return List.of("c" + ((i + 1) % n));
+            });
     assertEquals(1, found.size());
     assertEquals(n + 1, found.get(0).size());
     assertEquals("c0", found.get(0).get(n));
@@ -65,7 +68,7 @@ class CyclesTest {
 
   @Test
   void theProblemNamesWhatCyclesAndThePath() {
-    assertEquals("prerequisite cycle a -> b -> a",
-        Cycles.describe("prerequisite", List.of("a", "b", "a")));
+    assertEquals(
+        "prerequisite cycle a -> b -> a", Cycles.describe("prerequisite", List.of("a", "b", "a")));
   }
 }

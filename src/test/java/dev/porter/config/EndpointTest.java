@@ -55,8 +55,12 @@ class EndpointTest {
 
   @Test
   void sameSocketsShareAnIdentity() throws ConfigException {
-    assertEquals(Endpoint.parse("inet://LOCALHOST:80").identity(), Endpoint.parse("inet://localhost:80").identity());
-    assertEquals(Endpoint.parse("unix:///a/../b.sock").identity(), Endpoint.parse("unix:///b.sock").identity());
+    assertEquals(
+        Endpoint.parse("inet://LOCALHOST:80").identity(),
+        Endpoint.parse("inet://localhost:80").identity());
+    assertEquals(
+        Endpoint.parse("unix:///a/../b.sock").identity(),
+        Endpoint.parse("unix:///b.sock").identity());
   }
 
   @Test
@@ -128,6 +132,7 @@ class EndpointTest {
 
   private static void assertMessage(String url, String part) {
     ConfigException e = assertThrows(ConfigException.class, () -> Endpoint.parse(url));
-    assertTrue(e.getMessage().contains(part), () -> "message for " + url + " was: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(part), () -> "message for " + url + " was: " + e.getMessage());
   }
 }

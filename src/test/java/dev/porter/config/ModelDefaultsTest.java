@@ -16,7 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModelDefaultsTest {
-  private static final String MASTER = "components.tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n";
+  private static final String MASTER =
+      "components.tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n";
 
   @Test
   void emptyConfigurationHasGlobalDefaults() {
@@ -49,7 +50,8 @@ class ModelDefaultsTest {
 
   @Test
   void subordinateDefaultsToInetdModeAndItsKeyAsService() {
-    PorterConfig c = load(MASTER + "components.date { tcpmux-master = tcpmux, command = [\"/bin/date\"] }");
+    PorterConfig c =
+        load(MASTER + "components.date { tcpmux-master = tcpmux, command = [\"/bin/date\"] }");
     ComponentSpec date = c.component("date").orElseThrow();
     assertEquals(Mode.INETD, date.mode());
     assertEquals("date", date.service());
@@ -63,7 +65,10 @@ class ModelDefaultsTest {
 
   @Test
   void componentDefaultsAreUnlimitedAndOpen() {
-    ComponentSpec e = load("components.e { socket = \"inet://127.0.0.1:0\", builtin = echo }").components().get(0);
+    ComponentSpec e =
+        load("components.e { socket = \"inet://127.0.0.1:0\", builtin = echo }")
+            .components()
+            .get(0);
     assertSame(Acl.ALLOW_ALL, e.acl());
     assertEquals(0, e.maxInstances());
     assertEquals(0, e.maxRate());
@@ -78,34 +83,58 @@ class ModelDefaultsTest {
 
   @Test
   void aTelnetProxyRefusesCompressionFromTheClientUnlessAllowed() {
-    String proxy = "components.m { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy, route = \"inet://127.0.0.1:1\"";
+    String proxy =
+        "components.m { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy, route ="
+            + " \"inet://127.0.0.1:1\"";
     assertFalse(load(proxy + " }").components().get(0).telnetCompressFromClient());
-    assertFalse(load(proxy + ", telnet-compress-from-client = deny }").components().get(0).telnetCompressFromClient());
-    assertTrue(load(proxy + ", telnet-compress-from-client = allow }").components().get(0).telnetCompressFromClient());
+    assertFalse(
+        load(proxy + ", telnet-compress-from-client = deny }")
+            .components()
+            .get(0)
+            .telnetCompressFromClient());
+    assertTrue(
+        load(proxy + ", telnet-compress-from-client = allow }")
+            .components()
+            .get(0)
+            .telnetCompressFromClient());
   }
 
   @Test
   void componentsKeepDeclarationOrder() {
-    PorterConfig c = load("components {\n zeta { command = x }\n alpha { command = y }\n mid { command = z }\n}");
-    assertEquals(List.of("zeta", "alpha", "mid"), c.components().stream().map(ComponentSpec::name).toList());
+    PorterConfig c =
+        load(
+            "components {\n zeta { command = x }\n alpha { command = y }\n mid { command = z }\n}");
+    assertEquals(
+        List.of("zeta", "alpha", "mid"), c.components().stream().map(ComponentSpec::name).toList());
   }
 
   @Test
   void shellFlagRunsTheCommandStringThroughBinSh() {
-    ComponentSpec s = load("components.s { command = \"date | tr a-z A-Z\", flags = [shell] }").components().get(0);
+    ComponentSpec s =
+        load("components.s { command = \"date | tr a-z A-Z\", flags = [shell] }")
+            .components()
+            .get(0);
     assertEquals(List.of("/bin/sh", "-c", "date | tr a-z A-Z"), s.command());
   }
 
   @Test
   void umaskIsOctalQuotedOrNot() {
-    assertEquals(Optional.of(022), load("components.s { command = x, umask = 022 }").components().get(0).umask());
-    assertEquals(Optional.of(027), load("components.s { command = x, umask = \"027\" }").components().get(0).umask());
+    assertEquals(
+        Optional.of(022),
+        load("components.s { command = x, umask = 022 }").components().get(0).umask());
+    assertEquals(
+        Optional.of(027),
+        load("components.s { command = x, umask = \"027\" }").components().get(0).umask());
   }
 
   @Test
   void fingerprintChangesExactlyWhenTheDeclarationChanges() {
     String a = load("components.s { command = x, user = a }").components().get(0).fingerprint();
-    String same = load("components {\n  s {\n    user = a\n    command = x   # reordered\n  }\n}").components().get(0).fingerprint();
+    String same =
+        load("components {\n  s {\n    user = a\n    command = x   # reordered\n  }\n}")
+            .components()
+            .get(0)
+            .fingerprint();
     String other = load("components.s { command = x, user = b }").components().get(0).fingerprint();
     assertEquals(a, same);
     assertNotEquals(a, other);
@@ -113,19 +142,26 @@ class ModelDefaultsTest {
 
   @Test
   void fingerprintFollowsTheNamedAclsTheComponentUses() {
-    String base = "acls { inner = [\"allow from 10.0.0.0/8\"], outer = [\"allow acl inner\", \"deny any\"], other = [\"deny any\"] }\n"
-        + "components.e { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = outer }\n";
+    String base =
+        "acls { inner = [\"allow from 10.0.0.0/8\"], outer = [\"allow acl inner\", \"deny any\"],"
+            + " other = [\"deny any\"] }\n"
+            + "components.e { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = outer }\n";
     String a = load(base).components().get(0).fingerprint();
-    String otherChanged = load(base + "acls.other = [\"allow any\"]").components().get(0).fingerprint();
-    String innerChanged = load(base + "acls.inner = [\"allow from 10.1.0.0/16\"]").components().get(0).fingerprint();
+    String otherChanged =
+        load(base + "acls.other = [\"allow any\"]").components().get(0).fingerprint();
+    String innerChanged =
+        load(base + "acls.inner = [\"allow from 10.1.0.0/16\"]").components().get(0).fingerprint();
     assertEquals(a, otherChanged);
     assertNotEquals(a, innerChanged);
   }
 
   @Test
   void namedAclsReferToEachOther() {
-    PorterConfig c = load("acls { lan = [\"allow from 192.168.0.0/16\"], local = [\"allow acl lan\", \"allow from 127.0.0.1\", \"deny any\"] }\n"
-        + "acl = local\n");
+    PorterConfig c =
+        load(
+            "acls { lan = [\"allow from 192.168.0.0/16\"], local = [\"allow acl lan\", \"allow from"
+                + " 127.0.0.1\", \"deny any\"] }\n"
+                + "acl = local\n");
     assertTrue(c.globalAcl().allows(new InetSocketAddress("192.168.1.2", 1)));
     assertTrue(c.globalAcl().allows(new InetSocketAddress("127.0.0.1", 1)));
     assertTrue(!c.globalAcl().allows(new InetSocketAddress("10.0.0.1", 1)));
@@ -133,7 +169,10 @@ class ModelDefaultsTest {
 
   @Test
   void componentAclMayBeAnInlineList() {
-    PorterConfig c = load("components.e { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = [\"allow from 10.0.0.0/8\"] }");
+    PorterConfig c =
+        load(
+            "components.e { socket = \"inet://127.0.0.1:0\", builtin = echo, acl = [\"allow from"
+                + " 10.0.0.0/8\"] }");
     Acl acl = c.components().get(0).acl();
     assertTrue(acl.allows(new InetSocketAddress("10.2.3.4", 1)));
     assertTrue(!acl.allows(new InetSocketAddress("11.2.3.4", 1)));
@@ -141,19 +180,26 @@ class ModelDefaultsTest {
 
   @Test
   void limitsTakeNumbersAndUnlimited() {
-    ComponentSpec s = load("components.s { command = x, limits { nofile = 1024, core = unlimited } }").components().get(0);
+    ComponentSpec s =
+        load("components.s { command = x, limits { nofile = 1024, core = unlimited } }")
+            .components()
+            .get(0);
     assertEquals(java.util.Map.of("nofile", 1024L, "core", -1L), s.limits());
   }
 
   @Test
   void byteLimitsTakeSizes() {
-    ComponentSpec s = load("components.s { command = x, limits { as = 512M, stack = \"8 KiB\" } }").components().get(0);
+    ComponentSpec s =
+        load("components.s { command = x, limits { as = 512M, stack = \"8 KiB\" } }")
+            .components()
+            .get(0);
     assertEquals(java.util.Map.of("as", 512L << 20, "stack", 8192L), s.limits());
   }
 
   @Test
   void substitutionsAreResolved() {
-    PorterConfig c = load("vars.bin = /opt/bin\ncomponents.s { command = [${vars.bin}\"/tool\", \"-v\"] }");
+    PorterConfig c =
+        load("vars.bin = /opt/bin\ncomponents.s { command = [${vars.bin}\"/tool\", \"-v\"] }");
     assertEquals(List.of("/opt/bin/tool", "-v"), c.components().get(0).command());
   }
 }

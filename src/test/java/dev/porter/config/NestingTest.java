@@ -13,30 +13,43 @@ class NestingTest {
 
   @Test
   void porterConfigurationsAreFarFromTheLimit() {
-    assertEquals(OptionalInt.empty(), Nesting.tooDeep(
-        "components {\n  link { mode = mux, mux.tls { cert = a.pem, key = b.pem }, mux.listen = \"inet://[::1]:9\" }\n}\n"));
+    assertEquals(
+        OptionalInt.empty(),
+        Nesting.tooDeep(
+            "components {\n"
+                + "  link { mode = mux, mux.tls { cert = a.pem, key = b.pem }, mux.listen ="
+                + " \"inet://[::1]:9\" }\n"
+                + "}\n"));
   }
 
   @Test
   void bracesDeeperThanTheLimitAreFoundOnTheirLine() {
-    String text = "x = 1\n" + repeat("a { ", Nesting.MAX_DEPTH + 1) + repeat("}", Nesting.MAX_DEPTH + 1);
+    String text =
+        "x = 1\n" + repeat("a { ", Nesting.MAX_DEPTH + 1) + repeat("}", Nesting.MAX_DEPTH + 1);
     assertEquals(OptionalInt.of(2), Nesting.tooDeep(text));
   }
 
   @Test
   void exactlyTheLimitIsAllowed() {
-    assertEquals(OptionalInt.empty(), Nesting.tooDeep(repeat("a { ", Nesting.MAX_DEPTH) + repeat("}", Nesting.MAX_DEPTH)));
+    assertEquals(
+        OptionalInt.empty(),
+        Nesting.tooDeep(repeat("a { ", Nesting.MAX_DEPTH) + repeat("}", Nesting.MAX_DEPTH)));
   }
 
   @Test
   void listsCountAsLevels() {
-    assertEquals(OptionalInt.of(1), Nesting.tooDeep("a = " + repeat("[", 3000) + repeat("]", 3000)));
+    assertEquals(
+        OptionalInt.of(1), Nesting.tooDeep("a = " + repeat("[", 3000) + repeat("]", 3000)));
   }
 
   @Test
   void eachSegmentOfADottedKeyIsALevel() {
-    assertEquals(OptionalInt.of(1), Nesting.tooDeep(String.join(".", java.util.Collections.nCopies(3000, "a")) + " = 1"));
-    assertEquals(OptionalInt.of(1), Nesting.tooDeep(String.join(".", java.util.Collections.nCopies(3000, "a")) + " { }"));
+    assertEquals(
+        OptionalInt.of(1),
+        Nesting.tooDeep(String.join(".", java.util.Collections.nCopies(3000, "a")) + " = 1"));
+    assertEquals(
+        OptionalInt.of(1),
+        Nesting.tooDeep(String.join(".", java.util.Collections.nCopies(3000, "a")) + " { }"));
   }
 
   @Test
@@ -48,7 +61,10 @@ class NestingTest {
   @Test
   void dotsInValuesQuotesAndCommentsDoNotCount() {
     String dots = ".".repeat(5000);
-    assertEquals(OptionalInt.empty(), Nesting.tooDeep("a = \"" + dots + "{{{{\"\n# " + dots + " {{{\nb = x" + dots + "\n"));
-    assertEquals(OptionalInt.empty(), Nesting.tooDeep("a = \"\"\"" + repeat("{", 500) + "\"\"\"\n"));
+    assertEquals(
+        OptionalInt.empty(),
+        Nesting.tooDeep("a = \"" + dots + "{{{{\"\n# " + dots + " {{{\nb = x" + dots + "\n"));
+    assertEquals(
+        OptionalInt.empty(), Nesting.tooDeep("a = \"\"\"" + repeat("{", 500) + "\"\"\"\n"));
   }
 }

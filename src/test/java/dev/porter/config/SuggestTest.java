@@ -13,7 +13,8 @@ class SuggestTest {
 
   @Test
   void closeWordIsSuggested() {
-    assertEquals(" (did you mean \"tcpmux-master\"?)",
+    assertEquals(
+        " (did you mean \"tcpmux-master\"?)",
         Suggest.didYouMean("tcpmux-mastr", List.of("socket", "tcpmux-master", "service")));
   }
 

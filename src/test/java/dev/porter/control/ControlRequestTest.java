@@ -23,18 +23,28 @@ class ControlRequestTest {
 
   @Test
   void aMissingOrSuperfluousNameIsRefusedWithAClearMessage() {
-    assertEquals("stop needs a component name",
+    assertEquals(
+        "stop needs a component name",
         assertThrows(ControlException.class, () -> ControlRequest.parse("stop")).getMessage());
-    assertEquals("reload takes no argument",
-        assertThrows(ControlException.class, () -> ControlRequest.parse("reload now")).getMessage());
-    assertEquals("too many words in \"start a b\"",
+    assertEquals(
+        "reload takes no argument",
+        assertThrows(ControlException.class, () -> ControlRequest.parse("reload now"))
+            .getMessage());
+    assertEquals(
+        "too many words in \"start a b\"",
         assertThrows(ControlException.class, () -> ControlRequest.parse("start a b")).getMessage());
-    assertEquals("empty request", assertThrows(ControlException.class, () -> ControlRequest.parse("")).getMessage());
+    assertEquals(
+        "empty request",
+        assertThrows(ControlException.class, () -> ControlRequest.parse("")).getMessage());
   }
 
   @Test
   void anUnknownCommandListsTheKnownOnes() {
-    String m = assertThrows(ControlException.class, () -> ControlRequest.parse("frob")).getMessage();
-    assertEquals("unknown command \"frob\" (expected list, status, start, stop, restart, reload, shutdown, connections or links)", m);
+    String m =
+        assertThrows(ControlException.class, () -> ControlRequest.parse("frob")).getMessage();
+    assertEquals(
+        "unknown command \"frob\" (expected list, status, start, stop, restart, reload, shutdown,"
+            + " connections or links)",
+        m);
   }
 }

@@ -33,15 +33,24 @@ class ControlServerIT {
     Path sock = dir.resolve("ctl.sock");
     try (RunningPorter porter = RunningPorter.start("components {}");
         LogCapture logs = new LogCapture();
-        ControlServer server = ControlServer.start(sock, ControlServer.DEFAULT_MODE, Optional.empty(), Optional.empty(),
-            porter.porter(), () -> {
-              throw new StackOverflowError();
-            }, () -> { })) {
-      Map<String, Object> reply = ControlClient.send(sock, ControlRequest.of("reload", Optional.empty()));
+        ControlServer server =
+            ControlServer.start(
+                sock,
+                ControlServer.DEFAULT_MODE,
+                Optional.empty(),
+                Optional.empty(),
+                porter.porter(),
+                () -> {
+                  throw new StackOverflowError();
+                },
+                () -> {})) {
+      Map<String, Object> reply =
+          ControlClient.send(sock, ControlRequest.of("reload", Optional.empty()));
       assertEquals(false, reply.get("ok"));
       assertEquals(Reply.INTERNAL, reply.get("code"));
       assertEquals("reload failed: java.lang.StackOverflowError", reply.get("error"));
-      assertEquals(List.of("control: reload failed: java.lang.StackOverflowError"),
+      assertEquals(
+          List.of("control: reload failed: java.lang.StackOverflowError"),
           logs.lines().stream().filter(l -> l.contains("failed")).toList());
 
       Ctl ctl = ctl(sock, "reload");
@@ -56,8 +65,15 @@ class ControlServerIT {
     Path sock = dir.resolve("ctl.sock");
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     try (RunningPorter porter = RunningPorter.start("components {}");
-        ControlServer server = ControlServer.start(sock, ControlServer.DEFAULT_MODE, Optional.empty(), Optional.empty(),
-            porter.porter(), () -> ReloadOutcome.applied(List.of()), () -> stopped.complete(null))) {
+        ControlServer server =
+            ControlServer.start(
+                sock,
+                ControlServer.DEFAULT_MODE,
+                Optional.empty(),
+                Optional.empty(),
+                porter.porter(),
+                () -> ReloadOutcome.applied(List.of()),
+                () -> stopped.complete(null))) {
       Ctl ctl = ctl(sock, "shutdown");
       assertEquals(0, ctl.code(), ctl.err());
       assertEquals("porter is shutting down\n", ctl.out());
@@ -70,13 +86,15 @@ class ControlServerIT {
     Path sock = dir.resolve("mute.sock");
     try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       mute.bind(UnixDomainSocketAddress.of(sock));
-      CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-        try (SocketChannel c = mute.accept()) {
-          c.read(ByteBuffer.allocate(1024));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> served =
+          CompletableFuture.runAsync(
+              () -> {
+                try (SocketChannel c = mute.accept()) {
+                  c.read(ByteBuffer.allocate(1024));
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       Ctl ctl = ctl(sock, "reload");
       served.get(10, TimeUnit.SECONDS);
       assertEquals(2, ctl.code());

@@ -42,7 +42,8 @@ class JsonTest {
 
   @Test
   void rejectsMalformedDocumentsWithThePlace() {
-    for (String bad : List.of("", "{", "{\"a\" 1}", "[1,]", "\"open", "tru", "{} x", "[\"\u0001\"]")) {
+    for (String bad :
+        List.of("", "{", "{\"a\" 1}", "[1,]", "\"open", "tru", "{} x", "[\"\u0001\"]")) {
       ControlException e = assertThrows(ControlException.class, () -> Json.parse(bad), bad);
       assertTrue(e.getMessage().startsWith("bad JSON at offset "), e.getMessage());
     }

@@ -66,16 +66,25 @@ class MetricsServerIT {
 
   @Test
   void curlGetsPortersCountersInTheTextFormat() throws Exception {
-    try (RunningPorter p = RunningPorter.start("components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }");
+    try (RunningPorter p =
+            RunningPorter.start(
+                "components { echo { socket = \"inet://127.0.0.1:0\", builtin = echo } }");
         MetricsServer m = MetricsServer.start(Endpoint.inet("127.0.0.1", 0), p.porter())) {
       String reply = curl("-i", "http://127.0.0.1:" + m.port() + "/metrics");
       assertTrue(reply.startsWith("HTTP/1.1 200 OK\r\n"), reply);
-      assertTrue(reply.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), reply);
+      assertTrue(
+          reply.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), reply);
       assertTrue(reply.contains("\r\nConnection: close\r\n"), reply);
-      assertTrue(reply.contains("\r\n\r\n# HELP porter_connections_accepted_total Connections admitted\n"), reply);
-      assertTrue(reply.contains("\nporter_connections_accepted_total{component=\"echo\"} 0.0\n"), reply);
+      assertTrue(
+          reply.contains("\r\n\r\n# HELP porter_connections_accepted_total Connections admitted\n"),
+          reply);
+      assertTrue(
+          reply.contains("\nporter_connections_accepted_total{component=\"echo\"} 0.0\n"), reply);
       String body = reply.substring(reply.indexOf("\r\n\r\n") + 4);
-      assertTrue(reply.contains("\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"), reply);
+      assertTrue(
+          reply.contains(
+              "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"),
+          reply);
     }
   }
 
@@ -92,11 +101,15 @@ class MetricsServerIT {
   @Test
   void aQueryAnAbsoluteTargetAndHttp10AreServedLikeThePlainPath() throws Exception {
     try (MetricsServer m = start(smallAt("/metrics"))) {
-      for (String request : List.of("GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n",
-          "GET http://127.0.0.1:" + m.port() + "/metrics HTTP/1.1\r\nHost: x\r\n\r\n",
-          "GET /metrics HTTP/1.0\r\n\r\n", "GET /metrics HTTP/1.1\nHost: x\n\n")) {
+      for (String request :
+          List.of(
+              "GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n",
+              "GET http://127.0.0.1:" + m.port() + "/metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+              "GET /metrics HTTP/1.0\r\n\r\n",
+              "GET /metrics HTTP/1.1\nHost: x\n\n")) {
         String reply = exchange(m.port(), request);
-        assertTrue(reply.startsWith("HTTP/1.1 200 OK\r\n") && reply.endsWith("\r\n\r\nsmall_metric 1.0\n"),
+        assertTrue(
+            reply.startsWith("HTTP/1.1 200 OK\r\n") && reply.endsWith("\r\n\r\nsmall_metric 1.0\n"),
             request + " got " + reply);
       }
     }
@@ -104,16 +117,25 @@ class MetricsServerIT {
 
   @Test
   void anotherPathIs404AnotherMethod405WithAllowAndAMalformedHead400() throws Exception {
-    try (LogCapture logs = new LogCapture(); MetricsServer m = start(smallAt("/metrics"))) {
-      assertTrue(curl("-i", "http://127.0.0.1:" + m.port() + "/").startsWith("HTTP/1.1 404 Not Found\r\n"));
+    try (LogCapture logs = new LogCapture();
+        MetricsServer m = start(smallAt("/metrics"))) {
+      assertTrue(
+          curl("-i", "http://127.0.0.1:" + m.port() + "/")
+              .startsWith("HTTP/1.1 404 Not Found\r\n"));
       String post = curl("-i", "-X", "POST", "http://127.0.0.1:" + m.port() + "/metrics");
       assertTrue(post.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), post);
       assertTrue(post.contains("\r\nAllow: GET, HEAD\r\n"), post);
       String bad = exchange(m.port(), "GET /metrics HTTP/1.1\r\n\r\n");
-      assertTrue(bad.startsWith("HTTP/1.1 400 Bad Request\r\n") && bad.endsWith("\r\n\r\n400 Bad Request\n"), bad);
-      assertTrue(exchange(m.port(), "GET / HTTP/3.0\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 505 "));
+      assertTrue(
+          bad.startsWith("HTTP/1.1 400 Bad Request\r\n")
+              && bad.endsWith("\r\n\r\n400 Bad Request\n"),
+          bad);
+      assertTrue(
+          exchange(m.port(), "GET / HTTP/3.0\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 505 "));
       // One line for the first refusal; the others fall in its 10 s and are counted for the next.
-      assertEquals(1, logs.lines().stream().filter(l -> l.startsWith("metrics: rejected 127.0.0.1:")).count(),
+      assertEquals(
+          1,
+          logs.lines().stream().filter(l -> l.startsWith("metrics: rejected 127.0.0.1:")).count(),
           logs.lines().toString());
       assertTrue(logs.contains("(404 GET \"/\")"), logs.lines().toString());
     }
@@ -121,12 +143,14 @@ class MetricsServerIT {
 
   @Test
   void aBodyAfterTheHeadIsDroppedWithoutResettingTheReply() throws Exception {
-    try (MetricsServer m = start(smallAt("/metrics")); Client c = Client.to(m.port())) {
+    try (MetricsServer m = start(smallAt("/metrics"));
+        Client c = Client.to(m.port())) {
       byte[] body = new byte[256 * 1024];
       c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
       c.send(body);
       String reply = c.readAll();
-      assertTrue(reply.startsWith("HTTP/1.1 200 OK\r\n") && reply.endsWith("small_metric 1.0\n"), reply);
+      assertTrue(
+          reply.startsWith("HTTP/1.1 200 OK\r\n") && reply.endsWith("small_metric 1.0\n"), reply);
     }
   }
 
@@ -134,19 +158,21 @@ class MetricsServerIT {
   void aBurstOfScrapesIsAnsweredFromOneRenderingEach() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger renderings = new AtomicInteger();
-    MetricsServer.Resource slow = () -> {
-      renderings.incrementAndGet();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return HttpReply.ok("text/plain", SMALL);
-    };
+    MetricsServer.Resource slow =
+        () -> {
+          renderings.incrementAndGet();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return HttpReply.ok("text/plain", SMALL);
+        };
     try (MetricsServer m = start(Map.of("/metrics", slow))) {
       List<Client> clients = new ArrayList<>();
       try {
-        for (int i = 0; i < 10; i++) clients.add(Client.to(m.port()).send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+        for (int i = 0; i < 10; i++)
+          clients.add(Client.to(m.port()).send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
         Await.until("the first rendering to start", () -> renderings.get() == 1);
         // The nine others are read while the first renders: only then is the burst complete.
         Await.until("nine scrapes to wait for the next rendering", () -> waiting(m) == 9);
@@ -163,30 +189,50 @@ class MetricsServerIT {
   @Test
   void aRenderingThatFailsIsA500AndTheEndpointGoesOn() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    MetricsServer.Resource flaky = () -> {
-      if (calls.incrementAndGet() == 1) throw new IllegalStateException("collector bug");
-      return HttpReply.ok("text/plain", SMALL);
-    };
-    try (LogCapture logs = new LogCapture(); MetricsServer m = start(Map.of("/metrics", flaky))) {
-      assertTrue(exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 500 "));
-      assertTrue(exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200 "));
+    MetricsServer.Resource flaky =
+        () -> {
+          if (calls.incrementAndGet() == 1) throw new IllegalStateException("collector bug");
+          return HttpReply.ok("text/plain", SMALL);
+        };
+    try (LogCapture logs = new LogCapture();
+        MetricsServer m = start(Map.of("/metrics", flaky))) {
+      assertTrue(
+          exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+              .startsWith("HTTP/1.1 500 "));
+      assertTrue(
+          exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+              .startsWith("HTTP/1.1 200 "));
       assertTrue(logs.contains("metrics: rendering /metrics failed"), logs.lines().toString());
     }
   }
 
   @Test
-  void aClientThatDoesNotTakeALargeReplyIsDroppedAtTheReplyDeadlineWhileOthersAreServed() throws Exception {
-    byte[] large = new byte[64 * 1024 * 1024]; // past any socket buffer the kernel grows on loopback
+  void aClientThatDoesNotTakeALargeReplyIsDroppedAtTheReplyDeadlineWhileOthersAreServed()
+      throws Exception {
+    byte[] large =
+        new byte[64 * 1024 * 1024]; // past any socket buffer the kernel grows on loopback
     Arrays.fill(large, (byte) 'x');
-    Map<String, MetricsServer.Resource> routes = Map.of("/large", () -> HttpReply.ok("text/plain", large),
-        "/metrics", () -> HttpReply.ok("text/plain", SMALL));
-    try (LogCapture logs = new LogCapture(); MetricsServer m = start(routes); Socket stuck = new Socket()) {
+    Map<String, MetricsServer.Resource> routes =
+        Map.of(
+            "/large",
+            () -> HttpReply.ok("text/plain", large),
+            "/metrics",
+            () -> HttpReply.ok("text/plain", SMALL));
+    try (LogCapture logs = new LogCapture();
+        MetricsServer m = start(routes);
+        Socket stuck = new Socket()) {
       stuck.setReceiveBufferSize(4096);
       stuck.connect(new InetSocketAddress("127.0.0.1", m.port()));
-      stuck.getOutputStream().write("GET /large HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      stuck
+          .getOutputStream()
+          .write("GET /large HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       long sent = System.nanoTime();
-      assertTrue(exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").endsWith("small_metric 1.0\n"));
-      Await.until(() -> "the broken scrape's line in " + logs.lines(), Duration.ofSeconds(30),
+      assertTrue(
+          exchange(m.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+              .endsWith("small_metric 1.0\n"));
+      Await.until(
+          () -> "the broken scrape's line in " + logs.lines(),
+          Duration.ofSeconds(30),
           () -> logs.contains("(reply not taken in 10 s)"));
       assertTrue(System.nanoTime() - sent >= MetricsServer.REPLY_TIMEOUT_NANOS);
       assertTrue(logs.contains("metrics: broken scrape from 127.0.0.1:"), logs.lines().toString());

@@ -13,7 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestLineTest {
   /** How the bytes arrive: all at once, one at a time, in seeded random pieces. */
-  enum Feeding { WHOLE, BYTE_BY_BYTE, RANDOM_SPLITS }
+  enum Feeding {
+    WHOLE,
+    BYTE_BY_BYTE,
+    RANDOM_SPLITS
+  }
 
   static Stream<Feeding> feedings() {
     return Stream.of(Feeding.values());
@@ -60,19 +64,23 @@ class RequestLineTest {
     List<RequestLine.Result> results = new ArrayList<>();
     int off = 0;
     while (off < bytes.length) {
-      int n = switch (f) {
-        case WHOLE -> bytes.length;
-        case BYTE_BY_BYTE -> 1;
-        case RANDOM_SPLITS -> 1 + random.nextInt(Math.min(64, bytes.length - off));
-      };
+      int n =
+          switch (f) {
+            case WHOLE -> bytes.length;
+            case BYTE_BY_BYTE -> 1;
+            case RANDOM_SPLITS -> 1 + random.nextInt(Math.min(64, bytes.length - off));
+          };
       n = Math.min(n, bytes.length - off);
       ByteBuffer piece = ByteBuffer.wrap(bytes, off, n);
       RequestLine.Result r = line.feed(piece);
       results.add(r);
       if (r != RequestLine.Result.NEED_MORE) {
         if (r == RequestLine.Result.DONE) {
-          assertEquals(new String(bytes, piece.position(), bytes.length - piece.position(), StandardCharsets.UTF_8),
-              text.substring(text.indexOf('\n') + 1), "what follows the line stays unread");
+          assertEquals(
+              new String(
+                  bytes, piece.position(), bytes.length - piece.position(), StandardCharsets.UTF_8),
+              text.substring(text.indexOf('\n') + 1),
+              "what follows the line stays unread");
         }
         return results;
       }

@@ -59,7 +59,8 @@ final class Frames {
       long length = b.getInt() & 0xFFFF_FFFFL;
       StringBuilder f = new StringBuilder();
       String[] names = {"SYN", "ACK", "FIN", "RST"};
-      for (int i = 0; i < 4; i++) if ((flags & (1 << i)) != 0) f.append(f.length() == 0 ? "" : "|").append(names[i]);
+      for (int i = 0; i < 4; i++)
+        if ((flags & (1 << i)) != 0) f.append(f.length() == 0 ? "" : "|").append(names[i]);
       lines.add(types[type] + " " + id + " " + (f.length() == 0 ? "-" : f) + " " + length);
       if (type == Yamux.TYPE_DATA) b.position(b.position() + (int) length);
     }

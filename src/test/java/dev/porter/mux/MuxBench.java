@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Mux link throughput (not run by CI; see bench/mux-bench.sh and docs/mux-benchmark.md). Clients
  * write as fast as they can to a sink through (a) one direct relay hop on porter's event loops, the
- * same I/O a route uses, and (b) two in-process porters joined by a mux link: an entrance on one,
- * a route exit on the other. Reports MB/s, and for many streams each stream's share.
+ * same I/O a route uses, and (b) two in-process porters joined by a mux link: an entrance on one, a
+ * route exit on the other. Reports MB/s, and for many streams each stream's share.
  */
 public final class MuxBench {
   private static final int CHUNK = 64 * 1024;
@@ -37,12 +37,22 @@ public final class MuxBench {
     try (Sink sink = new Sink()) {
       int relay = directRelay(sink.port());
       double direct;
-      try (RunningPorter receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-              + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
-              + "  sink { mux-link = link, route = \"inet://127.0.0.1:" + sink.port() + "\" }\n}\n");
-          RunningPorter connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-              + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
-              + "  to-sink { socket = \"inet://127.0.0.1:0\", route = \"mux://link/sink\" }\n}\n")) {
+      try (RunningPorter receptor =
+              RunningPorter.start(
+                  "shutdown-timeout = 1s\ncomponents {\n"
+                      + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
+                      + "  sink { mux-link = link, route = \"inet://127.0.0.1:"
+                      + sink.port()
+                      + "\" }\n}\n");
+          RunningPorter connector =
+              RunningPorter.start(
+                  "shutdown-timeout = 1s\ncomponents {\n"
+                      + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                      + receptor.port("link")
+                      + "\" }\n"
+                      + "  to-sink { socket = \"inet://127.0.0.1:0\", route = \"mux://link/sink\""
+                      + " }\n"
+                      + "}\n")) {
         while (!connector.porter().link("link").orElseThrow().isUp()) Thread.sleep(10);
         int entrance = connector.port("to-sink");
         // Warm-up: both paths once, so that neither is measured with a cold JIT.
@@ -59,8 +69,13 @@ public final class MuxBench {
         Arrays.sort(m);
         direct = d[ROUNDS / 2];
         double one = m[ROUNDS / 2];
-        System.out.printf(Locale.ROOT, "median of %d: direct %.1f MB/s, mux %.1f MB/s; ratio mux/direct (1 stream): %.2f%n",
-            ROUNDS, direct, one, one / direct);
+        System.out.printf(
+            Locale.ROOT,
+            "median of %d: direct %.1f MB/s, mux %.1f MB/s; ratio mux/direct (1 stream): %.2f%n",
+            ROUNDS,
+            direct,
+            one,
+            one / direct);
         run("direct relay, " + many + " streams", relay, many, seconds, sink);
         run("mux link, " + many + " streams", entrance, many, seconds, sink);
       }
@@ -68,8 +83,11 @@ public final class MuxBench {
     System.exit(0);
   }
 
-  /** Runs {@code streams} writers for a warm-up second and {@code seconds}; prints and returns MB/s. */
-  private static double run(String name, int port, int streams, double seconds, Sink sink) throws Exception {
+  /**
+   * Runs {@code streams} writers for a warm-up second and {@code seconds}; prints and returns MB/s.
+   */
+  private static double run(String name, int port, int streams, double seconds, Sink sink)
+      throws Exception {
     List<Socket> sockets = new ArrayList<>();
     for (int i = 0; i < streams; i++) {
       Socket s = new Socket();
@@ -81,13 +99,15 @@ public final class MuxBench {
     List<Thread> writers = new ArrayList<>();
     byte[] chunk = new byte[CHUNK];
     for (Socket s : sockets) {
-      Thread t = new Thread(() -> {
-        try (OutputStream out = s.getOutputStream()) {
-          while (!Thread.currentThread().isInterrupted()) out.write(chunk);
-        } catch (IOException ignored) {
-          // closed at the end of the run
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (OutputStream out = s.getOutputStream()) {
+                  while (!Thread.currentThread().isInterrupted()) out.write(chunk);
+                } catch (IOException ignored) {
+                  // closed at the end of the run
+                }
+              });
       t.setDaemon(true);
       t.start();
       writers.add(t);
@@ -112,9 +132,16 @@ public final class MuxBench {
     } else {
       Arrays.sort(per);
       double fair = (double) total / streams;
-      System.out.printf(Locale.ROOT, "%-32s %8.1f MB/s total; per stream min %.2f median %.2f max %.2f MB/s;"
-              + " min/fair share %.2f%n", name, mbps, per[0] / elapsed / 1e6, per[streams / 2] / elapsed / 1e6,
-          per[streams - 1] / elapsed / 1e6, per[0] / fair);
+      System.out.printf(
+          Locale.ROOT,
+          "%-32s %8.1f MB/s total; per stream min %.2f median %.2f max %.2f MB/s;"
+              + " min/fair share %.2f%n",
+          name,
+          mbps,
+          per[0] / elapsed / 1e6,
+          per[streams / 2] / elapsed / 1e6,
+          per[streams - 1] / elapsed / 1e6,
+          per[0] / fair);
     }
     Thread.sleep(300);
     return mbps;
@@ -124,24 +151,28 @@ public final class MuxBench {
   private static int directRelay(int backendPort) throws IOException {
     EventLoopGroup loops = new EventLoopGroup(2);
     Listener l = Listener.bind(loops.next(), Endpoint.inet("127.0.0.1", 0));
-    l.start(ch -> {
-      try {
-        SocketChannel back = SocketChannel.open(new InetSocketAddress("127.0.0.1", backendPort));
-        var loop = loops.next();
-        Pipe a = new Pipe();
-        Pipe b = new Pipe();
-        a.other = b;
-        b.other = a;
-        Connection.open(loop, ch, a);
-        Connection.open(loop, back, b);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    l.start(
+        ch -> {
+          try {
+            SocketChannel back =
+                SocketChannel.open(new InetSocketAddress("127.0.0.1", backendPort));
+            var loop = loops.next();
+            Pipe a = new Pipe();
+            Pipe b = new Pipe();
+            a.other = b;
+            b.other = a;
+            Connection.open(loop, ch, a);
+            Connection.open(loop, back, b);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
     return l.port();
   }
 
-  /** One direction of a relay: writes what it reads to the other side, pausing while that is full. */
+  /**
+   * One direction of a relay: writes what it reads to the other side, pausing while that is full.
+   */
   private static final class Pipe implements ConnectionHandler {
     Pipe other;
     Connection self;
@@ -182,30 +213,34 @@ public final class MuxBench {
     private final List<AtomicLong> counters = new ArrayList<>();
 
     Sink() throws IOException {
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            AtomicLong n = new AtomicLong();
-            synchronized (this) {
-              counters.add(n);
-            }
-            Thread r = new Thread(() -> {
-              byte[] buf = new byte[CHUNK];
-              try (InputStream in = s.getInputStream()) {
-                int k;
-                while ((k = in.read(buf)) > 0) n.addAndGet(k);
-              } catch (IOException ignored) {
-                // the writer went away
-              }
-            });
-            r.setDaemon(true);
-            r.start();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket s = server.accept();
+                    AtomicLong n = new AtomicLong();
+                    synchronized (this) {
+                      counters.add(n);
+                    }
+                    Thread r =
+                        new Thread(
+                            () -> {
+                              byte[] buf = new byte[CHUNK];
+                              try (InputStream in = s.getInputStream()) {
+                                int k;
+                                while ((k = in.read(buf)) > 0) n.addAndGet(k);
+                              } catch (IOException ignored) {
+                                // the writer went away
+                              }
+                            });
+                    r.setDaemon(true);
+                    r.start();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
       t.setDaemon(true);
       t.start();
     }
@@ -221,7 +256,9 @@ public final class MuxBench {
         synchronized (this) {
           if (counters.size() >= n) return;
         }
-        if (System.nanoTime() > deadline) throw new IllegalStateException("only " + counters.size() + " of " + n + " reached the sink");
+        if (System.nanoTime() > deadline)
+          throw new IllegalStateException(
+              "only " + counters.size() + " of " + n + " reached the sink");
         Thread.sleep(5);
       }
     }

@@ -41,16 +41,27 @@ class MuxLinkIT {
   }
 
   /** Starts the receptor, then the connector (through a cuttable proxy when asked). */
-  private void startPair(String receptorComponents, String connectorComponents, boolean viaProxy) throws Exception {
-    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n" + receptorComponents + "\n}\n");
+  private void startPair(String receptorComponents, String connectorComponents, boolean viaProxy)
+      throws Exception {
+    receptor =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
+                + receptorComponents
+                + "\n}\n");
     int port = receptor.port("link");
     if (viaProxy) {
       proxy = new TcpProxy(port);
       port = proxy.port();
     }
-    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + port + "\" }\n" + connectorComponents + "\n}\n");
+    connector =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                + port
+                + "\" }\n"
+                + connectorComponents
+                + "\n}\n");
     awaitLinkUp();
   }
 
@@ -59,14 +70,18 @@ class MuxLinkIT {
   }
 
   private void awaitLinkUp() {
-    Await.until("the link is up at both ends", Duration.ofSeconds(15),
-        () -> connector.porter().link("link").orElseThrow().isUp()
-            && receptor.porter().link("link").orElseThrow().isUp());
+    Await.until(
+        "the link is up at both ends",
+        Duration.ofSeconds(15),
+        () ->
+            connector.porter().link("link").orElseThrow().isUp()
+                && receptor.porter().link("link").orElseThrow().isUp());
   }
 
   @Test
   void anEntranceReachesAnExitOnTheOtherSide() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }");
     try (Client c = Client.to(connector.port("to-echo"))) {
       c.send("hello\n");
@@ -76,8 +91,9 @@ class MuxLinkIT {
 
   @Test
   void entrancesOnBothSidesCarryAHundredConcurrentStreamsWithIntactPayloads() throws Exception {
-    String both = "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
-        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }";
+    String both =
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+            + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }";
     startPair(both, both);
     int[] ports = {connector.port("to-echo"), receptor.port("to-echo")};
     ExecutorService pool = Executors.newFixedThreadPool(200);
@@ -92,31 +108,39 @@ class MuxLinkIT {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(2, receptor.porter().links().get(0).sessions() + connector.porter().links().get(0).sessions());
+    assertEquals(
+        2,
+        receptor.porter().links().get(0).sessions() + connector.porter().links().get(0).sessions());
   }
 
   /** Sends {@code size} random bytes while reading the echo; compares digests. */
-  private static String echoChecked(int port, int seed, int size, ExecutorService pool) throws Exception {
+  private static String echoChecked(int port, int seed, int size, ExecutorService pool)
+      throws Exception {
     byte[] payload = new byte[size];
     new Random(seed).nextBytes(payload);
     try (Client c = Client.to(port)) {
       Future<byte[]> echoed = pool.submit(() -> c.readN(size));
       OutputStream out = c.out();
-      for (int off = 0; off < size; off += 8192) out.write(payload, off, Math.min(8192, size - off));
+      for (int off = 0; off < size; off += 8192)
+        out.write(payload, off, Math.min(8192, size - off));
       out.flush();
       byte[] back = echoed.get(60, TimeUnit.SECONDS);
       MessageDigest sent = MessageDigest.getInstance("SHA-256");
       MessageDigest got = MessageDigest.getInstance("SHA-256");
-      return MessageDigest.isEqual(sent.digest(payload), got.digest(back)) ? "ok" : "stream " + seed + " corrupted";
+      return MessageDigest.isEqual(sent.digest(payload), got.digest(back))
+          ? "ok"
+          : "stream " + seed + " corrupted";
     }
   }
 
   @Test
   void aStreamWhoseReaderStallsDoesNotSlowAnotherStream() throws Exception {
-    startPair("  chargen-exit { mux-link = link, service = chargen, builtin = chargen }",
+    startPair(
+        "  chargen-exit { mux-link = link, service = chargen, builtin = chargen }",
         "  to-chargen { socket = \"inet://127.0.0.1:0\", route = \"mux://link/chargen\" }");
     int port = connector.port("to-chargen");
-    try (Client stalled = Client.to(port); Client flowing = Client.to(port)) {
+    try (Client stalled = Client.to(port);
+        Client flowing = Client.to(port)) {
       stalled.readN(100); // the stream is up; now its reader stops reading
       long start = System.nanoTime();
       int total = 64 * 1024 * 1024;
@@ -137,8 +161,10 @@ class MuxLinkIT {
   @Test
   void aLinkCutMidTransferResetsItsStreamsAndTheConnectorComesBack() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
-          "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }", true);
+      startPair(
+          "  echo-exit { mux-link = link, service = echo, builtin = echo }",
+          "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }",
+          true);
       int port = connector.port("to-echo");
       try (Client c = Client.to(port)) {
         byte[] chunk = new byte[65536];
@@ -162,7 +188,9 @@ class MuxLinkIT {
         assertTrue(ended, "the client's connection was closed when the link dropped");
       }
       logs.awaitLine("component link", "down", "stream(s) reset");
-      Await.until("the connector reconnected", Duration.ofSeconds(15),
+      Await.until(
+          "the connector reconnected",
+          Duration.ofSeconds(15),
           () -> connector.porter().link("link").orElseThrow().status().sessions() >= 2);
       awaitLinkUp();
       try (Client c = Client.to(port)) {
@@ -173,10 +201,13 @@ class MuxLinkIT {
   }
 
   @Test
-  void aFarPorterThatRestartsWhileItsOldLinkLooksAliveTakesTheLinkOverWithinSeconds() throws Exception {
+  void aFarPorterThatRestartsWhileItsOldLinkLooksAliveTakesTheLinkOverWithinSeconds()
+      throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      startPair("  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }",
-          "  echo-exit { mux-link = link, service = echo, builtin = echo }", true);
+      startPair(
+          "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }",
+          "  echo-exit { mux-link = link, service = echo, builtin = echo }",
+          true);
       // The path to the old far porter dies silently: the receptor's session looks alive.
       proxy.freeze();
       // A crowd of silent connections waits on mux.listen too; it must not keep the far porter out.
@@ -184,14 +215,24 @@ class MuxLinkIT {
       try {
         for (int i = 0; i < 12; i++) silent.add(new Socket("127.0.0.1", receptor.port("link")));
         long start = System.nanoTime();
-        try (RunningPorter restarted = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-            + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
-            + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n")) {
-          Await.until("the restarted far porter carries the link", Duration.ofSeconds(20),
-              () -> receptor.porter().links().get(0).sessions() == 2 && restarted.porter().link("link").orElseThrow().isUp());
+        try (RunningPorter restarted =
+            RunningPorter.start(
+                "shutdown-timeout = 1s\ncomponents {\n"
+                    + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                    + receptor.port("link")
+                    + "\" }\n"
+                    + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n")) {
+          Await.until(
+              "the restarted far porter carries the link",
+              Duration.ofSeconds(20),
+              () ->
+                  receptor.porter().links().get(0).sessions() == 2
+                      && restarted.porter().link("link").orElseThrow().isUp());
           long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
           assertTrue(seconds < 15, "the link came back after " + seconds + " s");
-          logs.awaitLine("component link: the link with 127.0.0.1:", "did not answer a ping within 5s;",
+          logs.awaitLine(
+              "component link: the link with 127.0.0.1:",
+              "did not answer a ping within 5s;",
               "takes it over");
           try (Client c = Client.to(receptor.port("to-echo"))) {
             c.send("back\n");
@@ -206,15 +247,26 @@ class MuxLinkIT {
 
   @Test
   void streamsBeyondTheReceptorsCapAreRefusedAndTheOthersGoOn() throws Exception {
-    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.max-streams = 2 }\n"
-        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n}\n");
-    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
-        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n}\n");
+    receptor =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\n"
+                + "components {\n"
+                + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.max-streams = 2"
+                + " }\n"
+                + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+                + "}\n");
+    connector =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                + receptor.port("link")
+                + "\" }\n"
+                + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n"
+                + "}\n");
     awaitLinkUp();
     int port = connector.port("to-echo");
-    try (Client a = Client.to(port); Client b = Client.to(port)) {
+    try (Client a = Client.to(port);
+        Client b = Client.to(port)) {
       a.send("a\n");
       b.send("b\n");
       assertEquals("a\n", a.readLine());
@@ -226,20 +278,24 @@ class MuxLinkIT {
       a.send("still\n");
       assertEquals("still\n", a.readLine());
     }
-    Await.until("the receptor's streams ended", () -> receptor.porter().links().get(0).streams() == 0);
+    Await.until(
+        "the receptor's streams ended", () -> receptor.porter().links().get(0).streams() == 0);
     try (Client again = Client.to(port)) {
       again.send("again\n");
       assertEquals("again\n", again.readLine());
     }
-    assertEquals(1, receptor.porter().links().get(0).sessions(), "refused streams leave the session alone");
+    assertEquals(
+        1, receptor.porter().links().get(0).sessions(), "refused streams leave the session alone");
   }
 
   @Test
   void anUnknownNameIsRefusedWithMinusAndTheReasonLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      startPair("", "  nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\" }\n"
-          + "  master { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n"
-          + "  far { tcpmux-master = master, route = \"mux://link/nosuch\" }");
+      startPair(
+          "",
+          "  nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\" }\n"
+              + "  master { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n"
+              + "  far { tcpmux-master = master, route = \"mux://link/nosuch\" }");
       try (Client c = Client.to(connector.port("nowhere"))) {
         assertTrue(c.closedByServer());
       }
@@ -255,7 +311,8 @@ class MuxLinkIT {
 
   @Test
   void throughATcpmuxMasterTheClientGetsTheFarEndsPlus() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  master { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n"
             + "  far-echo { tcpmux-master = master, route = \"mux://link/echo\" }");
     try (Client c = Client.to(connector.port("master"))) {
@@ -267,7 +324,8 @@ class MuxLinkIT {
 
   @Test
   void helpOverAStreamListsTheExits() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
             + "  day { mux-link = link, service = daytime, builtin = daytime }",
         "  ask { socket = \"inet://127.0.0.1:0\", route = \"mux://link/help\" }");
     try (Client c = Client.to(connector.port("ask"))) {
@@ -277,7 +335,8 @@ class MuxLinkIT {
 
   @Test
   void halfCloseCarriesAcrossTheLinkBothWays() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }");
     try (Client c = Client.to(connector.port("to-echo"))) {
       c.send("last words");
@@ -288,7 +347,8 @@ class MuxLinkIT {
 
   @Test
   void aCommandExitServesTheStreamOnARealSocket() throws Exception {
-    startPair("  cat { mux-link = link, command = \"/bin/cat\" }",
+    startPair(
+        "  cat { mux-link = link, command = \"/bin/cat\" }",
         "  to-cat { socket = \"inet://127.0.0.1:0\", route = \"mux://link/cat\" }");
     try (Client c = Client.to(connector.port("to-cat"))) {
       c.send("through a child\n");
@@ -301,17 +361,23 @@ class MuxLinkIT {
   @Test
   void aRouteExitRelaysToItsBackend() throws Exception {
     try (ServerSocket backend = new ServerSocket(0)) {
-      Thread t = new Thread(() -> {
-        try (Socket s = backend.accept()) {
-          byte[] all = s.getInputStream().readAllBytes();
-          s.getOutputStream().write(("got " + all.length + "\n").getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException ignored) {
-          // the test fails on its own
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = backend.accept()) {
+                  byte[] all = s.getInputStream().readAllBytes();
+                  s.getOutputStream()
+                      .write(("got " + all.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                  // the test fails on its own
+                }
+              });
       t.setDaemon(true);
       t.start();
-      startPair("  count { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort() + "\" }",
+      startPair(
+          "  count { mux-link = link, route = \"inet://127.0.0.1:"
+              + backend.getLocalPort()
+              + "\" }",
           "  to-count { socket = \"inet://127.0.0.1:0\", route = \"mux://link/count\" }");
       try (Client c = Client.to(connector.port("to-count"))) {
         byte[] payload = new byte[3_000_000];
@@ -325,23 +391,28 @@ class MuxLinkIT {
   @Test
   void aClientThatResetsItsConnectionResetsTheStreamAndTheBackendSeesItEnd() throws Exception {
     try (ServerSocket backend = new ServerSocket(0)) {
-      java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<String> seen =
+          new java.util.concurrent.CompletableFuture<>();
       java.util.concurrent.CountDownLatch firstByte = new java.util.concurrent.CountDownLatch(1);
-      Thread t = new Thread(() -> {
-        try (Socket s = backend.accept()) {
-          s.setSoTimeout(10_000);
-          InputStream in = s.getInputStream();
-          int first = in.read();
-          firstByte.countDown();
-          int next = in.read();
-          seen.complete("first " + (char) first + ", then " + (next < 0 ? "EOF" : "byte " + next));
-        } catch (IOException e) {
-          seen.complete("first, then " + e.getClass().getSimpleName());
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = backend.accept()) {
+                  s.setSoTimeout(10_000);
+                  InputStream in = s.getInputStream();
+                  int first = in.read();
+                  firstByte.countDown();
+                  int next = in.read();
+                  seen.complete(
+                      "first " + (char) first + ", then " + (next < 0 ? "EOF" : "byte " + next));
+                } catch (IOException e) {
+                  seen.complete("first, then " + e.getClass().getSimpleName());
+                }
+              });
       t.setDaemon(true);
       t.start();
-      startPair("  back { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort() + "\" }",
+      startPair(
+          "  back { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort() + "\" }",
           "  to-back { socket = \"inet://127.0.0.1:0\", route = \"mux://link/back\" }");
       Client c = Client.to(connector.port("to-back"));
       c.send("x");
@@ -355,15 +426,19 @@ class MuxLinkIT {
 
   @Test
   void anIdleStreamIsClosedAfterItsIdleTimeout() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
-        "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\", idle-timeout = 1s }");
-    try (LogCapture logs = new LogCapture(); Client c = Client.to(connector.port("to-echo"))) {
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }",
+        "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\", idle-timeout ="
+            + " 1s }");
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.to(connector.port("to-echo"))) {
       c.send("x");
       assertEquals("x", c.readN("x"));
       long start = System.nanoTime();
       assertTrue(c.closedByServer());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-      logs.awaitLine("component to-echo: closing 127.0.0.1:",
+      logs.awaitLine(
+          "component to-echo: closing 127.0.0.1:",
           "on stream 1 of link link idle for 1s (idle-timeout)");
     }
   }
@@ -371,17 +446,21 @@ class MuxLinkIT {
   @Test
   void anIdleStreamIsClosedAfterItsExitsIdleTimeout() throws Exception {
     try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      startPair("  back { mux-link = link, route = \"inet://127.0.0.1:" + backend.getLocalPort()
+      startPair(
+          "  back { mux-link = link, route = \"inet://127.0.0.1:"
+              + backend.getLocalPort()
               + "\", idle-timeout = 1s }",
           "  to-back { socket = \"inet://127.0.0.1:0\", route = \"mux://link/back\" }");
-      try (LogCapture logs = new LogCapture(); Client c = Client.to(connector.port("to-back"));
+      try (LogCapture logs = new LogCapture();
+          Client c = Client.to(connector.port("to-back"));
           Socket far = backend.accept()) {
         far.setSoTimeout(10_000);
         c.send("x");
         assertEquals('x', far.getInputStream().read());
         assertEquals(-1, far.getInputStream().read(), "the exit closes its backend after 1 s idle");
         assertTrue(c.closedByServer());
-        logs.awaitLine("component back: closing stream 1 of link link from 127.0.0.1:",
+        logs.awaitLine(
+            "component back: closing stream 1 of link link from 127.0.0.1:",
             "idle for 1s (idle-timeout)");
       }
     }
@@ -389,16 +468,31 @@ class MuxLinkIT {
 
   @Test
   void aReloadThatAddsExitsAndEntrancesKeepsTheLinkUp() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo }",
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo }",
         "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }");
-    receptor.porter().reload(dev.porter.config.ConfigLoader.parse("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
-        + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
-        + "  day { mux-link = link, service = daytime, builtin = daytime }\n}\n", "test.conf"));
-    connector.porter().reload(dev.porter.config.ConfigLoader.parse("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\" }\n"
-        + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n"
-        + "  to-day { socket = \"inet://127.0.0.1:0\", route = \"mux://link/daytime\" }\n}\n", "test.conf"));
+    receptor
+        .porter()
+        .reload(
+            dev.porter.config.ConfigLoader.parse(
+                "shutdown-timeout = 1s\ncomponents {\n"
+                    + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\" }\n"
+                    + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+                    + "  day { mux-link = link, service = daytime, builtin = daytime }\n}\n",
+                "test.conf"));
+    connector
+        .porter()
+        .reload(
+            dev.porter.config.ConfigLoader.parse(
+                "shutdown-timeout = 1s\ncomponents {\n"
+                    + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                    + receptor.port("link")
+                    + "\" }\n"
+                    + "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n"
+                    + "  to-day { socket = \"inet://127.0.0.1:0\", route = \"mux://link/daytime\""
+                    + " }\n"
+                    + "}\n",
+                "test.conf"));
     try (Client c = Client.to(connector.port("to-day"))) {
       assertTrue(c.readLine().length() > 10, "daytime answers over the same link");
     }
@@ -409,7 +503,8 @@ class MuxLinkIT {
 
   @Test
   void anExitsLimitsAndAclAnswerWithMinusAcrossTheLink() throws Exception {
-    startPair("  echo-exit { mux-link = link, service = echo, builtin = echo, max-instances = 1 }\n"
+    startPair(
+        "  echo-exit { mux-link = link, service = echo, builtin = echo, max-instances = 1 }\n"
             + "  cat { mux-link = link, command = \"/bin/cat\", max-instances = 1 }\n"
             + "  secret { mux-link = link, builtin = echo, acl = [ \"deny any\" ] }",
         "  master { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }\n"
@@ -437,8 +532,12 @@ class MuxLinkIT {
   @Test
   void theLinkRefusesAPeerItsAclDenies() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      receptor = RunningPorter.start("components {\n"
-          + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", acl = [ \"deny any\" ] }\n}\n");
+      receptor =
+          RunningPorter.start(
+              "components {\n"
+                  + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", acl = [ \"deny any\""
+                  + " ] }\n"
+                  + "}\n");
       try (Client c = Client.to(receptor.port("link"))) {
         assertTrue(c.closedByServer());
       }

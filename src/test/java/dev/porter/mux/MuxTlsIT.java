@@ -27,13 +27,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two porters in this JVM joined by a mux link over TLS on loopback (certificates from openssl). */
+/**
+ * Two porters in this JVM joined by a mux link over TLS on loopback (certificates from openssl).
+ */
 class MuxTlsIT {
-  private static final String ECHO_EXIT = "  echo-exit { mux-link = link, service = echo, builtin = echo }\n";
-  private static final String ENTRANCE = "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n";
+  private static final String ECHO_EXIT =
+      "  echo-exit { mux-link = link, service = echo, builtin = echo }\n";
+  private static final String ENTRANCE =
+      "  to-echo { socket = \"inet://127.0.0.1:0\", route = \"mux://link/echo\" }\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Certificates certs;
   private RunningPorter receptor;
   private RunningPorter connector;
@@ -50,14 +53,27 @@ class MuxTlsIT {
   }
 
   private void startReceptor(String tls) throws Exception {
-    receptor = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.tls " + tls + " }\n" + ECHO_EXIT + "}\n");
+    receptor =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.listen = \"inet://127.0.0.1:0\", mux.tls "
+                + tls
+                + " }\n"
+                + ECHO_EXIT
+                + "}\n");
   }
 
   private void startConnector(String tls) throws Exception {
-    connector = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-        + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + receptor.port("link") + "\", mux.tls " + tls
-        + " }\n" + ENTRANCE + "}\n");
+    connector =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents {\n"
+                + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                + receptor.port("link")
+                + "\", mux.tls "
+                + tls
+                + " }\n"
+                + ENTRANCE
+                + "}\n");
   }
 
   private String serverTls(boolean mutual) {
@@ -66,20 +82,33 @@ class MuxTlsIT {
 
   /** With {@code more} inside the braces, e.g. {@code , peers = [ ... ]}. */
   private String serverTls(boolean mutual, String more) {
-    return "{ cert = \"" + certs.cert("server") + "\", key = \"" + certs.key("server") + "\""
-        + (mutual ? ", ca = \"" + certs.cert("ca") + "\"" : "") + more + " }";
+    return "{ cert = \""
+        + certs.cert("server")
+        + "\", key = \""
+        + certs.key("server")
+        + "\""
+        + (mutual ? ", ca = \"" + certs.cert("ca") + "\"" : "")
+        + more
+        + " }";
   }
 
   private String clientTls(String ca, boolean withCertificate) {
-    return "{ ca = \"" + certs.cert(ca) + "\""
-        + (withCertificate ? ", cert = \"" + certs.cert("client") + "\", key = \"" + certs.key("client") + "\"" : "")
+    return "{ ca = \""
+        + certs.cert(ca)
+        + "\""
+        + (withCertificate
+            ? ", cert = \"" + certs.cert("client") + "\", key = \"" + certs.key("client") + "\""
+            : "")
         + " }";
   }
 
   private void awaitLinkUp() {
-    Await.until("the link is up at both ends", Duration.ofSeconds(15),
-        () -> connector.porter().link("link").orElseThrow().isUp()
-            && receptor.porter().link("link").orElseThrow().isUp());
+    Await.until(
+        "the link is up at both ends",
+        Duration.ofSeconds(15),
+        () ->
+            connector.porter().link("link").orElseThrow().isUp()
+                && receptor.porter().link("link").orElseThrow().isUp());
   }
 
   @Test
@@ -107,18 +136,22 @@ class MuxTlsIT {
   }
 
   /** Sends {@code size} random bytes while reading the echo; compares digests. */
-  private static String echoChecked(int port, int seed, int size, ExecutorService pool) throws Exception {
+  private static String echoChecked(int port, int seed, int size, ExecutorService pool)
+      throws Exception {
     byte[] payload = new byte[size];
     new Random(seed).nextBytes(payload);
     try (Client c = Client.to(port)) {
       Future<byte[]> echoed = pool.submit(() -> c.readN(size));
       OutputStream out = c.out();
-      for (int off = 0; off < size; off += 8192) out.write(payload, off, Math.min(8192, size - off));
+      for (int off = 0; off < size; off += 8192)
+        out.write(payload, off, Math.min(8192, size - off));
       out.flush();
       byte[] back = echoed.get(60, TimeUnit.SECONDS);
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return MessageDigest.isEqual(sha.digest(payload), MessageDigest.getInstance("SHA-256").digest(back))
-          ? "ok" : "stream " + seed + " corrupted";
+      return MessageDigest.isEqual(
+              sha.digest(payload), MessageDigest.getInstance("SHA-256").digest(back))
+          ? "ok"
+          : "stream " + seed + " corrupted";
     }
   }
 
@@ -127,11 +160,22 @@ class MuxTlsIT {
     try (LogCapture logs = new LogCapture()) {
       startReceptor(serverTls(false));
       startConnector(clientTls("other-ca", false));
-      String line = logs.awaitLine("component link: tls handshake with 127.0.0.1:" + receptor.port("link") + " failed: ");
+      String line =
+          logs.awaitLine(
+              "component link: tls handshake with 127.0.0.1:"
+                  + receptor.port("link")
+                  + " failed: ");
       assertTrue(line.contains("PKIX") || line.contains("certificat"), line);
       // The connector tries again with its backoff, failing the same way each time.
-      Await.until("a second attempt", Duration.ofSeconds(10),
-          () -> logs.lines().stream().filter(l -> l.contains("tls handshake with 127.0.0.1:" + receptor.port("link"))).count() >= 2);
+      Await.until(
+          "a second attempt",
+          Duration.ofSeconds(10),
+          () ->
+              logs.lines().stream()
+                      .filter(
+                          l -> l.contains("tls handshake with 127.0.0.1:" + receptor.port("link")))
+                      .count()
+                  >= 2);
       assertFalse(connector.porter().link("link").orElseThrow().isUp());
       assertFalse(receptor.porter().link("link").orElseThrow().isUp());
       assertClientSeesOnlyAClose(connector.port("to-echo"));
@@ -156,10 +200,14 @@ class MuxTlsIT {
   @Test
   void aReceptorWithPeersRefusesAClientCertificateThatHoldsNoneOfTheirNames() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      startReceptor(serverTls(true, ", peers = [ \"CN=far\", \"DNS:near.example.org\", \"IP:192.0.2.7\" ]"));
+      startReceptor(
+          serverTls(true, ", peers = [ \"CN=far\", \"DNS:near.example.org\", \"IP:192.0.2.7\" ]"));
       startConnector(clientTls("ca", true));
       String line = logs.awaitLine("component link: refused 127.0.0.1:", "(mux.tls.peers)");
-      assertTrue(line.endsWith("its certificate \"CN=client\" holds none of [CN=far, DNS:near.example.org, IP:192.0.2.7]"),
+      assertTrue(
+          line.endsWith(
+              "its certificate \"CN=client\" holds none of [CN=far, DNS:near.example.org,"
+                  + " IP:192.0.2.7]"),
           line);
       assertEquals(0, receptor.porter().links().get(0).sessions());
       assertFalse(receptor.porter().link("link").orElseThrow().isUp());
@@ -167,8 +215,10 @@ class MuxTlsIT {
   }
 
   @Test
-  void aReceptorWithPeersTakesAClientCertificateByItsCommonNameOrItsSubjectAltNames() throws Exception {
-    for (String peers : new String[] {"\"CN=Client\"", "\"DNS:FAR.example.org\"", "\"CN=x\", \"IP:127.0.0.2\""}) {
+  void aReceptorWithPeersTakesAClientCertificateByItsCommonNameOrItsSubjectAltNames()
+      throws Exception {
+    for (String peers :
+        new String[] {"\"CN=Client\"", "\"DNS:FAR.example.org\"", "\"CN=x\", \"IP:127.0.0.2\""}) {
       startReceptor(serverTls(true, ", peers = [ " + peers + " ]"));
       startConnector(clientTls("ca", true));
       awaitLinkUp();
@@ -199,7 +249,11 @@ class MuxTlsIT {
     try (LogCapture logs = new LogCapture()) {
       startReceptor(serverTls(false));
       startConnector("{ ca = \"" + certs.cert("ca") + "\", server-name = far.example.org }");
-      String line = logs.awaitLine("component link: tls handshake with 127.0.0.1:" + receptor.port("link") + " failed: ");
+      String line =
+          logs.awaitLine(
+              "component link: tls handshake with 127.0.0.1:"
+                  + receptor.port("link")
+                  + " failed: ");
       assertTrue(line.contains("far.example.org"), line);
       assertFalse(receptor.porter().link("link").orElseThrow().isUp());
     }

@@ -12,6 +12,7 @@ class RecordingYamuxHandler implements YamuxHandler {
   final List<String> events = new ArrayList<>();
   final ByteArrayOutputStream sent = new ByteArrayOutputStream();
   final Map<Integer, ByteArrayOutputStream> data = new HashMap<>();
+
   /** Set to make the handler consume data as it arrives. */
   Yamux consumeWith;
 

@@ -52,21 +52,25 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[65536];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          awaitThaw();
-          out.write(buf, 0, n);
-        }
-      } catch (IOException ignored) {
-        // cut
-      } finally {
-        cutQuietly(from);
-        cutQuietly(to);
-      }
-    }, "test-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[65536];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  awaitThaw();
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException ignored) {
+                // cut
+              } finally {
+                cutQuietly(from);
+                cutQuietly(to);
+              }
+            },
+            "test-proxy-pump");
     t.setDaemon(true);
     t.start();
   }
@@ -94,7 +98,9 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** Cuts every forwarded connection abruptly (RST), as a dying network path or a killed peer would. */
+  /**
+   * Cuts every forwarded connection abruptly (RST), as a dying network path or a killed peer would.
+   */
   void cut() {
     for (Socket s : open) cutQuietly(s);
   }

@@ -32,32 +32,58 @@ class YamuxJsInteropIT {
 
   @Test
   void yamuxJsAndPorterOpenStreamsToEachOther() throws Exception {
-    Assumptions.assumeTrue(onPath("node"), "node is not installed: the yamux-js interoperability test needs Node.js");
-    Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/yamux-js")),
+    Assumptions.assumeTrue(
+        onPath("node"), "node is not installed: the yamux-js interoperability test needs Node.js");
+    Assumptions.assumeTrue(
+        Files.isDirectory(NODE_DIR.resolve("node_modules/yamux-js")),
         "yamux-js is not installed: run (cd src/test/node && npm ci) first");
-    Process node = new ProcessBuilder("node", "interop.js").directory(NODE_DIR.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process node =
+        new ProcessBuilder("node", "interop.js")
+            .directory(NODE_DIR.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        String l;
-        while ((l = r.readLine()) != null) lines.add(l);
-      } catch (java.io.IOException ignored) {
-        // node ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) lines.add(l);
+              } catch (java.io.IOException ignored) {
+                // node ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     try {
-      Await.until("node listens", Duration.ofSeconds(20), () -> lines.stream().anyMatch(l -> l.startsWith("port ")));
-      int port = Integer.parseInt(lines.stream().filter(l -> l.startsWith("port ")).findFirst().orElseThrow().substring(5));
-      try (RunningPorter porter = RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n"
-          + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:" + port + "\" }\n"
-          + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
-          + "  to-node { socket = \"inet://127.0.0.1:0\", route = \"mux://link/upper\" }\n"
-          + "  to-nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\" }\n}\n")) {
+      Await.until(
+          "node listens",
+          Duration.ofSeconds(20),
+          () -> lines.stream().anyMatch(l -> l.startsWith("port ")));
+      int port =
+          Integer.parseInt(
+              lines.stream()
+                  .filter(l -> l.startsWith("port "))
+                  .findFirst()
+                  .orElseThrow()
+                  .substring(5));
+      try (RunningPorter porter =
+          RunningPorter.start(
+              "shutdown-timeout = 1s\ncomponents {\n"
+                  + "  link { mode = mux, mux.connect = \"inet://127.0.0.1:"
+                  + port
+                  + "\" }\n"
+                  + "  echo-exit { mux-link = link, service = echo, builtin = echo }\n"
+                  + "  to-node { socket = \"inet://127.0.0.1:0\", route = \"mux://link/upper\" }\n"
+                  + "  to-nowhere { socket = \"inet://127.0.0.1:0\", route = \"mux://link/nosuch\""
+                  + " }\n"
+                  + "}\n")) {
         // yamux-js opens streams to porter's exit and checks the echoes.
-        Await.until(() -> "yamux-js's streams to porter finished: " + lines, Duration.ofSeconds(90),
+        Await.until(
+            () -> "yamux-js's streams to porter finished: " + lines,
+            Duration.ofSeconds(90),
             () -> lines.stream().anyMatch(l -> l.startsWith("opened ")));
         assertTrue(lines.contains("opened ok 10"), "yamux-js reports " + lines);
         // porter opens streams (its entrance) to yamux-js's service.
@@ -87,10 +113,13 @@ class YamuxJsInteropIT {
     for (int i = 0; i < 300_000; i++) sb.append((char) ('a' + r.nextInt(26)));
     String text = sb.toString();
     try (Client c = Client.to(port)) {
-      Future<String> back = Executors.newSingleThreadExecutor().submit(() -> c.readN(text).toString());
+      Future<String> back =
+          Executors.newSingleThreadExecutor().submit(() -> c.readN(text).toString());
       c.send(text);
       String got = back.get(60, TimeUnit.SECONDS);
-      return got.equals(text.toUpperCase(Locale.ROOT)) ? "ok" : "stream " + seed + " came back different";
+      return got.equals(text.toUpperCase(Locale.ROOT))
+          ? "ok"
+          : "stream " + seed + " came back different";
     }
   }
 

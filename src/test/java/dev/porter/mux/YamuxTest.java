@@ -22,7 +22,9 @@ class YamuxTest {
 
   /** How input reaches the session: whole, one byte at a time, or in random pieces. */
   enum Feeder {
-    WHOLE, ONE_BYTE, RANDOM_SPLITS;
+    WHOLE,
+    ONE_BYTE,
+    RANDOM_SPLITS;
 
     void feed(Yamux y, byte[] bytes) {
       Random r = new Random(bytes.length);
@@ -30,9 +32,14 @@ class YamuxTest {
       while (i < bytes.length) {
         int n;
         switch (this) {
-          case WHOLE: n = bytes.length; break;
-          case ONE_BYTE: n = 1; break;
-          default: n = 1 + r.nextInt(Math.min(40, bytes.length - i));
+          case WHOLE:
+            n = bytes.length;
+            break;
+          case ONE_BYTE:
+            n = 1;
+            break;
+          default:
+            n = 1 + r.nextInt(Math.min(40, bytes.length - i));
         }
         n = Math.min(n, bytes.length - i);
         ByteBuffer b = ByteBuffer.wrap(bytes, i, n);
@@ -67,15 +74,22 @@ class YamuxTest {
   void aLargerReceiveWindowIsAnnouncedWithTheSyn() {
     Yamux client = new Yamux(Yamux.Role.CLIENT, h, 1024 * 1024);
     client.open();
-    assertEquals(List.of("window 1 SYN " + (1024 * 1024 - Yamux.INITIAL_WINDOW)), Frames.describe(h.takeSent()));
+    assertEquals(
+        List.of("window 1 SYN " + (1024 * 1024 - Yamux.INITIAL_WINDOW)),
+        Frames.describe(h.takeSent()));
   }
 
   @ParameterizedTest
   @MethodSource("feeders")
   void aPeersStreamOpensCarriesDataAndHalfCloses(Feeder feeder) {
     Yamux server = new Yamux(Yamux.Role.SERVER, h);
-    byte[] in = frames().syn(1).data(1, 0, ascii("hello")).data(1, 0, ascii(", world"))
-        .data(1, Yamux.FLAG_FIN, ascii("!")).bytes();
+    byte[] in =
+        frames()
+            .syn(1)
+            .data(1, 0, ascii("hello"))
+            .data(1, 0, ascii(", world"))
+            .data(1, Yamux.FLAG_FIN, ascii("!"))
+            .bytes();
     feeder.feed(server, in);
     assertEquals(List.of("opened 1", "data 1 13", "fin 1"), h.events);
     assertEquals("hello, world!", new String(h.data(1), StandardCharsets.US_ASCII));
@@ -90,12 +104,27 @@ class YamuxTest {
     int a = client.open();
     int b = client.open();
     h.takeSent();
-    byte[] in = frames().window(a, Yamux.FLAG_ACK, 0).data(a, 0, ascii("aaa")).ping(Yamux.FLAG_SYN, 77)
-        .data(b, Yamux.FLAG_ACK, ascii("bb")).window(b, 0, 1000).data(a, 0, ascii("a"))
-        .ping(Yamux.FLAG_ACK, 5).bytes();
+    byte[] in =
+        frames()
+            .window(a, Yamux.FLAG_ACK, 0)
+            .data(a, 0, ascii("aaa"))
+            .ping(Yamux.FLAG_SYN, 77)
+            .data(b, Yamux.FLAG_ACK, ascii("bb"))
+            .window(b, 0, 1000)
+            .data(a, 0, ascii("a"))
+            .ping(Yamux.FLAG_ACK, 5)
+            .bytes();
     feeder.feed(client, in);
-    assertEquals(List.of("acknowledged 1", "data 1 3", "acknowledged 3", "data 3 2",
-        "window 3 " + (Yamux.INITIAL_WINDOW + 1000), "data 1 1", "pong 5"), h.events);
+    assertEquals(
+        List.of(
+            "acknowledged 1",
+            "data 1 3",
+            "acknowledged 3",
+            "data 3 2",
+            "window 3 " + (Yamux.INITIAL_WINDOW + 1000),
+            "data 1 1",
+            "pong 5"),
+        h.events);
     assertEquals(List.of("ping 0 ACK 77"), Frames.describe(h.takeSent()));
   }
 
@@ -131,11 +160,20 @@ class YamuxTest {
   @Test
   void dataBeyondTheWindowIsAProtocolErrorThatEndsTheSession() {
     Yamux server = new Yamux(Yamux.Role.SERVER, h);
-    byte[] in = frames().syn(1).data(1, 0, new byte[Yamux.INITIAL_WINDOW]).data(1, 0, new byte[1])
-        .syn(3).bytes();
+    byte[] in =
+        frames()
+            .syn(1)
+            .data(1, 0, new byte[Yamux.INITIAL_WINDOW])
+            .data(1, 0, new byte[1])
+            .syn(3)
+            .bytes();
     server.receive(ByteBuffer.wrap(in), NOW);
-    assertEquals(List.of("opened 1", "data 1 " + Yamux.INITIAL_WINDOW,
-        "error stream 1 sent 1 bytes with a window of 0"), h.events);
+    assertEquals(
+        List.of(
+            "opened 1",
+            "data 1 " + Yamux.INITIAL_WINDOW,
+            "error stream 1 sent 1 bytes with a window of 0"),
+        h.events);
     assertEquals(List.of("window 1 ACK 0", "goaway 0 - 1"), Frames.describe(h.takeSent()));
     assertTrue(server.isDead());
     assertFalse(server.canOpen());
@@ -187,7 +225,8 @@ class YamuxTest {
     int id = a.open();
     a.close(id);
     assertTrue(a.isOpen(id));
-    a.receive(ByteBuffer.wrap(frames().window(id, Yamux.FLAG_ACK | Yamux.FLAG_FIN, 0).bytes()), NOW);
+    a.receive(
+        ByteBuffer.wrap(frames().window(id, Yamux.FLAG_ACK | Yamux.FLAG_FIN, 0).bytes()), NOW);
     assertFalse(a.isOpen(id));
     assertEquals(List.of("window 1 SYN 0", "window 1 FIN 0"), Frames.describe(h.takeSent()));
     assertEquals(List.of("acknowledged 1", "fin 1"), h.events);
@@ -196,8 +235,10 @@ class YamuxTest {
   @Test
   void resetEitherWayForgetsTheStreamAndItsLateDataIsDropped() {
     Yamux a = new Yamux(Yamux.Role.SERVER, h);
-    a.receive(ByteBuffer.wrap(frames().syn(1).syn(3).window(1, Yamux.FLAG_RST, 0).data(1, 0, ascii("late"))
-        .bytes()), NOW);
+    a.receive(
+        ByteBuffer.wrap(
+            frames().syn(1).syn(3).window(1, Yamux.FLAG_RST, 0).data(1, 0, ascii("late")).bytes()),
+        NOW);
     assertEquals(List.of("opened 1", "opened 3", "rst 1"), h.events);
     assertFalse(a.isOpen(1));
     h.takeSent();
@@ -229,7 +270,8 @@ class YamuxTest {
     a.receive(ByteBuffer.wrap(f.bytes()), NOW);
     assertEquals(Yamux.DEFAULT_MAX_STREAMS, a.streamCount());
     List<String> sent = Frames.describe(h.takeSent());
-    assertEquals("window " + (2 * Yamux.DEFAULT_MAX_STREAMS + 1) + " RST 0", sent.get(sent.size() - 1));
+    assertEquals(
+        "window " + (2 * Yamux.DEFAULT_MAX_STREAMS + 1) + " RST 0", sent.get(sent.size() - 1));
     assertFalse(h.data.containsKey(2 * Yamux.DEFAULT_MAX_STREAMS + 1));
     assertFalse(a.isDead());
   }
@@ -237,10 +279,14 @@ class YamuxTest {
   @Test
   void dataAfterThePeersFinResetsThatStreamOnly() {
     Yamux a = new Yamux(Yamux.Role.SERVER, h);
-    a.receive(ByteBuffer.wrap(frames().syn(1).window(1, Yamux.FLAG_FIN, 0).data(1, 0, ascii("x")).syn(3)
-        .bytes()), NOW);
+    a.receive(
+        ByteBuffer.wrap(
+            frames().syn(1).window(1, Yamux.FLAG_FIN, 0).data(1, 0, ascii("x")).syn(3).bytes()),
+        NOW);
     assertEquals(List.of("opened 1", "fin 1", "opened 3"), h.events);
-    assertEquals(List.of("window 1 ACK 0", "window 1 RST 0", "window 3 ACK 0"), Frames.describe(h.takeSent()));
+    assertEquals(
+        List.of("window 1 ACK 0", "window 1 RST 0", "window 3 ACK 0"),
+        Frames.describe(h.takeSent()));
   }
 
   // ---------------------------------------------------------------- floods and budgets
@@ -255,7 +301,8 @@ class YamuxTest {
     for (int i = 0; i < Yamux.FLOOD_BURST + 5; i++) f.ping(Yamux.FLAG_SYN, i);
     feeder.feed(a, f.bytes());
     List<String> sent = Frames.describe(h.takeSent());
-    assertEquals(Yamux.FLOOD_BURST + 1, sent.size(), "a pong for each ping of the burst, then go away");
+    assertEquals(
+        Yamux.FLOOD_BURST + 1, sent.size(), "a pong for each ping of the burst, then go away");
     assertEquals("ping 0 ACK " + (Yamux.FLOOD_BURST - 1), sent.get(Yamux.FLOOD_BURST - 1));
     assertEquals("goaway 0 - " + Yamux.GO_AWAY_PROTOCOL_ERROR, sent.get(Yamux.FLOOD_BURST));
     assertEquals(List.of("error ping flood: more than 1000 at once or 33 a second"), h.events);
@@ -271,7 +318,8 @@ class YamuxTest {
     long t = NOW;
     for (int i = 0; i < Yamux.FLOOD_BURST; i++) a.receive(ByteBuffer.wrap(ping), t);
     for (int second = 1; second <= 60; second++) {
-      for (int i = 0; i < Yamux.FLOOD_RATE; i++) a.receive(ByteBuffer.wrap(ping), t + second * SECOND);
+      for (int i = 0; i < Yamux.FLOOD_RATE; i++)
+        a.receive(ByteBuffer.wrap(ping), t + second * SECOND);
     }
     assertFalse(a.isDead());
     assertEquals(Yamux.FLOOD_BURST + 60 * Yamux.FLOOD_RATE, Frames.describe(h.takeSent()).size());
@@ -285,10 +333,13 @@ class YamuxTest {
   void openingAndResettingStreamsFastIsAResetFlood(Feeder feeder) {
     Yamux a = new Yamux(Yamux.Role.SERVER, h);
     Frames f = frames();
-    for (int i = 0; i < Yamux.FLOOD_BURST + 1; i++) f.syn(2 * i + 1).window(2 * i + 1, Yamux.FLAG_RST, 0);
+    for (int i = 0; i < Yamux.FLOOD_BURST + 1; i++)
+      f.syn(2 * i + 1).window(2 * i + 1, Yamux.FLAG_RST, 0);
     feeder.feed(a, f.bytes());
     assertTrue(a.isDead());
-    assertEquals("error reset flood: more than 1000 at once or 33 a second", h.events.get(h.events.size() - 1));
+    assertEquals(
+        "error reset flood: more than 1000 at once or 33 a second",
+        h.events.get(h.events.size() - 1));
     List<String> sent = Frames.describe(h.takeSent());
     assertEquals("goaway 0 - " + Yamux.GO_AWAY_PROTOCOL_ERROR, sent.get(sent.size() - 1));
   }
@@ -303,9 +354,12 @@ class YamuxTest {
     List<String> sent = Frames.describe(h.takeSent());
     assertEquals("window 1 ACK 0", sent.get(0));
     assertEquals("window 3 RST 0", sent.get(1));
-    assertEquals(1 + Yamux.FLOOD_BURST + 1, sent.size(), "the ACK, the refusals of the burst, go away");
+    assertEquals(
+        1 + Yamux.FLOOD_BURST + 1, sent.size(), "the ACK, the refusals of the burst, go away");
     assertTrue(a.isDead());
-    assertEquals("error refused stream flood: more than 1000 at once or 33 a second", h.events.get(h.events.size() - 1));
+    assertEquals(
+        "error refused stream flood: more than 1000 at once or 33 a second",
+        h.events.get(h.events.size() - 1));
   }
 
   @Test
@@ -317,7 +371,8 @@ class YamuxTest {
     for (int i = 1; i < Yamux.FLOOD_RATE; i++) a.refusedOpen(NOW + SECOND);
     assertFalse(a.refusedOpen(NOW + SECOND));
     assertTrue(a.isDead());
-    assertEquals(List.of("goaway 0 - " + Yamux.GO_AWAY_PROTOCOL_ERROR), Frames.describe(h.takeSent()));
+    assertEquals(
+        List.of("goaway 0 - " + Yamux.GO_AWAY_PROTOCOL_ERROR), Frames.describe(h.takeSent()));
     // Bytes already on their way are dropped, however the owner's refusal interrupted them.
     a.receive(ByteBuffer.wrap(frames().syn(1).ping(Yamux.FLAG_SYN, 1).bytes()), NOW + 2 * SECOND);
     assertEquals(0, h.takeSent().length);
@@ -327,17 +382,23 @@ class YamuxTest {
   @Test
   void aRefusalFloodWhileTakingDataStopsTheDecoderAtOnce() {
     Yamux[] session = new Yamux[1];
-    RecordingYamuxHandler refusing = new RecordingYamuxHandler() {
-      @Override
-      public void onData(int id, ByteBuffer d) {
-        super.onData(id, d);
-        for (int i = 0; i <= Yamux.FLOOD_BURST; i++) session[0].refusedOpen(NOW);
-      }
-    };
+    RecordingYamuxHandler refusing =
+        new RecordingYamuxHandler() {
+          @Override
+          public void onData(int id, ByteBuffer d) {
+            super.onData(id, d);
+            for (int i = 0; i <= Yamux.FLOOD_BURST; i++) session[0].refusedOpen(NOW);
+          }
+        };
     session[0] = new Yamux(Yamux.Role.SERVER, refusing);
-    byte[] in = frames().syn(1).data(1, 0, ascii("name\r\n")).syn(3).ping(Yamux.FLAG_SYN, 9).bytes();
+    byte[] in =
+        frames().syn(1).data(1, 0, ascii("name\r\n")).syn(3).ping(Yamux.FLAG_SYN, 9).bytes();
     session[0].receive(ByteBuffer.wrap(in), NOW);
-    assertEquals(List.of("opened 1", "data 1 6", "error refused stream flood: more than 1000 at once or 33 a second"),
+    assertEquals(
+        List.of(
+            "opened 1",
+            "data 1 6",
+            "error refused stream flood: more than 1000 at once or 33 a second"),
         refusing.events);
     assertEquals(List.of("window 1 ACK 0", "goaway 0 - 1"), Frames.describe(refusing.takeSent()));
   }
@@ -377,17 +438,26 @@ class YamuxTest {
         new Object[] {frames().syn(1).bytes(), ""},
         new Object[] {frames().data(1, Yamux.FLAG_SYN, ascii("echo\r\n")).bytes(), ""},
         new Object[] {frames().syn(2).bytes(), "a SYN for stream 2, which the peer may not open"},
-        new Object[] {frames().window(1, 0, 5).bytes(), "a window update frame with flags 0 before any stream was opened"},
-        new Object[] {frames().window(1, Yamux.FLAG_SYN | Yamux.FLAG_RST, 0).bytes(),
-            "a window update frame with flags 9 before any stream was opened"},
+        new Object[] {
+          frames().window(1, 0, 5).bytes(),
+          "a window update frame with flags 0 before any stream was opened"
+        },
+        new Object[] {
+          frames().window(1, Yamux.FLAG_SYN | Yamux.FLAG_RST, 0).bytes(),
+          "a window update frame with flags 9 before any stream was opened"
+        },
         new Object[] {frames().ping(Yamux.FLAG_ACK, 1).bytes(), "a ping with flags 2 on stream 0"},
         new Object[] {frames().goAway(0).bytes(), "a go away"},
         new Object[] {frames().header(0, 7, 0, 0, 0).bytes(), "frame type 7"},
-        new Object[] {frames().header(0, 0, Yamux.FLAG_SYN, 1, Yamux.INITIAL_WINDOW + 1).bytes(),
-            "a SYN carrying 262145 bytes"},
+        new Object[] {
+          frames().header(0, 0, Yamux.FLAG_SYN, 1, Yamux.INITIAL_WINDOW + 1).bytes(),
+          "a SYN carrying 262145 bytes"
+        },
         new Object[] {ascii("GET / HTTP/1.1\r\n"), "version 71, not 0"},
         // A TLS ClientHello's record header.
-        new Object[] {new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0}, "version 22, not 0"});
+        new Object[] {
+          new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0}, "version 22, not 0"
+        });
   }
 
   @ParameterizedTest
@@ -440,17 +510,20 @@ class YamuxTest {
     assertEquals(0, p.client.sendWindow(stalled));
   }
 
-  /** Two sessions wired back to back; the server side consumes everything except {@link #stalled}. */
+  /**
+   * Two sessions wired back to back; the server side consumes everything except {@link #stalled}.
+   */
   private static final class Pair {
     final RecordingYamuxHandler clientSide = new RecordingYamuxHandler();
-    final RecordingYamuxHandler serverSide = new RecordingYamuxHandler() {
-      @Override
-      public void onData(int id, ByteBuffer d) {
-        int n = d.remaining();
-        super.onData(id, d);
-        if (id != stalled) server.consumed(id, n);
-      }
-    };
+    final RecordingYamuxHandler serverSide =
+        new RecordingYamuxHandler() {
+          @Override
+          public void onData(int id, ByteBuffer d) {
+            int n = d.remaining();
+            super.onData(id, d);
+            if (id != stalled) server.consumed(id, n);
+          }
+        };
     final Yamux client = new Yamux(Yamux.Role.CLIENT, clientSide);
     final Yamux server = new Yamux(Yamux.Role.SERVER, serverSide);
     int stalled = -1;

@@ -63,9 +63,11 @@ class BackoffTest {
 
   @Test
   void aCapBelowTheFirstDelayOrNoFirstDelayIsABug() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO));
   }
 }

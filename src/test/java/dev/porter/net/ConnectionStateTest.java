@@ -102,11 +102,13 @@ class ConnectionStateTest {
   void aFinOnAClosedOrDetachedConnectionIsABrokenInvariant() {
     ConnectionState closed = new ConnectionState();
     closed.close();
-    assertEquals("input ended after CLOSED",
+    assertEquals(
+        "input ended after CLOSED",
         assertThrows(IllegalStateException.class, closed::endInput).getMessage());
     ConnectionState detached = new ConnectionState();
     detached.detach();
-    assertEquals("input ended after DETACHED",
+    assertEquals(
+        "input ended after DETACHED",
         assertThrows(IllegalStateException.class, detached::endInput).getMessage());
     assertEquals(Input.OPEN, detached.input());
   }
@@ -218,7 +220,8 @@ class ConnectionStateTest {
   void aDrainAfterTheFinIsABrokenInvariant() {
     ConnectionState s = new ConnectionState();
     s.shutdownOutput(FLUSHED);
-    assertEquals("output drained after the FIN was sent",
+    assertEquals(
+        "output drained after the FIN was sent",
         assertThrows(IllegalStateException.class, s::flushed).getMessage());
   }
 
@@ -236,7 +239,8 @@ class ConnectionStateTest {
     ConnectionState closed = new ConnectionState();
     closed.closeWhenFlushed(QUEUED);
     closed.close();
-    assertEquals("output drained after CLOSED",
+    assertEquals(
+        "output drained after CLOSED",
         assertThrows(IllegalStateException.class, closed::flushed).getMessage());
     ConnectionState detached = new ConnectionState();
     detached.detach();
@@ -290,7 +294,15 @@ class ConnectionStateTest {
 
   /** The calls {@link Connection} makes, each under the condition in which it makes it. */
   private enum Event {
-    WRITE, DRAIN, READ_FIN, SUSPEND, RESUME, SHUTDOWN, CLOSE_WHEN_FLUSHED, CLOSE, DETACH
+    WRITE,
+    DRAIN,
+    READ_FIN,
+    SUSPEND,
+    RESUME,
+    SHUTDOWN,
+    CLOSE_WHEN_FLUSHED,
+    CLOSE,
+    DETACH
   }
 
   /** A state with whether bytes are queued: what the connection's write queue adds to it. */

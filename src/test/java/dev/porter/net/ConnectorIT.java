@@ -51,18 +51,28 @@ class ConnectorIT {
   /** Starts an attempt on the loop; the future says how it ended, as {@link #attempt} does. */
   CompletableFuture<String> start(Endpoint target, Connector.Lookup lookup) {
     CompletableFuture<String> outcome = new CompletableFuture<>();
-    loop.execute(() -> Connector.connect(loop, target, TIMEOUT, lookup, new ConnectListener() {
-      @Override
-      public void connected(Connection c) {
-        outcome.complete(loop.inLoop() ? "connected to " + Addresses.format(c.peerAddress()) : "off the loop");
-        c.close();
-      }
+    loop.execute(
+        () ->
+            Connector.connect(
+                loop,
+                target,
+                TIMEOUT,
+                lookup,
+                new ConnectListener() {
+                  @Override
+                  public void connected(Connection c) {
+                    outcome.complete(
+                        loop.inLoop()
+                            ? "connected to " + Addresses.format(c.peerAddress())
+                            : "off the loop");
+                    c.close();
+                  }
 
-      @Override
-      public void failed(String reason) {
-        outcome.complete(loop.inLoop() ? "failed: " + reason : "off the loop");
-      }
-    }));
+                  @Override
+                  public void failed(String reason) {
+                    outcome.complete(loop.inLoop() ? "failed: " + reason : "off the loop");
+                  }
+                }));
     return outcome;
   }
 
@@ -82,15 +92,18 @@ class ConnectorIT {
         return s.getLocalPort();
       }
     }
-    Assumptions.abort("this kernel completes connects to a full backlog;"
-        + " the black hole needs it to drop SYNs");
+    Assumptions.abort(
+        "this kernel completes connects to a full backlog;"
+            + " the black hole needs it to drop SYNs");
     return -1;
   }
 
   @Test
   void aLiteralAddressConnectsOnTheLoop() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      assertEquals("connected to 127.0.0.1:" + s.getLocalPort(), attempt(Endpoint.inet("127.0.0.1", s.getLocalPort())));
+      assertEquals(
+          "connected to 127.0.0.1:" + s.getLocalPort(),
+          attempt(Endpoint.inet("127.0.0.1", s.getLocalPort())));
     }
   }
 
@@ -98,7 +111,9 @@ class ConnectorIT {
   void aHostNameIsResolvedOffTheLoopAndConnects() throws Exception {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress("127.0.0.1", 0));
-      assertTrue(attempt(Endpoint.inet("localhost", s.getLocalPort())).startsWith("connected to 127.0.0.1:"));
+      assertTrue(
+          attempt(Endpoint.inet("localhost", s.getLocalPort()))
+              .startsWith("connected to 127.0.0.1:"));
     }
   }
 
@@ -113,7 +128,8 @@ class ConnectorIT {
 
   @Test
   void aMissingUnixSocketSaysSo() throws Exception {
-    assertEquals("failed: no such file or directory", attempt(Endpoint.unix(dir.resolve("absent.sock"))));
+    assertEquals(
+        "failed: no such file or directory", attempt(Endpoint.unix(dir.resolve("absent.sock"))));
   }
 
   @Test
@@ -123,8 +139,8 @@ class ConnectorIT {
     List<CompletableFuture<String>> hanging = new ArrayList<>();
     for (int i = 0; i < 20; i++) hanging.add(start(hole, Connector.Lookup.SHARED));
     try (ServerSocket far = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      CompletableFuture<String> link = start(Endpoint.inet("127.0.0.1", far.getLocalPort()),
-          Connector.Lookup.OWN_THREAD);
+      CompletableFuture<String> link =
+          start(Endpoint.inet("127.0.0.1", far.getLocalPort()), Connector.Lookup.OWN_THREAD);
       assertEquals("connected to 127.0.0.1:" + far.getLocalPort(), link.get(10, TimeUnit.SECONDS));
       assertTrue(hanging.stream().noneMatch(CompletableFuture::isDone), "the black hole answered");
     }
@@ -144,10 +160,11 @@ class ConnectorIT {
       try {
         // Lookups that hang, as for a backend whose DNS server does not answer, take every thread.
         for (long i = busy.getCount(); i > 0; i--) {
-          Resolver.POOL.execute(() -> {
-            busy.countDown();
-            awaitQuietly(release);
-          });
+          Resolver.POOL.execute(
+              () -> {
+                busy.countDown();
+                awaitQuietly(release);
+              });
         }
         assertTrue(busy.await(10, TimeUnit.SECONDS), "the pool's threads are taken");
         shared = start(byName, Connector.Lookup.SHARED);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The one-shot reader's shell without a socket: a fake source stands for the connection (its
- * timer, its read limit, its credit), the PROXY header decoder for what is read.
+ * The one-shot reader's shell without a socket: a fake source stands for the connection (its timer,
+ * its read limit, its credit), the PROXY header decoder for what is read.
  */
 class OneShotReaderTest {
   static final long TIMEOUT = TimeUnit.SECONDS.toNanos(5);
@@ -66,9 +66,15 @@ class OneShotReaderTest {
     }
 
     OneShotReader reader(OneShotDecoder decoder, boolean exact) {
-      OneShotReader r = new OneShotReader("test reader", decoder, exact, TIMEOUT,
-          rest -> events.add("decided, then \"" + StandardCharsets.US_ASCII.decode(rest) + "\""),
-          why -> events.add("refused " + why));
+      OneShotReader r =
+          new OneShotReader(
+              "test reader",
+              decoder,
+              exact,
+              TIMEOUT,
+              rest ->
+                  events.add("decided, then \"" + StandardCharsets.US_ASCII.decode(rest) + "\""),
+              why -> events.add("refused " + why));
       r.start(this);
       return r;
     }
@@ -90,9 +96,14 @@ class OneShotReaderTest {
   void theHeaderSplitAnyWayReachesTheSameDecisionAndLosesNoByte(Feeder feeder) {
     FakeSource s = new FakeSource();
     ByteArrayOutputStream next = new ByteArrayOutputStream();
-    OneShotReader r = new OneShotReader("test reader", new ProxyHeaderDecoder(), false, TIMEOUT,
-        rest -> next.write(rest.array(), rest.position(), rest.remaining()),
-        why -> s.events.add("refused"));
+    OneShotReader r =
+        new OneShotReader(
+            "test reader",
+            new ProxyHeaderDecoder(),
+            false,
+            TIMEOUT,
+            rest -> next.write(rest.array(), rest.position(), rest.remaining()),
+            why -> s.events.add("refused"));
     r.start(s);
     for (byte[] part : feeder.split(concat(HEADER, AFTER))) {
       if (r.isReading()) {
@@ -106,8 +117,8 @@ class OneShotReaderTest {
   }
 
   /**
-   * A socket's receive queue as porter's reads see it: each read takes at most the read limit
-   * the reader set (0: all there is), and what nobody read stays for the child.
+   * A socket's receive queue as porter's reads see it: each read takes at most the read limit the
+   * reader set (0: all there is), and what nobody read stays for the child.
    */
   static final class Kernel {
     private final byte[] queue;
@@ -133,8 +144,11 @@ class OneShotReaderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.porter.net.ProxyHeaderDecoderTest#validHeaders")
-  void anExactReaderLeavesEveryByteAfterTheHeaderInTheKernel(String name, byte[] header,
-      Optional<SocketAddress> source, Optional<SocketAddress> destination) {
+  void anExactReaderLeavesEveryByteAfterTheHeaderInTheKernel(
+      String name,
+      byte[] header,
+      Optional<SocketAddress> source,
+      Optional<SocketAddress> destination) {
     FakeSource s = new FakeSource();
     OneShotReader r = s.reader(new ProxyHeaderDecoder(), true);
     Kernel kernel = new Kernel(concat(header, AFTER));
@@ -242,17 +256,18 @@ class OneShotReaderTest {
 
   @Test
   void anExactReaderRefusesADecoderThatNeedsMoreYetAllowsNoByte() {
-    OneShotDecoder broken = new OneShotDecoder() {
-      @Override
-      public Result feed(ByteBuffer in) {
-        return Result.NEED_MORE;
-      }
+    OneShotDecoder broken =
+        new OneShotDecoder() {
+          @Override
+          public Result feed(ByteBuffer in) {
+            return Result.NEED_MORE;
+          }
 
-      @Override
-      public int safeReadLength() {
-        return 0;
-      }
-    };
+          @Override
+          public int safeReadLength() {
+            return 0;
+          }
+        };
     // A limit of 0 means "no limit": reading on would take the child's bytes.
     assertThrows(IllegalStateException.class, () -> new FakeSource().reader(broken, true));
   }

@@ -24,25 +24,38 @@ class ProxyHeaderTest {
 
   @Test
   void v1SaysTcp4ForTwoIpv4Addresses() throws Exception {
-    assertEquals("PROXY TCP4 192.0.2.7 198.51.100.1 51514 443\r\n",
+    assertEquals(
+        "PROXY TCP4 192.0.2.7 198.51.100.1 51514 443\r\n",
         v1(inet("192.0.2.7", 51514), inet("198.51.100.1", 443)));
   }
 
   @Test
   void v1SaysTcp6AndMapsAnIpv4AddressWhenEitherSideIsIpv6() throws Exception {
-    assertEquals("PROXY TCP6 2001:db8:0:0:0:0:0:7 ::ffff:198.51.100.1 1 2\r\n",
+    assertEquals(
+        "PROXY TCP6 2001:db8:0:0:0:0:0:7 ::ffff:198.51.100.1 1 2\r\n",
         v1(inet("2001:db8::7", 1), inet("198.51.100.1", 2)));
   }
 
   @Test
   void v1SaysUnknownForUnixSockets() {
-    assertEquals("PROXY UNKNOWN\r\n", v1(UnixDomainSocketAddress.of("/a"), UnixDomainSocketAddress.of("/b")));
+    assertEquals(
+        "PROXY UNKNOWN\r\n",
+        v1(UnixDomainSocketAddress.of("/a"), UnixDomainSocketAddress.of("/b")));
   }
 
   @Test
   void v2Tcp4IsTheSignatureThenTwelveAddressBytes() throws Exception {
-    assertEquals("0d0a0d0a000d0a515549540a" + "21" + "11" + "000c" + "c0000207" + "c6336401" + "c93a" + "01bb",
-        HexFormat.of().formatHex(ProxyHeader.v2(inet("192.0.2.7", 51514), inet("198.51.100.1", 443))));
+    assertEquals(
+        "0d0a0d0a000d0a515549540a"
+            + "21"
+            + "11"
+            + "000c"
+            + "c0000207"
+            + "c6336401"
+            + "c93a"
+            + "01bb",
+        HexFormat.of()
+            .formatHex(ProxyHeader.v2(inet("192.0.2.7", 51514), inet("198.51.100.1", 443))));
   }
 
   @Test

@@ -33,9 +33,12 @@ class SecureDirectoryTest {
   @Test
   void aDirectoryOthersOrItsGroupCanWriteIsRefusedWithItsMode() throws Exception {
     Path open = mkdir("open", "rwxrwxrwx");
-    assertEquals("directory " + open.toRealPath() + " is writable by others (mode 0777) and not sticky", refusal(open));
+    assertEquals(
+        "directory " + open.toRealPath() + " is writable by others (mode 0777) and not sticky",
+        refusal(open));
     Path group = mkdir("group", "rwxrwxr-x");
-    assertEquals("directory " + group.toRealPath() + " is writable by its group (mode 0775) and not sticky",
+    assertEquals(
+        "directory " + group.toRealPath() + " is writable by its group (mode 0775) and not sticky",
         refusal(group));
   }
 
@@ -44,21 +47,29 @@ class SecureDirectoryTest {
     Path open = mkdir("open", "rwxrwxrwx");
     Path inner = Files.createDirectory(open.resolve("inner"));
     Files.setPosixFilePermissions(inner, PosixFilePermissions.fromString("rwx------"));
-    assertEquals("directory " + open.toRealPath() + " is writable by others (mode 0777) and not sticky", refusal(inner));
+    assertEquals(
+        "directory " + open.toRealPath() + " is writable by others (mode 0777) and not sticky",
+        refusal(inner));
   }
 
   @Test
   void aDirectoryOfAnotherUserIsRefused() throws Exception {
     assumeTrue(new UnixSystem().getUid() == 0, "needs root to give a directory away");
     Path theirs = mkdir("theirs", "rwxr-xr-x");
-    Files.setOwner(theirs, FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-    assertEquals("directory " + theirs.toRealPath() + " belongs to uid 65534, neither root nor porter's user",
+    Files.setOwner(
+        theirs,
+        FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    assertEquals(
+        "directory "
+            + theirs.toRealPath()
+            + " belongs to uid 65534, neither root nor porter's user",
         refusal(theirs));
   }
 
   @Test
   void aMissingDirectoryIsSaidToBeMissing() {
-    assertEquals("directory " + tmp.resolve("nowhere") + " does not exist", refusal(tmp.resolve("nowhere")));
+    assertEquals(
+        "directory " + tmp.resolve("nowhere") + " does not exist", refusal(tmp.resolve("nowhere")));
   }
 
   private Path mkdir(String name, String mode) throws IOException {

@@ -36,12 +36,21 @@ final class Packages {
     Optional<Path> found = Optional.empty();
     if (Files.isDirectory(TARGET)) {
       try (Stream<Path> s = Files.list(TARGET)) {
-        found = s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(suffix))
-            .max(Comparator.comparing(p -> p.toFile().lastModified()));
+        found =
+            s.filter(
+                    p ->
+                        p.getFileName().toString().startsWith(prefix)
+                            && p.getFileName().toString().endsWith(suffix))
+                .max(Comparator.comparing(p -> p.toFile().lastModified()));
       }
     }
-    assumeTrue(found.isPresent(), "no target/" + prefix + "*" + suffix
-        + ": the packages are built by the profile (mvn -Ppackages verify); skipping");
+    assumeTrue(
+        found.isPresent(),
+        "no target/"
+            + prefix
+            + "*"
+            + suffix
+            + ": the packages are built by the profile (mvn -Ppackages verify); skipping");
     return found.get();
   }
 }

@@ -35,8 +35,9 @@ final class Tool {
 
   /** The tool, or a skipped test whose reason names the Debian package that provides it. */
   static Tool require(String program, String debianPackage) {
-    assumeTrue(onPath(program), program + " is not installed (apt-get install " + debianPackage
-        + "); skipping");
+    assumeTrue(
+        onPath(program),
+        program + " is not installed (apt-get install " + debianPackage + "); skipping");
     return new Tool(program);
   }
 
@@ -59,13 +60,17 @@ final class Tool {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("porter-tool", ".out");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError(String.join(" ", cmd) + " did not finish within " + TIMEOUT_SECONDS + "s");
+        throw new AssertionError(
+            String.join(" ", cmd) + " did not finish within " + TIMEOUT_SECONDS + "s");
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip());
     } finally {

@@ -18,8 +18,8 @@ class EnvironmentIT {
   @Test
   void theChildSeesExactlyTheBuiltEnvironment() throws Exception {
     Map<String, String> porter = Map.of("PATH", "/usr/bin:/bin", "SECRET", "x", "LANG", "C");
-    EnvSpec spec = new EnvSpec(true, List.of("PATH", "LANG"), Map.of("GREETING", "hi $LANG"),
-        List.of("LANG"));
+    EnvSpec spec =
+        new EnvSpec(true, List.of("PATH", "LANG"), Map.of("GREETING", "hi $LANG"), List.of("LANG"));
     List<String> env = Environment.build(spec, porter, Map.of("PROTO", "TCP"));
     Path out = tmp.resolve("env");
     CompletableFuture<ExitStatus> exit = new CompletableFuture<>();

@@ -10,8 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class EnvironmentTest {
   private static final Map<String, String> PORTER =
-      Map.of("PATH", "/usr/bin:/bin", "HOME", "/root", "LANG", "C.UTF-8", "LC_ALL", "C",
-          "SECRET", "s");
+      Map.of(
+          "PATH",
+          "/usr/bin:/bin",
+          "HOME",
+          "/root",
+          "LANG",
+          "C.UTF-8",
+          "LC_ALL",
+          "C",
+          "SECRET",
+          "s");
 
   @Test
   void withoutClearTheChildGetsPorterEnvironment() {
@@ -31,8 +40,8 @@ class EnvironmentTest {
   @Test
   void clearWithNothingKeptIsEmpty() {
     assertEquals(
-        List.of(), Environment.build(new EnvSpec(true, List.of(), Map.of(), List.of()), PORTER,
-            Map.of()));
+        List.of(),
+        Environment.build(new EnvSpec(true, List.of(), Map.of(), List.of()), PORTER, Map.of()));
   }
 
   @Test

@@ -34,7 +34,9 @@ final class ProcFs {
     throw new IllegalArgumentException("no " + field + " in /proc/" + pid + "/status");
   }
 
-  /** Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [2] pgrp, [3] session. */
+  /**
+   * Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [2] pgrp, [3] session.
+   */
   static String[] stat(long pid) throws IOException {
     String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");

@@ -31,28 +31,31 @@ class ReaperIT {
     AtomicInteger duplicates = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(SPAWNS);
     // Children that exit at once: the exit often comes before spawn() returns.
-    SpawnRequest req =
-        SpawnRequest.builder(List.of("/bin/sh", "-c", "exit 3")).build();
+    SpawnRequest req = SpawnRequest.builder(List.of("/bin/sh", "-c", "exit 3")).build();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     long start = System.nanoTime();
     List<Future<?>> work = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      work.add(pool.submit(() -> {
-        for (int i = 0; i < SPAWNS / THREADS; i++) {
-          spawner.spawn(req, (pid, status) -> {
-            if (exits.put(pid, status) != null) duplicates.incrementAndGet();
-            done.countDown();
-          });
-        }
-        return null;
-      }));
+      work.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < SPAWNS / THREADS; i++) {
+                  spawner.spawn(
+                      req,
+                      (pid, status) -> {
+                        if (exits.put(pid, status) != null) duplicates.incrementAndGet();
+                        done.countDown();
+                      });
+                }
+                return null;
+              }));
     }
     for (Future<?> f : work) f.get(60, TimeUnit.SECONDS);
     assertTrue(done.await(60, TimeUnit.SECONDS), "exits delivered: " + exits.size());
     double seconds = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
-    System.out.printf("reaper: %d spawn+exit cycles in %.2f s (%.0f/s)%n",
-        SPAWNS, seconds, SPAWNS / seconds);
+    System.out.printf(
+        "reaper: %d spawn+exit cycles in %.2f s (%.0f/s)%n", SPAWNS, seconds, SPAWNS / seconds);
 
     assertEquals(0, duplicates.get());
     assertEquals(SPAWNS, exits.size());
@@ -68,11 +71,13 @@ class ReaperIT {
   void aKilledChildIsReportedWithItsSignal() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     ExitStatus[] got = new ExitStatus[1];
-    int pid = spawner.spawn(SpawnRequest.builder(List.of("/bin/sleep", "30")).build(),
-        (p, s) -> {
-          got[0] = s;
-          done.countDown();
-        });
+    int pid =
+        spawner.spawn(
+            SpawnRequest.builder(List.of("/bin/sleep", "30")).build(),
+            (p, s) -> {
+              got[0] = s;
+              done.countDown();
+            });
     assertTrue(Processes.kill(pid, Processes.SIGKILL));
     assertTrue(done.await(20, TimeUnit.SECONDS));
     assertEquals(ExitStatus.killed(9, false), got[0]);

@@ -13,8 +13,19 @@ class SocketEnvTest {
     InetSocketAddress local = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 1);
     InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 51514);
     assertEquals(
-        Map.of("PROTO", "TCP", "SOCKTYPE", "STREAM", "LOCALIP", "192.0.2.1", "LOCALPORT", "1",
-            "REMOTEIP", "198.51.100.7", "REMOTEPORT", "51514"),
+        Map.of(
+            "PROTO",
+            "TCP",
+            "SOCKTYPE",
+            "STREAM",
+            "LOCALIP",
+            "192.0.2.1",
+            "LOCALPORT",
+            "1",
+            "REMOTEIP",
+            "198.51.100.7",
+            "REMOTEPORT",
+            "51514"),
         SocketEnv.of(local, remote, false));
   }
 

@@ -13,13 +13,15 @@ class SpawnRequestTest {
 
   @Test
   void refusesAnEmptyArgv() {
-    assertEquals("argv needs a program name, got []",
+    assertEquals(
+        "argv needs a program name, got []",
         refusal(() -> SpawnRequest.builder(List.of()).build()));
   }
 
   @Test
   void refusesEnvEntriesWithoutAName() {
-    assertEquals("env entry must be NAME=VALUE, got \"=x\"",
+    assertEquals(
+        "env entry must be NAME=VALUE, got \"=x\"",
         refusal(() -> SpawnRequest.builder(List.of("a")).env(List.of("=x")).build()));
   }
 
@@ -31,19 +33,22 @@ class SpawnRequestTest {
 
   @Test
   void refusesSameAsStdoutForStdin() {
-    assertEquals("only stderr can be the same as stdout",
+    assertEquals(
+        "only stderr can be the same as stdout",
         refusal(() -> SpawnRequest.builder(List.of("a")).stdin(Stdio.sameAsStdout()).build()));
   }
 
   @Test
   void refusesAnOutOfRangeUmask() {
-    assertEquals("umask must be 0..0777, got 512",
+    assertEquals(
+        "umask must be 0..0777, got 512",
         refusal(() -> SpawnRequest.builder(List.of("a")).umask(01000).build()));
   }
 
   @Test
   void credentialsNeedAUserOrAGroup() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Credentials(java.util.Optional.empty(), java.util.Optional.empty()));
     assertThrows(IllegalArgumentException.class, () -> Credentials.user("-x"));
   }

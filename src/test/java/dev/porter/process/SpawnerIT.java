@@ -59,7 +59,8 @@ class SpawnerIT {
   void childHasExactlyFdsZeroOneTwoWhileThePorterHoldsManyOthers() throws Exception {
     List<AutoCloseable> clutter = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      clutter.add(FileChannel.open(Files.createFile(tmp.resolve("f" + i)), StandardOpenOption.READ));
+      clutter.add(
+          FileChannel.open(Files.createFile(tmp.resolve("f" + i)), StandardOpenOption.READ));
       ServerSocketChannel s = ServerSocketChannel.open();
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       clutter.add(s);
@@ -144,8 +145,7 @@ class SpawnerIT {
 
   @Test
   void aMissingProgramIsASpawnExceptionWithCode127() {
-    SpawnException e =
-        assertThrows(SpawnException.class, () -> start(cmd("/x/y").build()));
+    SpawnException e = assertThrows(SpawnException.class, () -> start(cmd("/x/y").build()));
     assertEquals("cannot execute /x/y: No such file or directory", e.getMessage());
     assertEquals(127, e.exitCode());
     SpawnException bare =
@@ -195,9 +195,12 @@ class SpawnerIT {
   void aStdoutFileThatIsAPlantedSymlinkIsNotFollowed() throws Exception {
     Path secret = Files.writeString(tmp.resolve("secret"), "keep\n");
     Path link = Files.createSymbolicLink(tmp.resolve("log"), secret);
-    SpawnException e = assertThrows(SpawnException.class,
-        () -> start(cmd("sh", "-c", "echo planted").stdout(Stdio.append(link)).build()));
-    assertEquals("cannot open " + link + " for append: Too many levels of symbolic links", e.getMessage());
+    SpawnException e =
+        assertThrows(
+            SpawnException.class,
+            () -> start(cmd("sh", "-c", "echo planted").stdout(Stdio.append(link)).build()));
+    assertEquals(
+        "cannot open " + link + " for append: Too many levels of symbolic links", e.getMessage());
     assertEquals("keep\n", Files.readString(secret));
   }
 
@@ -229,8 +232,12 @@ class SpawnerIT {
   void rlimitsApplyThroughPrlimit() throws Exception {
     Path out = tmp.resolve("out");
     Child c =
-        start(cmd("sh", "-c", "ulimit -n; ulimit -c").rlimit("nofile", 64).rlimit("core", -1)
-            .stdout(Stdio.append(out)).build());
+        start(
+            cmd("sh", "-c", "ulimit -n; ulimit -c")
+                .rlimit("nofile", 64)
+                .rlimit("core", -1)
+                .stdout(Stdio.append(out))
+                .build());
     assertEquals(ExitStatus.exited(0), c.await());
     assertEquals("64\nunlimited\n", Files.readString(out));
   }
@@ -249,7 +256,8 @@ class SpawnerIT {
       assertEquals("65534\n65534\n0\n1\n2\n3\n", Files.readString(out));
     } else {
       SpawnException e = assertThrows(SpawnException.class, () -> start(req));
-      assertTrue(e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
     }
   }
 
@@ -277,8 +285,10 @@ class SpawnerIT {
   @Test
   void aClosedDescriptorToHandOverIsAClearSpawnException() {
     SpawnException e =
-        assertThrows(SpawnException.class, () -> start(cmd("true").stdin(Stdio.inherit(9999)).build()));
-    assertTrue(e.getMessage().startsWith("cannot start true: a descriptor to hand over is not open"),
+        assertThrows(
+            SpawnException.class, () -> start(cmd("true").stdin(Stdio.inherit(9999)).build()));
+    assertTrue(
+        e.getMessage().startsWith("cannot start true: a descriptor to hand over is not open"),
         e.getMessage());
   }
 
@@ -287,7 +297,8 @@ class SpawnerIT {
     Path out = tmp.resolve("out");
     SpawnRequest req =
         cmd("sh", "-c", "id -u; id -g")
-            .credentials(new Credentials(java.util.Optional.empty(), java.util.Optional.of("nogroup")))
+            .credentials(
+                new Credentials(java.util.Optional.empty(), java.util.Optional.of("nogroup")))
             .stdout(Stdio.append(out))
             .build();
     if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
@@ -295,7 +306,8 @@ class SpawnerIT {
       assertEquals("0\n65534\n", Files.readString(out));
     } else {
       SpawnException e = assertThrows(SpawnException.class, () -> start(req));
-      assertTrue(e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("user/group need porter to run as root"), e.getMessage());
     }
   }
 
@@ -305,7 +317,8 @@ class SpawnerIT {
         new com.sun.security.auth.module.UnixSystem().getUid() == 0,
         "user lookup happens only when running as root; the refusal is tested above");
     SpawnException e =
-        assertThrows(SpawnException.class,
+        assertThrows(
+            SpawnException.class,
             () -> start(cmd("true").credentials(Credentials.user("no-such-user-x")).build()));
     assertEquals("unknown user \"no-such-user-x\"", e.getMessage());
   }

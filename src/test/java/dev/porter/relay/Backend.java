@@ -16,7 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A backend for routes: accepts on loopback TCP or a Unix socket and runs a script per connection. */
+/**
+ * A backend for routes: accepts on loopback TCP or a Unix socket and runs a script per connection.
+ */
 final class Backend implements AutoCloseable {
   /** One accepted connection, TCP or Unix, as blocking streams. */
   static final class Conn implements AutoCloseable {
@@ -102,13 +104,16 @@ final class Backend implements AutoCloseable {
       }
       Conn c = new Conn(ch);
       accepted.add(c);
-      Thread t = new Thread(() -> {
-        try {
-          script.run(c);
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }, "test-backend-conn");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  script.run(c);
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "test-backend-conn");
       t.setDaemon(true);
       t.start();
     }

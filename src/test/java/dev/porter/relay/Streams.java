@@ -26,21 +26,24 @@ final class Streams {
   /** Reads {@code in} to EOF on a thread of its own; completes with the SHA-256 and the count. */
   static CompletableFuture<String> digestToEof(InputStream in) {
     CompletableFuture<String> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        MessageDigest d = digest();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          d.update(buf, 0, n);
-          total += n;
-        }
-        f.complete(HexFormat.of().formatHex(d.digest()) + " (" + total + " bytes)");
-      } catch (IOException e) {
-        f.completeExceptionally(e);
-      }
-    }, "test-digest");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                MessageDigest d = digest();
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  d.update(buf, 0, n);
+                  total += n;
+                }
+                f.complete(HexFormat.of().formatHex(d.digest()) + " (" + total + " bytes)");
+              } catch (IOException e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "test-digest");
     t.setDaemon(true);
     t.start();
     return f;
@@ -49,22 +52,25 @@ final class Streams {
   /** Writes {@code payload} in uneven chunks on a thread of its own, then runs {@code after}. */
   static CompletableFuture<Void> writeThen(OutputStream out, byte[] payload, IoAction after) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        Random r = new Random(payload.length);
-        int off = 0;
-        while (off < payload.length) {
-          int n = Math.min(payload.length - off, 1 + r.nextInt(100_000));
-          out.write(payload, off, n);
-          off += n;
-        }
-        out.flush();
-        after.run();
-        f.complete(null);
-      } catch (IOException e) {
-        f.completeExceptionally(e);
-      }
-    }, "test-writer");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Random r = new Random(payload.length);
+                int off = 0;
+                while (off < payload.length) {
+                  int n = Math.min(payload.length - off, 1 + r.nextInt(100_000));
+                  out.write(payload, off, n);
+                  off += n;
+                }
+                out.flush();
+                after.run();
+                f.complete(null);
+              } catch (IOException e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "test-writer");
     t.setDaemon(true);
     t.start();
     return f;

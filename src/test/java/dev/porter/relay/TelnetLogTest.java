@@ -10,7 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** telnet-log's bounds per connection, with a writer that is behind until the test lets it catch up. */
+/**
+ * telnet-log's bounds per connection, with a writer that is behind until the test lets it catch up.
+ */
 class TelnetLogTest {
   @TempDir Path dir;
 
@@ -29,10 +31,12 @@ class TelnetLogTest {
   }
 
   @Test
-  void aConnectionsLinesPastItsShareOfTheQueueAreDroppedAndTheGapIsMarkedWhereTheLogGoesOn() throws Exception {
+  void aConnectionsLinesPastItsShareOfTheQueueAreDroppedAndTheGapIsMarkedWhereTheLogGoesOn()
+      throws Exception {
     TelnetLog.Session s = new TelnetLog(dir.resolve("mud"), writer).open("127.0.0.1:5555");
     int turn = 64 * 1024;
-    int turns = 2 * (int) (TelnetLog.SESSION_QUEUE_LIMIT / turn); // twice its share, the writer stalled
+    int turns =
+        2 * (int) (TelnetLog.SESSION_QUEUE_LIMIT / turn); // twice its share, the writer stalled
     for (int i = 0; i < turns; i++) {
       s.line(line('a', turn));
       s.flush();
@@ -46,7 +50,9 @@ class TelnetLogTest {
     int kept = (int) (TelnetLog.SESSION_QUEUE_LIMIT / turn);
     assertEquals(kept + 2, lines.size());
     for (int i = 0; i < kept; i++) assertEquals(turn - 1, lines.get(i).length());
-    assertEquals("# dropped " + (long) (turns - kept) * turn + " bytes of log lines (writer behind)", lines.get(kept));
+    assertEquals(
+        "# dropped " + (long) (turns - kept) * turn + " bytes of log lines (writer behind)",
+        lines.get(kept));
     assertEquals("bbbbbbbbb", lines.get(kept + 1));
   }
 
@@ -55,7 +61,9 @@ class TelnetLogTest {
     TelnetLog.Session s = new TelnetLog(dir.resolve("mud"), writer).open("127.0.0.1:5555");
     for (int i = 0; i < 48; i++) {
       s.line(line('a', 64 * 1024)); // 3 MiB of lines in one turn: no flush from the proxy yet
-      assertTrue(s.pending().length() <= TelnetLog.SESSION_BUFFER_LIMIT, "gathered " + s.pending().length());
+      assertTrue(
+          s.pending().length() <= TelnetLog.SESSION_BUFFER_LIMIT,
+          "gathered " + s.pending().length());
     }
   }
 
@@ -76,15 +84,19 @@ class TelnetLogTest {
 
   @Test
   void aLogIsNeverWrittenThroughALinkPlantedUnderItsNameNorOverAnEarlierLog() throws Exception {
-    java.nio.file.Path victim = java.nio.file.Files.writeString(dir.resolve("victim"), "precious\n");
+    java.nio.file.Path victim =
+        java.nio.file.Files.writeString(dir.resolve("victim"), "precious\n");
     java.nio.file.Path name = TelnetLog.fileFor(dir.resolve("mud"), "127.0.0.1:5000", 1);
     java.nio.file.Files.createSymbolicLink(name, victim);
     java.nio.file.Files.writeString(java.nio.file.Path.of(name + ".1"), "an earlier run\n");
     try (java.io.OutputStream out = TelnetLog.create(name)) {
       out.write("this connection\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
-    org.junit.jupiter.api.Assertions.assertEquals("precious\n", java.nio.file.Files.readString(victim));
-    org.junit.jupiter.api.Assertions.assertEquals("an earlier run\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".1")));
-    org.junit.jupiter.api.Assertions.assertEquals("this connection\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".2")));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "precious\n", java.nio.file.Files.readString(victim));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "an earlier run\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".1")));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "this connection\n", java.nio.file.Files.readString(java.nio.file.Path.of(name + ".2")));
   }
 }

@@ -21,7 +21,9 @@ import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built-in telnet proxy between real sockets: a scripted TELNET session, MCCP2, many clients. */
+/**
+ * The built-in telnet proxy between real sockets: a scripted TELNET session, MCCP2, many clients.
+ */
 class TelnetProxyIT {
   private static final int IAC = 255;
   private static final int SB = 250;
@@ -31,6 +33,7 @@ class TelnetProxyIT {
   private static final int NAWS = 31;
   private static final int TTYPE = 24;
   private static final int COMPRESS2 = 86;
+
   /** Large enough for many reads and many IAC bytes (random data holds one 0xFF in 256). */
   private static final int PAYLOAD = 3 * 1024 * 1024;
 
@@ -84,13 +87,16 @@ class TelnetProxyIT {
   /** Reads to EOF on a thread of its own (not the common pool: it may have one thread here). */
   static CompletableFuture<byte[]> readAll(java.io.InputStream in) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(in.readAllBytes());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
-      }
-    }, "test-read-all");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(in.readAllBytes());
+              } catch (Exception e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "test-read-all");
     t.setDaemon(true);
     t.start();
     return f;
@@ -106,17 +112,24 @@ class TelnetProxyIT {
   }
 
   static RunningPorter porter(String... components) throws Exception {
-    return RunningPorter.start("shutdown-timeout = 1s\ncomponents {\n" + String.join("\n", components) + "\n}");
+    return RunningPorter.start(
+        "shutdown-timeout = 1s\ncomponents {\n" + String.join("\n", components) + "\n}");
   }
 
   // What the client says: negotiation, NAWS and TTYPE subnegotiations, then escaped data.
-  static final byte[] CLIENT_OPENING = concat(bytes(IAC, WILL, NAWS, IAC, WILL, TTYPE),
-      bytes(IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE),
-      bytes(IAC, SB, TTYPE, 0), "xterm-256color".getBytes(StandardCharsets.US_ASCII), bytes(IAC, SE));
+  static final byte[] CLIENT_OPENING =
+      concat(
+          bytes(IAC, WILL, NAWS, IAC, WILL, TTYPE),
+          bytes(IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE),
+          bytes(IAC, SB, TTYPE, 0),
+          "xterm-256color".getBytes(StandardCharsets.US_ASCII),
+          bytes(IAC, SE));
   // What the server says before it turns MCCP2 on: a greeting, negotiation, TTYPE SEND, a GA.
-  static final byte[] SERVER_OPENING = concat("Welcome\r\n".getBytes(StandardCharsets.US_ASCII),
-      bytes(IAC, DO, NAWS, IAC, DO, TTYPE, IAC, WILL, COMPRESS2),
-      bytes(IAC, SB, TTYPE, 1, IAC, SE, IAC, 249));
+  static final byte[] SERVER_OPENING =
+      concat(
+          "Welcome\r\n".getBytes(StandardCharsets.US_ASCII),
+          bytes(IAC, DO, NAWS, IAC, DO, TTYPE, IAC, WILL, COMPRESS2),
+          bytes(IAC, SB, TTYPE, 1, IAC, SE, IAC, 249));
   static final byte[] MCCP2 = bytes(IAC, SB, COMPRESS2, IAC, SE);
 
   @Test
@@ -124,21 +137,32 @@ class TelnetProxyIT {
     byte[] up = concat(CLIENT_OPENING, escaped(Streams.random(PAYLOAD, 11)));
     byte[] downPlain = escaped(Streams.random(PAYLOAD, 12));
     CompletableFuture<byte[]> atBackend = new CompletableFuture<>();
-    try (Backend b = Backend.tcp(c -> {
-          CompletableFuture<byte[]> in = readAll(c.in);
-          c.out.write(SERVER_OPENING);
-          c.out.write(MCCP2);
-          c.out.write(deflate(downPlain)); // MCCP2: the rest of the stream, compressed by java.util.zip
-          c.out.flush();
-          atBackend.complete(in.get(30, TimeUnit.SECONDS));
-          c.close();
-        });
-        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
-            + " route = \"" + b.url() + "\", telnet-log = \"" + dir.resolve("mud") + "\" }");
+    try (Backend b =
+            Backend.tcp(
+                c -> {
+                  CompletableFuture<byte[]> in = readAll(c.in);
+                  c.out.write(SERVER_OPENING);
+                  c.out.write(MCCP2);
+                  c.out.write(
+                      deflate(
+                          downPlain)); // MCCP2: the rest of the stream, compressed by java.util.zip
+                  c.out.flush();
+                  atBackend.complete(in.get(30, TimeUnit.SECONDS));
+                  c.close();
+                });
+        RunningPorter p =
+            porter(
+                "mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+                    + " route = \""
+                    + b.url()
+                    + "\", telnet-log = \""
+                    + dir.resolve("mud")
+                    + "\" }");
         Client c = Client.to(p.port("mud"))) {
       CompletableFuture<byte[]> atClient = readAll(c.in());
       Streams.writeThen(c.out(), up, c::shutdownOutput).get(30, TimeUnit.SECONDS);
-      // Proxy mode re-encodes each event the way it came: the client's bytes reach the backend as sent.
+      // Proxy mode re-encodes each event the way it came: the client's bytes reach the backend as
+      // sent.
       assertEquals(Streams.sha256(up), Streams.sha256(atBackend.get(30, TimeUnit.SECONDS)));
       byte[] got = atClient.get(30, TimeUnit.SECONDS);
       int marker = indexOf(got, MCCP2);
@@ -146,7 +170,8 @@ class TelnetProxyIT {
       assertArrayEquals(SERVER_OPENING, java.util.Arrays.copyOf(got, marker));
       // Recompressed by the proxy: different compressed bytes, the same TELNET stream inside.
       byte[] inflated = inflate(got, marker + MCCP2.length);
-      assertEquals(Streams.sha256(downPlain) + " " + downPlain.length,
+      assertEquals(
+          Streams.sha256(downPlain) + " " + downPlain.length,
           Streams.sha256(inflated) + " " + inflated.length);
       b.assertNoFailure();
     }
@@ -158,8 +183,10 @@ class TelnetProxyIT {
     assertTrue(log.contains("server> TTYPE SEND"));
     assertTrue(log.contains("server> IAC 249"));
     assertTrue(log.contains("server> SUBNEGOTIATION 86 -"));
-    // The backend finished its zlib stream: the server side stops inflating; the client's stays open.
-    assertEquals(List.of("client> COMPRESS 1", "server> COMPRESS 1", "server> COMPRESS 0"),
+    // The backend finished its zlib stream: the server side stops inflating; the client's stays
+    // open.
+    assertEquals(
+        List.of("client> COMPRESS 1", "server> COMPRESS 1", "server> COMPRESS 0"),
         log.stream().filter(l -> l.contains("COMPRESS")).toList());
     assertTrue(log.stream().anyMatch(l -> l.startsWith("server> DATA ")));
   }
@@ -172,13 +199,15 @@ class TelnetProxyIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try (Stream<Path> files = Files.list(dir)) {
-        List<Path> found = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+        List<Path> found =
+            files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
         if (found.size() == 1) {
           List<String> lines = Files.readAllLines(found.get(0), StandardCharsets.US_ASCII);
           if (!lines.isEmpty() && lines.contains("server> COMPRESS 0")) return lines;
         }
       }
-      if (System.nanoTime() > deadline) throw new AssertionError("no telnet-log file " + prefix + "* in " + dir);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("no telnet-log file " + prefix + "* in " + dir);
       Thread.sleep(50);
     }
   }
@@ -188,23 +217,31 @@ class TelnetProxyIT {
     byte[] plain = escaped(Streams.random(24 * 1024 * 1024, 13));
     byte[] stream = concat(MCCP2, deflate(plain)); // random data: zlib cannot shrink it
     AtomicLong sent = new AtomicLong();
-    try (Backend b = Backend.tcp(c -> {
-          for (int off = 0; off < stream.length; off += 64 * 1024) {
-            c.out.write(stream, off, Math.min(64 * 1024, stream.length - off));
-            sent.set(off);
-          }
-          c.out.flush();
-          c.in.transferTo(java.io.OutputStream.nullOutputStream());
-        });
-        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
-            + " route = \"" + b.url() + "\" }");
+    try (Backend b =
+            Backend.tcp(
+                c -> {
+                  for (int off = 0; off < stream.length; off += 64 * 1024) {
+                    c.out.write(stream, off, Math.min(64 * 1024, stream.length - off));
+                    sent.set(off);
+                  }
+                  c.out.flush();
+                  c.in.transferTo(java.io.OutputStream.nullOutputStream());
+                });
+        RunningPorter p =
+            porter(
+                "mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+                    + " route = \""
+                    + b.url()
+                    + "\" }");
         Client c = Client.to(p.port("mud"))) {
       long before;
       do { // wait until the backend's writes stall: the client reads nothing, every buffer fills
         before = sent.get();
         Thread.sleep(300);
       } while (sent.get() != before);
-      assertTrue(sent.get() < stream.length - 64 * 1024, "the backend's writes should stall, sent " + sent.get());
+      assertTrue(
+          sent.get() < stream.length - 64 * 1024,
+          "the backend's writes should stall, sent " + sent.get());
       // What porter holds for the pair: a turn's output queued, not the stream inflated.
       long queued = p.porter().queuedBytes();
       assertTrue(queued <= 2 * TelnetProxy.OUT_STAGE, "porter queues " + queued + " bytes");
@@ -232,15 +269,22 @@ class TelnetProxyIT {
   }
 
   @Test
-  void throughTcpmuxPlusComesOnceTheBackendAnsweredAndEarlyBytesArePartOfTheSession() throws Exception {
+  void throughTcpmuxPlusComesOnceTheBackendAnsweredAndEarlyBytesArePartOfTheSession()
+      throws Exception {
     CompletableFuture<byte[]> atBackend = new CompletableFuture<>();
-    try (Backend b = Backend.tcp(c -> {
-          c.out.write(SERVER_OPENING);
-          atBackend.complete(c.in.readNBytes(CLIENT_OPENING.length));
-          c.close();
-        });
-        RunningPorter p = porter("tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
-            "mud { tcpmux-master = tcpmux, builtin = telnet-proxy, route = \"" + b.url() + "\" }");
+    try (Backend b =
+            Backend.tcp(
+                c -> {
+                  c.out.write(SERVER_OPENING);
+                  atBackend.complete(c.in.readNBytes(CLIENT_OPENING.length));
+                  c.close();
+                });
+        RunningPorter p =
+            porter(
+                "tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
+                "mud { tcpmux-master = tcpmux, builtin = telnet-proxy, route = \""
+                    + b.url()
+                    + "\" }");
         Client c = Client.to(p.port("tcpmux"))) {
       // The name line and the first TELNET bytes in one segment: the proxy parses them first.
       c.send(concat("mud\r\n".getBytes(StandardCharsets.US_ASCII), CLIENT_OPENING));
@@ -256,8 +300,12 @@ class TelnetProxyIT {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (RunningPorter p = porter("tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
-            "mud { tcpmux-master = tcpmux, builtin = telnet-proxy, route = \"inet://127.0.0.1:" + closedPort + "\" }");
+    try (RunningPorter p =
+            porter(
+                "tcpmux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
+                "mud { tcpmux-master = tcpmux, builtin = telnet-proxy, route = \"inet://127.0.0.1:"
+                    + closedPort
+                    + "\" }");
         Client c = Client.to(p.port("tcpmux"))) {
       c.send("mud\r\n");
       String reply = c.readLine();
@@ -269,12 +317,18 @@ class TelnetProxyIT {
   @Test
   void manyClientsAtOnceEachGetTheirOwnStreamBack() throws Exception {
     int clients = 40;
-    try (Backend b = Backend.tcp(c -> {
-          c.in.transferTo(c.out); // a TELNET echo: well-formed input comes back the same
-          c.close();
-        });
-        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
-            + " route = \"" + b.url() + "\" }")) {
+    try (Backend b =
+            Backend.tcp(
+                c -> {
+                  c.in.transferTo(c.out); // a TELNET echo: well-formed input comes back the same
+                  c.close();
+                });
+        RunningPorter p =
+            porter(
+                "mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+                    + " route = \""
+                    + b.url()
+                    + "\" }")) {
       List<CompletableFuture<String>> results = new ArrayList<>();
       List<Client> open = new ArrayList<>();
       try {
@@ -296,12 +350,18 @@ class TelnetProxyIT {
 
   @Test
   void aSilentSessionIsClosedAfterTheIdleTimeout() throws Exception {
-    try (Backend b = Backend.tcp(c -> {
-          c.in.transferTo(java.io.OutputStream.nullOutputStream());
-          c.close();
-        });
-        RunningPorter p = porter("mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
-            + " route = \"" + b.url() + "\", idle-timeout = 300ms }");
+    try (Backend b =
+            Backend.tcp(
+                c -> {
+                  c.in.transferTo(java.io.OutputStream.nullOutputStream());
+                  c.close();
+                });
+        RunningPorter p =
+            porter(
+                "mud { socket = \"inet://127.0.0.1:0\", builtin = telnet-proxy,"
+                    + " route = \""
+                    + b.url()
+                    + "\", idle-timeout = 300ms }");
         dev.porter.testing.LogCapture logs = new dev.porter.testing.LogCapture();
         Client c = Client.to(p.port("mud"))) {
       c.send(CLIENT_OPENING);

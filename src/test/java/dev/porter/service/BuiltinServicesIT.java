@@ -26,23 +26,25 @@ class BuiltinServicesIT {
   static void start(@TempDir Path dir) throws Exception {
     Path quotes = dir.resolve("qotd");
     Files.writeString(quotes, "Simplicity is prerequisite for reliability.\n-- Dijkstra\n");
-    String cfg = String.join("\n",
-        "shutdown-timeout = 1s",
-        "qotd-file = \"" + quotes + "\"",
-        "components {",
-        "  echo { socket = \"inet://127.0.0.1:0\", builtin = echo }",
-        "  discard { socket = \"inet://127.0.0.1:0\", builtin = discard }",
-        "  chargen { socket = \"inet://127.0.0.1:0\", builtin = chargen }",
-        "  daytime { socket = \"inet://127.0.0.1:0\", builtin = daytime }",
-        "  time { socket = \"inet://127.0.0.1:0\", builtin = time }",
-        "  qotd { socket = \"inet://127.0.0.1:0\", builtin = qotd }",
-        "  echo6 { socket = \"inet://[::1]:0\", builtin = echo }",
-        "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
-        "  m-echo { tcpmux-master = mux, service = echo, builtin = echo }",
-        "  m-chargen { tcpmux-master = mux, service = chargen, builtin = chargen }",
-        "  m-time { tcpmux-master = mux, service = time, builtin = time }",
-        "  m-qotd { tcpmux-master = mux, service = qotd, builtin = qotd }",
-        "}");
+    String cfg =
+        String.join(
+            "\n",
+            "shutdown-timeout = 1s",
+            "qotd-file = \"" + quotes + "\"",
+            "components {",
+            "  echo { socket = \"inet://127.0.0.1:0\", builtin = echo }",
+            "  discard { socket = \"inet://127.0.0.1:0\", builtin = discard }",
+            "  chargen { socket = \"inet://127.0.0.1:0\", builtin = chargen }",
+            "  daytime { socket = \"inet://127.0.0.1:0\", builtin = daytime }",
+            "  time { socket = \"inet://127.0.0.1:0\", builtin = time }",
+            "  qotd { socket = \"inet://127.0.0.1:0\", builtin = qotd }",
+            "  echo6 { socket = \"inet://[::1]:0\", builtin = echo }",
+            "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
+            "  m-echo { tcpmux-master = mux, service = echo, builtin = echo }",
+            "  m-chargen { tcpmux-master = mux, service = chargen, builtin = chargen }",
+            "  m-time { tcpmux-master = mux, service = time, builtin = time }",
+            "  m-qotd { tcpmux-master = mux, service = qotd, builtin = qotd }",
+            "}");
     porter = RunningPorter.start(cfg);
   }
 
@@ -124,7 +126,11 @@ class BuiltinServicesIT {
         }
         byte[] t = c.readAllBytes();
         assertEquals(4, t.length);
-        long v = ((t[0] & 0xffL) << 24) | ((t[1] & 0xffL) << 16) | ((t[2] & 0xffL) << 8) | (t[3] & 0xffL);
+        long v =
+            ((t[0] & 0xffL) << 24)
+                | ((t[1] & 0xffL) << 16)
+                | ((t[2] & 0xffL) << 8)
+                | (t[3] & 0xffL);
         long now = (System.currentTimeMillis() / 1000 + 2_208_988_800L) & 0xffffffffL;
         assertTrue(Math.abs(now - v) < 5, "time " + v + " vs " + now);
       }

@@ -42,13 +42,15 @@ class QotdTest {
   void timeCountsSecondsSince1900() {
     Clock c = Clock.fixed(Instant.ofEpochSecond(0), ZoneOffset.UTC);
     byte[] t = Time.answer(c);
-    long v = ((t[0] & 0xffL) << 24) | ((t[1] & 0xffL) << 16) | ((t[2] & 0xffL) << 8) | (t[3] & 0xffL);
+    long v =
+        ((t[0] & 0xffL) << 24) | ((t[1] & 0xffL) << 16) | ((t[2] & 0xffL) << 8) | (t[3] & 0xffL);
     assertEquals(2_208_988_800L, v);
   }
 
   @Test
   void daytimeUsesTheCtimeLayout() {
     Clock c = Clock.fixed(Instant.parse("2026-11-02T01:05:09Z"), ZoneOffset.UTC);
-    assertEquals("Mon Nov  2 01:05:09 2026\r\n", new String(Daytime.answer(c), StandardCharsets.US_ASCII));
+    assertEquals(
+        "Mon Nov  2 01:05:09 2026\r\n", new String(Daytime.answer(c), StandardCharsets.US_ASCII));
   }
 }

@@ -16,20 +16,23 @@ class AccessAndLimitsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String cfg = String.join("\n",
-        "shutdown-timeout = 1s",
-        "acl = [ \"deny from 127.0.0.9\", \"allow any\" ]",
-        "acls { trusted = [ \"allow from 127.0.0.0/29\", \"deny any\" ] }",
-        "components {",
-        "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, acl = trusted }",
-        "  open { tcpmux-master = mux, builtin = echo }",
-        "  narrow { tcpmux-master = mux, builtin = echo, acl = [ \"allow from 127.0.0.1\", \"deny any\" ] }",
-        "  one { tcpmux-master = mux, builtin = echo, max-instances = 1,",
-        "        max-instances-message = \"only one at a time\" }",
-        "  plain { socket = \"inet://127.0.0.1:0\", builtin = echo, max-instances = 1,",
-        "          max-instances-message = \"busy, come back later\" }",
-        "  rated { socket = \"inet://127.0.0.1:0\", builtin = daytime, max-rate = 2 }",
-        "}");
+    String cfg =
+        String.join(
+            "\n",
+            "shutdown-timeout = 1s",
+            "acl = [ \"deny from 127.0.0.9\", \"allow any\" ]",
+            "acls { trusted = [ \"allow from 127.0.0.0/29\", \"deny any\" ] }",
+            "components {",
+            "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, acl = trusted }",
+            "  open { tcpmux-master = mux, builtin = echo }",
+            "  narrow { tcpmux-master = mux, builtin = echo, acl = [ \"allow from 127.0.0.1\","
+                + " \"deny any\" ] }",
+            "  one { tcpmux-master = mux, builtin = echo, max-instances = 1,",
+            "        max-instances-message = \"only one at a time\" }",
+            "  plain { socket = \"inet://127.0.0.1:0\", builtin = echo, max-instances = 1,",
+            "          max-instances-message = \"busy, come back later\" }",
+            "  rated { socket = \"inet://127.0.0.1:0\", builtin = daytime, max-rate = 2 }",
+            "}");
     porter = RunningPorter.start(cfg);
   }
 
@@ -40,7 +43,8 @@ class AccessAndLimitsIT {
 
   @Test
   void theGlobalLayerRefusesFirstAndSaysSo() throws Exception {
-    try (LogCapture logs = new LogCapture(); Client c = Client.from("127.0.0.9", porter.port("mux"))) {
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.from("127.0.0.9", porter.port("mux"))) {
       assertEquals("-access denied\r\n", c.readAll());
       logs.awaitLine("component mux: refused 127.0.0.9:", "(acl global)");
     }
@@ -48,7 +52,8 @@ class AccessAndLimitsIT {
 
   @Test
   void theMastersLayerRefusesClientsItDoesNotTrust() throws Exception {
-    try (LogCapture logs = new LogCapture(); Client c = Client.from("127.0.0.20", porter.port("mux"))) {
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.from("127.0.0.20", porter.port("mux"))) {
       assertEquals("-access denied\r\n", c.readAll());
       logs.awaitLine("component mux: refused 127.0.0.20:", "(acl master)");
     }
@@ -76,7 +81,8 @@ class AccessAndLimitsIT {
 
   @Test
   void maxInstancesRefusesTheExcessWithItsMessageBehindTheMaster() throws Exception {
-    try (LogCapture logs = new LogCapture(); Client first = Client.to(porter.port("mux"))) {
+    try (LogCapture logs = new LogCapture();
+        Client first = Client.to(porter.port("mux"))) {
       first.send("one\r\n");
       assertEquals("+\r\n", first.readLine());
       try (Client second = Client.to(porter.port("mux"))) {
@@ -88,8 +94,8 @@ class AccessAndLimitsIT {
       assertEquals("x", first.readN("x"));
     }
     // The slot is free again once the first client has gone.
-    dev.porter.testing.Await.until("the slot of 'one' to be released",
-        () -> porter.porter().activeConnections() == 0);
+    dev.porter.testing.Await.until(
+        "the slot of 'one' to be released", () -> porter.porter().activeConnections() == 0);
     try (Client again = Client.to(porter.port("mux"))) {
       again.send("one\r\n");
       assertEquals("+\r\n", again.readLine());

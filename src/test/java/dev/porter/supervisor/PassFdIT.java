@@ -26,21 +26,26 @@ class PassFdIT {
     try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.bind(UnixDomainSocketAddress.of(sock));
       // The "daemon": takes one descriptor from porter and greets the client on it.
-      CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-        try (SocketChannel fromPorter = daemon.accept()) {
-          int fd = FdPassing.receive(Descriptors.fdOf(fromPorter));
-          byte[] hello = "served by the daemon\n".getBytes(StandardCharsets.US_ASCII);
-          POSIXFactory.getNativePOSIX().write(fd, hello, hello.length);
-          Descriptors.close(fd);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      try (RunningPorter p = RunningPorter.start(String.join("\n",
-          "components { passed {",
-          "  socket = \"inet://127.0.0.1:0\"",
-          "  pass-fd-socket = \"unix://" + sock + "\"",
-          "} }"));
+      CompletableFuture<Void> served =
+          CompletableFuture.runAsync(
+              () -> {
+                try (SocketChannel fromPorter = daemon.accept()) {
+                  int fd = FdPassing.receive(Descriptors.fdOf(fromPorter));
+                  byte[] hello = "served by the daemon\n".getBytes(StandardCharsets.US_ASCII);
+                  POSIXFactory.getNativePOSIX().write(fd, hello, hello.length);
+                  Descriptors.close(fd);
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      try (RunningPorter p =
+              RunningPorter.start(
+                  String.join(
+                      "\n",
+                      "components { passed {",
+                      "  socket = \"inet://127.0.0.1:0\"",
+                      "  pass-fd-socket = \"unix://" + sock + "\"",
+                      "} }"));
           Client c = Client.to(p.port("passed"))) {
         assertEquals("served by the daemon\n", c.readAll());
         served.get(10, TimeUnit.SECONDS);

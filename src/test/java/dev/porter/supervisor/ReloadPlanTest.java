@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /** A reload worked out from the declarations alone: no socket, no process. */
 class ReloadPlanTest {
-  /** The running components' sockets, as the plan's {@code boundAt} sees them: bound where declared. */
+  /**
+   * The running components' sockets, as the plan's {@code boundAt} sees them: bound where declared.
+   */
   private final Map<String, Endpoint> bound = new HashMap<>();
 
   private List<ComponentSpec> running(String components) throws Exception {
-    List<ComponentSpec> specs = ConfigLoader.parse("components {\n" + components + "\n}\n", "old.conf").components();
+    List<ComponentSpec> specs =
+        ConfigLoader.parse("components {\n" + components + "\n}\n", "old.conf").components();
     for (ComponentSpec s : specs) listensOn(s).ifPresent(ep -> bound.put(s.name(), ep));
     return specs;
   }
@@ -32,7 +35,10 @@ class ReloadPlanTest {
   }
 
   private ReloadPlan plan(List<ComponentSpec> before, List<ComponentSpec> after) {
-    return ReloadPlan.of(before, after, ReloadPlanTest::listensOn,
+    return ReloadPlan.of(
+        before,
+        after,
+        ReloadPlanTest::listensOn,
         (name, at) -> bound.containsKey(name) && bound.get(name).equals(at));
   }
 
@@ -49,8 +55,10 @@ class ReloadPlanTest {
 
   @Test
   void aChangedComponentOnTheSameSocketKeepsItsListener() throws Exception {
-    ReloadPlan p = plan(running("svc { socket = \"inet://127.0.0.1:7007\", builtin = echo }"),
-        next("svc { socket = \"inet://127.0.0.1:7007\", builtin = daytime }"));
+    ReloadPlan p =
+        plan(
+            running("svc { socket = \"inet://127.0.0.1:7007\", builtin = echo }"),
+            next("svc { socket = \"inet://127.0.0.1:7007\", builtin = daytime }"));
     assertEquals(List.of("svc"), p.stopped());
     assertEquals(List.of("svc"), p.started());
     assertEquals(Map.of("svc", "svc"), p.handOver());
@@ -61,10 +69,14 @@ class ReloadPlanTest {
 
   @Test
   void twoComponentsTradingPortsHandTheirListenersOver() throws Exception {
-    ReloadPlan p = plan(running("a { socket = \"inet://127.0.0.1:7001\", builtin = echo }\n"
-            + "b { socket = \"inet://127.0.0.1:7002\", builtin = daytime }"),
-        next("a { socket = \"inet://127.0.0.1:7002\", builtin = echo }\n"
-            + "b { socket = \"inet://127.0.0.1:7001\", builtin = daytime }"));
+    ReloadPlan p =
+        plan(
+            running(
+                "a { socket = \"inet://127.0.0.1:7001\", builtin = echo }\n"
+                    + "b { socket = \"inet://127.0.0.1:7002\", builtin = daytime }"),
+            next(
+                "a { socket = \"inet://127.0.0.1:7002\", builtin = echo }\n"
+                    + "b { socket = \"inet://127.0.0.1:7001\", builtin = daytime }"));
     assertEquals(Map.of("a", "b", "b", "a"), p.handOver());
     assertEquals(List.of(), p.bind(), "nothing is bound twice");
     assertEquals(List.of(), p.released());
@@ -72,9 +84,12 @@ class ReloadPlanTest {
 
   @Test
   void aSocketOfARemovedComponentGoesToTheNewComponentThatAsksForIt() throws Exception {
-    ReloadPlan p = plan(running("old { socket = \"inet://127.0.0.1:7001\", builtin = echo }"),
-        next("fresh { socket = \"inet://127.0.0.1:7001\", builtin = daytime }\n"
-            + "other { socket = \"inet://127.0.0.1:7003\", builtin = echo }"));
+    ReloadPlan p =
+        plan(
+            running("old { socket = \"inet://127.0.0.1:7001\", builtin = echo }"),
+            next(
+                "fresh { socket = \"inet://127.0.0.1:7001\", builtin = daytime }\n"
+                    + "other { socket = \"inet://127.0.0.1:7003\", builtin = echo }"));
     assertEquals(Map.of("fresh", "old"), p.handOver());
     assertEquals(List.of("other"), p.bind());
     assertEquals(List.of("removed old", "added fresh", "added other"), p.changes());
@@ -82,8 +97,10 @@ class ReloadPlanTest {
 
   @Test
   void aMovedComponentBindsItsNewSocketAndReleasesTheOld() throws Exception {
-    ReloadPlan p = plan(running("svc { socket = \"inet://127.0.0.1:7001\", builtin = echo }"),
-        next("svc { socket = \"inet://127.0.0.1:7009\", builtin = echo }"));
+    ReloadPlan p =
+        plan(
+            running("svc { socket = \"inet://127.0.0.1:7001\", builtin = echo }"),
+            next("svc { socket = \"inet://127.0.0.1:7009\", builtin = echo }"));
     assertEquals(List.of("svc"), p.bind());
     assertEquals(List.of("svc"), p.released());
     assertEquals(Map.of(), p.handOver());
@@ -91,20 +108,27 @@ class ReloadPlanTest {
 
   @Test
   void dependentsStopBeforeWhatTheyDependOnAndStartAfterIt() throws Exception {
-    ReloadPlan p = plan(running("db { command = \"/bin/sleep 600\" }\n"
-            + "web { command = \"/bin/sleep 600\", prerequisites = [ db ] }"),
-        next("db { command = \"/bin/sleep 599\" }\n"
-            + "web { command = \"/bin/sleep 599\", prerequisites = [ db ] }"));
+    ReloadPlan p =
+        plan(
+            running(
+                "db { command = \"/bin/sleep 600\" }\n"
+                    + "web { command = \"/bin/sleep 600\", prerequisites = [ db ] }"),
+            next(
+                "db { command = \"/bin/sleep 599\" }\n"
+                    + "web { command = \"/bin/sleep 599\", prerequisites = [ db ] }"));
     assertEquals(List.of("web", "db"), p.stopped());
     assertEquals(List.of("db", "web"), p.started());
   }
 
   @Test
   void startupAndShutdownProgramsAreNotRunByAReload() throws Exception {
-    ReloadPlan p = plan(running("d { command = \"/bin/sleep 600\" }"),
-        next("d { command = \"/bin/sleep 600\" }\n"
-            + "init { mode = startup, command = /bin/true }\n"
-            + "bye { mode = shutdown, command = /bin/true }"));
+    ReloadPlan p =
+        plan(
+            running("d { command = \"/bin/sleep 600\" }"),
+            next(
+                "d { command = \"/bin/sleep 600\" }\n"
+                    + "init { mode = startup, command = /bin/true }\n"
+                    + "bye { mode = shutdown, command = /bin/true }"));
     assertEquals(List.of("init", "bye"), p.fresh());
     assertEquals(List.of(), p.started());
     assertEquals(List.of("added init", "added bye"), p.changes());

@@ -17,34 +17,46 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Programs spawned per connection with the socket as stdin and stdout, standalone and behind TCPMUX. */
+/**
+ * Programs spawned per connection with the socket as stdin and stdout, standalone and behind
+ * TCPMUX.
+ */
 class SpawnIT {
   static RunningPorter porter;
   static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
   @BeforeAll
   static void start() throws Exception {
-    porter = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components {",
-        "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
-        "  cat { tcpmux-master = mux, command = /bin/cat }",
-        "  fds { tcpmux-master = mux, command = [ /bin/sh, -c, \"ls /proc/$$/fd\" ] }",
-        "  env { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus, sockenv ],",
-        "        env { clear = true, set { GREETING = hello } } }",
-        "  resolved { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus, sockenv, resolve ],",
-        "             env { clear = true } }",
-        "  id { tcpmux-master = mux, command = \"/usr/bin/id -u\", user = nobody }",
-        "  expand { tcpmux-master = mux, command = \"/bin/echo ${GREETING:-none} $WHO\", flags = [ expandenv ],",
-        "           env { set { WHO = world } } }",
-        "  where { tcpmux-master = mux, command = /bin/pwd, chdir = /tmp }",
-        "  dedicated { tcpmux-master = mux, flags = [ tcpmux ],",
-        "              command = [ /bin/sh, -c, \"printf '+ready\\\\r\\\\n'; exec cat\" ] }",
-        "  missing { tcpmux-master = mux, command = /nonexistent/program }",
-        "  plain { socket = \"inet://127.0.0.1:0\", command = /bin/cat }",
-        "  limited { socket = \"inet://127.0.0.1:0\", command = /bin/cat, max-instances = 1,",
-        "            max-instances-message = \"one cat only\" }",
-        "}"));
+    porter =
+        RunningPorter.start(
+            String.join(
+                "\n",
+                "shutdown-timeout = 2s",
+                "components {",
+                "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux }",
+                "  cat { tcpmux-master = mux, command = /bin/cat }",
+                "  fds { tcpmux-master = mux, command = [ /bin/sh, -c, \"ls /proc/$$/fd\" ] }",
+                "  env { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus, sockenv"
+                    + " ],",
+                "        env { clear = true, set { GREETING = hello } } }",
+                "  resolved { tcpmux-master = mux, command = /usr/bin/env, flags = [ tcpmuxplus,"
+                    + " sockenv, resolve ],",
+                "             env { clear = true } }",
+                "  id { tcpmux-master = mux, command = \"/usr/bin/id -u\", user = nobody }",
+                "  expand { tcpmux-master = mux, command = \"/bin/echo ${GREETING:-none} $WHO\","
+                    + " flags = [ expandenv ],",
+                "           env { set { WHO = world } } }",
+                "  where { tcpmux-master = mux, command = /bin/pwd, chdir = /tmp }",
+                "  dedicated { tcpmux-master = mux, flags = [ tcpmux ],",
+                "              command = [ /bin/sh, -c, \"printf '+ready\\\\r"
+                    + "\\\\n"
+                    + "'; exec cat\" ] }",
+                "  missing { tcpmux-master = mux, command = /nonexistent/program }",
+                "  plain { socket = \"inet://127.0.0.1:0\", command = /bin/cat }",
+                "  limited { socket = \"inet://127.0.0.1:0\", command = /bin/cat, max-instances ="
+                    + " 1,",
+                "            max-instances-message = \"one cat only\" }",
+                "}"));
   }
 
   @AfterAll
@@ -90,8 +102,16 @@ class SpawnIT {
       String out = c.readAll();
       int local = c.socket().getLocalPort();
       assertTrue(out.startsWith("+\r\n"), out);
-      for (String kv : new String[] {"PROTO=TCP", "SOCKTYPE=STREAM", "LOCALIP=127.0.0.1", "LOCALPORT=" + mux(),
-          "REMOTEIP=127.0.0.1", "REMOTEPORT=" + local, "GREETING=hello"}) {
+      for (String kv :
+          new String[] {
+            "PROTO=TCP",
+            "SOCKTYPE=STREAM",
+            "LOCALIP=127.0.0.1",
+            "LOCALPORT=" + mux(),
+            "REMOTEIP=127.0.0.1",
+            "REMOTEPORT=" + local,
+            "GREETING=hello"
+          }) {
         assertTrue(out.contains(kv + "\n"), kv + " in " + out);
       }
       assertTrue(!out.contains("HOME="), "clear = true drops porter's environment: " + out);
@@ -104,7 +124,9 @@ class SpawnIT {
       c.send("resolved\r\n");
       String out = c.readAll();
       String name = java.net.InetAddress.getByName("127.0.0.1").getCanonicalHostName();
-      assertTrue(out.contains("REMOTEHOST=" + name + "\n") && out.contains("LOCALHOST=" + name + "\n"), out);
+      assertTrue(
+          out.contains("REMOTEHOST=" + name + "\n") && out.contains("LOCALHOST=" + name + "\n"),
+          out);
     }
   }
 
@@ -134,7 +156,8 @@ class SpawnIT {
 
   @Test
   void userRunsTheProgramAsThatUser() throws Exception {
-    try (LogCapture logs = new LogCapture(); Client c = Client.to(mux())) {
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.to(mux())) {
       c.send("id\r\n");
       String out = c.readAll();
       if (ROOT) {
@@ -147,7 +170,8 @@ class SpawnIT {
 
   @Test
   void aProgramThatCannotBeExecutedIsALoggedErrorNotACrash() throws Exception {
-    try (LogCapture logs = new LogCapture(); Client c = Client.to(mux())) {
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.to(mux())) {
       c.send("missing\r\n");
       assertEquals("+\r\n", c.readAll());
       logs.awaitLine("component missing: cannot start for 127.0.0.1:", "(exit 127)");
@@ -183,10 +207,14 @@ class SpawnIT {
         assertEquals("+\r\nx\n", c.readN("+\r\nx\n"));
       }
     }
-    Await.until(() -> "children to exit, " + porter.porter().runningChildren() + " left",
-        java.time.Duration.ofSeconds(30), () -> porter.porter().runningChildren() == 0);
+    Await.until(
+        () -> "children to exit, " + porter.porter().runningChildren() + " left",
+        java.time.Duration.ofSeconds(30),
+        () -> porter.porter().runningChildren() == 0);
     Await.until("connections to close", () -> porter.porter().activeConnections() == 0);
-    Await.until(() -> "descriptors back to " + fdsBefore + ", now " + openFds(), java.time.Duration.ofSeconds(10),
+    Await.until(
+        () -> "descriptors back to " + fdsBefore + ", now " + openFds(),
+        java.time.Duration.ofSeconds(10),
         () -> openFds() <= fdsBefore);
     assertEquals(0, zombies());
   }

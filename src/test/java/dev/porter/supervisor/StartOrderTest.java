@@ -19,19 +19,23 @@ class StartOrderTest {
 
   @Test
   void prerequisitesStartFirstAndTheRestKeepTheirOrder() throws Exception {
-    List<ComponentSpec> s = specs("web { command = x, prerequisites = [ db, cache ] }\n"
-        + "cache { command = x, prerequisites = [ db ] }\n"
-        + "db { command = x }\n"
-        + "other { command = x }");
+    List<ComponentSpec> s =
+        specs(
+            "web { command = x, prerequisites = [ db, cache ] }\n"
+                + "cache { command = x, prerequisites = [ db ] }\n"
+                + "db { command = x }\n"
+                + "other { command = x }");
     assertEquals(List.of("db", "cache", "web", "other"), names(StartOrder.of(s)));
   }
 
   @Test
   void dependentsComeDependentsOfDependentsFirst() throws Exception {
-    List<ComponentSpec> s = specs("web { command = x, prerequisites = [ db, cache ] }\n"
-        + "cache { command = x, prerequisites = [ db ] }\n"
-        + "db { command = x }\n"
-        + "other { command = x }");
+    List<ComponentSpec> s =
+        specs(
+            "web { command = x, prerequisites = [ db, cache ] }\n"
+                + "cache { command = x, prerequisites = [ db ] }\n"
+                + "db { command = x }\n"
+                + "other { command = x }");
     assertEquals(List.of("web", "cache"), StartOrder.dependentsOf("db", s));
     assertEquals(List.of("web"), StartOrder.dependentsOf("cache", s));
     assertEquals(List.of(), StartOrder.dependentsOf("other", s));
@@ -40,7 +44,12 @@ class StartOrderTest {
   @Test
   void aChainTwentyThousandLongIsOrderedWithoutOverflowingTheStack() throws Exception {
     StringBuilder b = new StringBuilder("c0 { command = x }\n");
-    for (int i = 1; i < 20_000; i++) b.append("c").append(i).append(" { command = x, prerequisites = [ c").append(i - 1).append(" ] }\n");
+    for (int i = 1; i < 20_000; i++)
+      b.append("c")
+          .append(i)
+          .append(" { command = x, prerequisites = [ c")
+          .append(i - 1)
+          .append(" ] }\n");
     List<ComponentSpec> s = specs(b.toString());
     List<ComponentSpec> reversed = new java.util.ArrayList<>(s);
     java.util.Collections.reverse(reversed);

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Daemons porter keeps alive, programs it runs around them, and how it stops them all. */
 class SupervisionIT {
   static ComponentStatus status(RunningPorter p, String name) throws Exception {
-    return p.porter().status().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return p.porter().status().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   static boolean alive(int pid) {
@@ -36,15 +39,18 @@ class SupervisionIT {
 
   @Test
   void aDaemonThatDiesIsStartedAgain() throws Exception {
-    try (RunningPorter p = RunningPorter.start(
-        "shutdown-timeout = 2s\ncomponents { d { command = \"/bin/sleep 600\" } }")) {
+    try (RunningPorter p =
+        RunningPorter.start(
+            "shutdown-timeout = 2s\ncomponents { d { command = \"/bin/sleep 600\" } }")) {
       Await.until("the daemon to run", () -> pid(p, "d") > 0);
       int first = pid(p, "d");
       Processes.kill(first, Processes.SIGKILL);
-      Await.until("a new daemon", () -> {
-        int now = pid(p, "d");
-        return now > 0 && now != first;
-      });
+      Await.until(
+          "a new daemon",
+          () -> {
+            int now = pid(p, "d");
+            return now > 0 && now != first;
+          });
       ComponentStatus s = status(p, "d");
       assertEquals("running", s.state(), s.toString());
       assertEquals(1, s.restarts());
@@ -54,8 +60,11 @@ class SupervisionIT {
 
   @Test
   void aDaemonThatExitsTooOftenIsPutToSleepWithALogLine() throws Exception {
-    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(
-        "shutdown-timeout = 2s\ncomponents { flappy { command = [ /bin/sh, -c, \"exit 3\" ] } }")) {
+    try (LogCapture logs = new LogCapture();
+        RunningPorter p =
+            RunningPorter.start(
+                "shutdown-timeout = 2s\n"
+                    + "components { flappy { command = [ /bin/sh, -c, \"exit 3\" ] } }")) {
       logs.awaitLine("component flappy: respawning too fast");
       assertEquals("sleeping", status(p, "flappy").state());
       assertEquals("exit 3", status(p, "flappy").lastExit().orElseThrow());
@@ -65,37 +74,58 @@ class SupervisionIT {
   @Test
   void aReturnCodeCanDisableTheComponentAndRunACommand(@TempDir Path dir) throws Exception {
     Path marker = dir.resolve("ran");
-    try (RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components { job {",
-        "  command = [ /bin/sh, -c, \"exit 75\" ]",
-        "  return-code { EX_TEMPFAIL { action = disable, exec = \"echo $PORTER_EXIT > " + marker + "\" } }",
-        "} }"))) {
+    try (RunningPorter p =
+        RunningPorter.start(
+            String.join(
+                "\n",
+                "shutdown-timeout = 2s",
+                "components { job {",
+                "  command = [ /bin/sh, -c, \"exit 75\" ]",
+                "  return-code { EX_TEMPFAIL { action = disable, exec = \"echo $PORTER_EXIT > "
+                    + marker
+                    + "\" } }",
+                "} }"))) {
       Await.until("the component to be disabled", () -> state(p, "job").equals("disabled"));
-      Await.until("the exit command to run", () -> Files.exists(marker) && read(marker).equals("75\n"));
+      Await.until(
+          "the exit command to run", () -> Files.exists(marker) && read(marker).equals("75\n"));
       assertEquals(0, status(p, "job").restarts());
     }
   }
 
   @Test
-  void startupProgramsRunToCompletionFirstAndPrerequisitesStartInOrder(@TempDir Path dir) throws Exception {
+  void startupProgramsRunToCompletionFirstAndPrerequisitesStartInOrder(@TempDir Path dir)
+      throws Exception {
     Path log = dir.resolve("order");
     String append = "echo %s >> " + log;
-    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components {",
-        "  web { command = [ /bin/sh, -c, \"" + String.format(append, "web") + "; exec sleep 600\" ],",
-        "        prerequisites = [ db ] }",
-        "  db { command = [ /bin/sh, -c, \"" + String.format(append, "db") + "; exec sleep 600\" ] }",
-        "  init { mode = startup, command = [ /bin/sh, -c, \"sleep 0.3; " + String.format(append, "init") + "\" ] }",
-        "}"))) {
+    try (LogCapture logs = new LogCapture();
+        RunningPorter p =
+            RunningPorter.start(
+                String.join(
+                    "\n",
+                    "shutdown-timeout = 2s",
+                    "components {",
+                    "  web { command = [ /bin/sh, -c, \""
+                        + String.format(append, "web")
+                        + "; exec sleep 600\" ],",
+                    "        prerequisites = [ db ] }",
+                    "  db { command = [ /bin/sh, -c, \""
+                        + String.format(append, "db")
+                        + "; exec sleep 600\" ] }",
+                    "  init { mode = startup, command = [ /bin/sh, -c, \"sleep 0.3; "
+                        + String.format(append, "init")
+                        + "\" ] }",
+                    "}"))) {
       Await.until("both daemons", () -> Files.exists(log) && read(log).split("\n").length == 3);
       List<String> lines = List.of(read(log).split("\n"));
-      assertEquals("init", lines.get(0), "the startup program finished before anything else started");
+      assertEquals(
+          "init", lines.get(0), "the startup program finished before anything else started");
       // Started in order; once started, the two run side by side, so the order of their own
       // lines in the file is theirs, not porter's: porter's log says what it started when.
-      List<String> started = logs.lines().stream().filter(l -> l.contains(": started pid"))
-          .map(l -> l.substring("component ".length(), l.indexOf(':'))).toList();
+      List<String> started =
+          logs.lines().stream()
+              .filter(l -> l.contains(": started pid"))
+              .map(l -> l.substring("component ".length(), l.indexOf(':')))
+              .toList();
       assertEquals(List.of("init", "db", "web"), started);
       assertEquals("finished", state(p, "init"));
     }
@@ -103,14 +133,18 @@ class SupervisionIT {
 
   @Test
   void stoppingAComponentStopsItsDependentsFirst() throws Exception {
-    try (RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components {",
-        "  db { command = \"/bin/sleep 600\" }",
-        "  web { command = \"/bin/sleep 600\", prerequisites = [ db ] }",
-        "  other { command = \"/bin/sleep 600\" }",
-        "}"))) {
-      Await.until("all three to run", () -> pid(p, "db") > 0 && pid(p, "web") > 0 && pid(p, "other") > 0);
+    try (RunningPorter p =
+        RunningPorter.start(
+            String.join(
+                "\n",
+                "shutdown-timeout = 2s",
+                "components {",
+                "  db { command = \"/bin/sleep 600\" }",
+                "  web { command = \"/bin/sleep 600\", prerequisites = [ db ] }",
+                "  other { command = \"/bin/sleep 600\" }",
+                "}"))) {
+      Await.until(
+          "all three to run", () -> pid(p, "db") > 0 && pid(p, "web") > 0 && pid(p, "other") > 0);
       p.porter().stopComponent("db");
       assertEquals("stopped", state(p, "db"));
       assertEquals("stopped", state(p, "web"));
@@ -123,13 +157,17 @@ class SupervisionIT {
   @Test
   void shutdownLeavesNoProcessBehindAndRunsShutdownPrograms(@TempDir Path dir) throws Exception {
     Path bye = dir.resolve("bye");
-    RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 1s",
-        "components {",
-        "  polite { command = \"/bin/sleep 600\" }",
-        "  stubborn { command = [ /bin/sh, -c, \"trap '' TERM; while :; do sleep 1; done\" ] }",
-        "  bye { mode = shutdown, command = [ /bin/sh, -c, \"echo done > " + bye + "\" ] }",
-        "}"));
+    RunningPorter p =
+        RunningPorter.start(
+            String.join(
+                "\n",
+                "shutdown-timeout = 1s",
+                "components {",
+                "  polite { command = \"/bin/sleep 600\" }",
+                "  stubborn { command = [ /bin/sh, -c, \"trap '' TERM; while :; do sleep 1; done\""
+                    + " ] }",
+                "  bye { mode = shutdown, command = [ /bin/sh, -c, \"echo done > " + bye + "\" ] }",
+                "}"));
     Await.until("daemons", () -> pid(p, "polite") > 0 && pid(p, "stubborn") > 0);
     int polite = pid(p, "polite");
     int stubborn = pid(p, "stubborn");
@@ -144,13 +182,18 @@ class SupervisionIT {
   @Test
   void outputGoesToTheLogWithTheComponentsNameOrToAFile(@TempDir Path dir) throws Exception {
     Path errors = dir.resolve("errors.log");
-    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components { talker {",
-        "  command = [ /bin/sh, -c, \"echo first line; echo second line; echo oops >&2; exec sleep 600\" ]",
-        "  stdout = log",
-        "  stderr = \"file " + errors + "\"",
-        "} }"))) {
+    try (LogCapture logs = new LogCapture();
+        RunningPorter p =
+            RunningPorter.start(
+                String.join(
+                    "\n",
+                    "shutdown-timeout = 2s",
+                    "components { talker {",
+                    "  command = [ /bin/sh, -c, \"echo first line; echo second line; echo oops >&2;"
+                        + " exec sleep 600\" ]",
+                    "  stdout = log",
+                    "  stderr = \"file " + errors + "\"",
+                    "} }"))) {
       logs.awaitLine("component talker: first line");
       logs.awaitLine("component talker: second line");
       Await.until("stderr in the file", () -> read(errors).equals("oops\n"));
@@ -186,13 +229,18 @@ class SupervisionIT {
     assertTrue(alive(pid));
   }
 
-  /** A child of the daemon that ignores SIGTERM and outlives it: stopping the daemon ends it too. */
+  /**
+   * A child of the daemon that ignores SIGTERM and outlives it: stopping the daemon ends it too.
+   */
   @Test
   void stoppingADaemonEndsWhatItForkedEvenWhenThatOutlivesIt(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("grandchild.pid");
     String daemon = "sh -c 'trap \\\"\\\" TERM; echo $$ > " + pidFile + "; exec sleep 600' & wait";
-    RunningPorter p = RunningPorter.start("shutdown-timeout = 1s\ncomponents { d { command = [ /bin/sh, -c, \""
-        + daemon + "\" ] } }");
+    RunningPorter p =
+        RunningPorter.start(
+            "shutdown-timeout = 1s\ncomponents { d { command = [ /bin/sh, -c, \""
+                + daemon
+                + "\" ] } }");
     int grandchild;
     try {
       Await.until("the grandchild to write its pid", () -> readPid(pidFile) > 0);

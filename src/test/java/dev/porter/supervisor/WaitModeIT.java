@@ -13,18 +13,23 @@ import org.junit.jupiter.api.Test;
 
 /** inetd wait semantics: the child gets the listening socket and accepts by itself. */
 class WaitModeIT {
-  static final String ACCEPT_ONCE = "use Socket; open(my $l, '<&=', 0) or die; accept(my $c, $l) or die;"
-      + " syswrite($c, qq(served by $$\\\\n)); close $c;";
+  static final String ACCEPT_ONCE =
+      "use Socket; open(my $l, '<&=', 0) or die; accept(my $c, $l) or die;"
+          + " syswrite($c, qq(served by $$\\\\n)); close $c;";
 
   @Test
   void oneChildAtATimeAcceptsOnTheListeningSocketAndPorterListensAgainAfterIt() throws Exception {
-    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 2s",
-        "components { waited {",
-        "  socket = \"inet://127.0.0.1:0\", flags = [ wait ]",
-        // perl-base is essential on Debian: a tiny server that accepts once on fd 0.
-        "  command = [ /usr/bin/perl, -e, \"" + ACCEPT_ONCE + "\" ]",
-        "} }"))) {
+    try (LogCapture logs = new LogCapture();
+        RunningPorter p =
+            RunningPorter.start(
+                String.join(
+                    "\n",
+                    "shutdown-timeout = 2s",
+                    "components { waited {",
+                    "  socket = \"inet://127.0.0.1:0\", flags = [ wait ]",
+                    // perl-base is essential on Debian: a tiny server that accepts once on fd 0.
+                    "  command = [ /usr/bin/perl, -e, \"" + ACCEPT_ONCE + "\" ]",
+                    "} }"))) {
       int port = p.port("waited");
       String first;
       try (Client c = Client.to(port)) {
@@ -38,7 +43,9 @@ class WaitModeIT {
       }
       assertTrue(second.startsWith("served by "), second);
       assertNotEquals(first, second, "each connection came to a new child");
-      Matcher m = Pattern.compile("started pid (\\d+) on the listening socket").matcher(String.join("\n", logs.lines()));
+      Matcher m =
+          Pattern.compile("started pid (\\d+) on the listening socket")
+              .matcher(String.join("\n", logs.lines()));
       int starts = 0;
       while (m.find()) starts++;
       assertEquals(2, starts);
@@ -47,12 +54,16 @@ class WaitModeIT {
 
   @Test
   void maxRateCountsTheProgramsStartedAndHoldsTheNextConnectionBack() throws Exception {
-    try (LogCapture logs = new LogCapture(); RunningPorter p = RunningPorter.start(String.join("\n",
-        "shutdown-timeout = 1s",
-        "components { waited {",
-        "  socket = \"inet://127.0.0.1:0\", flags = [ wait ], max-rate = 1",
-        "  command = [ /usr/bin/perl, -e, \"" + ACCEPT_ONCE + "\" ]",
-        "} }"))) {
+    try (LogCapture logs = new LogCapture();
+        RunningPorter p =
+            RunningPorter.start(
+                String.join(
+                    "\n",
+                    "shutdown-timeout = 1s",
+                    "components { waited {",
+                    "  socket = \"inet://127.0.0.1:0\", flags = [ wait ], max-rate = 1",
+                    "  command = [ /usr/bin/perl, -e, \"" + ACCEPT_ONCE + "\" ]",
+                    "} }"))) {
       int port = p.port("waited");
       try (Client c = Client.to(port)) {
         assertTrue(c.readAll().startsWith("served by "));
@@ -60,7 +71,8 @@ class WaitModeIT {
       logs.awaitLine("component waited: pid", "listening again");
       try (Client held = Client.to(port)) {
         logs.awaitLine("component waited: max-rate reached; the next program starts in");
-        long starts = logs.lines().stream().filter(l -> l.contains("on the listening socket (wait)")).count();
+        long starts =
+            logs.lines().stream().filter(l -> l.contains("on the listening socket (wait)")).count();
         assertEquals(1, starts, "a second program started within the minute");
       }
     }

@@ -23,20 +23,26 @@ class NameLineDecoderTest {
     List<Integer> limits = new ArrayList<>();
     List<String> decided = new ArrayList<>();
     NameLineDecoder d = new NameLineDecoder();
-    OneShotReader r = new OneShotReader("test", d, true, 1_000_000_000L,
-        rest -> decided.add(d.name() + " then " + rest.remaining() + " bytes"),
-        why -> decided.add("refused " + why));
-    r.start(new OneShotReader.Source() {
-      @Override
-      public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
-        return () -> {};
-      }
+    OneShotReader r =
+        new OneShotReader(
+            "test",
+            d,
+            true,
+            1_000_000_000L,
+            rest -> decided.add(d.name() + " then " + rest.remaining() + " bytes"),
+            why -> decided.add("refused " + why));
+    r.start(
+        new OneShotReader.Source() {
+          @Override
+          public OneShotReader.Cancellable schedule(long delayNanos, Runnable task) {
+            return () -> {};
+          }
 
-      @Override
-      public void limitReads(int max) {
-        limits.add(max);
-      }
-    });
+          @Override
+          public void limitReads(int max) {
+            limits.add(max);
+          }
+        });
     int taken = 0;
     while (r.isReading()) {
       int limit = limits.get(limits.size() - 1);

@@ -68,7 +68,8 @@ class NameLineTest {
     NameLine ok = new NameLine();
     assertEquals(NameLine.Result.DONE, ok.feed(bytes("a".repeat(NameLine.MAX_LENGTH) + "\r\n")));
     NameLine tooLong = new NameLine();
-    assertEquals(NameLine.Result.TOO_LONG, tooLong.feed(bytes("a".repeat(NameLine.MAX_LENGTH + 1))));
+    assertEquals(
+        NameLine.Result.TOO_LONG, tooLong.feed(bytes("a".repeat(NameLine.MAX_LENGTH + 1))));
   }
 
   @Test

@@ -44,40 +44,47 @@ class TcpmuxDecisionTest {
     }
   }
 
-  static final Directory<FakeSubordinate> DIRECTORY = new Directory<>(List.of(ECHO, SECRET, DAYTIME));
+  static final Directory<FakeSubordinate> DIRECTORY =
+      new Directory<>(List.of(ECHO, SECRET, DAYTIME));
 
   @Test
   void helpListsTheServicesTheClientMayUseInDeclarationOrder() {
-    assertEquals(new TcpmuxDecision.Help<>(List.of("echo", "secret", "Daytime")),
+    assertEquals(
+        new TcpmuxDecision.Help<>(List.of("echo", "secret", "Daytime")),
         TcpmuxDecision.decide("help", DIRECTORY, LOCAL));
-    assertEquals(new TcpmuxDecision.Help<>(List.of("echo", "Daytime")),
+    assertEquals(
+        new TcpmuxDecision.Help<>(List.of("echo", "Daytime")),
         TcpmuxDecision.decide("help", DIRECTORY, REMOTE));
   }
 
   @Test
   void theHelpListIsOneNamePerLineEachEndedByCrlf() {
-    assertEquals("echo\r\nDaytime\r\n", new TcpmuxDecision.Help<>(List.of("echo", "Daytime")).text());
+    assertEquals(
+        "echo\r\nDaytime\r\n", new TcpmuxDecision.Help<>(List.of("echo", "Daytime")).text());
     assertEquals("", new TcpmuxDecision.Help<>(List.of()).text());
   }
 
   @Test
   void helpIsCaseInsensitiveLikeEveryName() {
-    assertEquals(TcpmuxDecision.decide("help", DIRECTORY, REMOTE),
+    assertEquals(
+        TcpmuxDecision.decide("help", DIRECTORY, REMOTE),
         TcpmuxDecision.decide("HeLP", DIRECTORY, REMOTE));
   }
 
   @Test
   void aKnownNameTheClientMayUseIsServedByItsSubordinate() {
-    assertEquals(new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("echo", DIRECTORY, REMOTE));
-    assertEquals(new TcpmuxDecision.Serve<>(SECRET),
-        TcpmuxDecision.decide("secret", DIRECTORY, LOCAL));
+    assertEquals(
+        new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("echo", DIRECTORY, REMOTE));
+    assertEquals(
+        new TcpmuxDecision.Serve<>(SECRET), TcpmuxDecision.decide("secret", DIRECTORY, LOCAL));
   }
 
   @Test
   void namesAreMatchedWhateverTheirCase() {
-    assertEquals(new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("ECHO", DIRECTORY, REMOTE));
-    assertEquals(new TcpmuxDecision.Serve<>(DAYTIME),
-        TcpmuxDecision.decide("daytime", DIRECTORY, REMOTE));
+    assertEquals(
+        new TcpmuxDecision.Serve<>(ECHO), TcpmuxDecision.decide("ECHO", DIRECTORY, REMOTE));
+    assertEquals(
+        new TcpmuxDecision.Serve<>(DAYTIME), TcpmuxDecision.decide("daytime", DIRECTORY, REMOTE));
   }
 
   @Test

@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 
 /** RFC 1078 as clients meet it, over real loopback sockets. */
 class TcpmuxIT {
-  static final String CONFIG = String.join("\n",
-      "shutdown-timeout = 1s",
-      "components {",
-      "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, name-timeout = 1s }",
-      "  echo { tcpmux-master = mux, builtin = echo }",
-      "  discard { tcpmux-master = mux, builtin = discard }",
-      "  Daytime { tcpmux-master = mux, builtin = daytime }",
-      "  secret { tcpmux-master = mux, builtin = echo, acl = [ \"deny any\" ] }",
-      "}");
+  static final String CONFIG =
+      String.join(
+          "\n",
+          "shutdown-timeout = 1s",
+          "components {",
+          "  mux { socket = \"inet://127.0.0.1:0\", builtin = tcpmux, name-timeout = 1s }",
+          "  echo { tcpmux-master = mux, builtin = echo }",
+          "  discard { tcpmux-master = mux, builtin = discard }",
+          "  Daytime { tcpmux-master = mux, builtin = daytime }",
+          "  secret { tcpmux-master = mux, builtin = echo, acl = [ \"deny any\" ] }",
+          "}");
 
   static RunningPorter porter;
   static int port;
@@ -120,7 +122,8 @@ class TcpmuxIT {
 
   @Test
   void aDeniedNameGetsMinusAndIsLoggedWithTheLayer() throws IOException {
-    try (LogCapture logs = new LogCapture(); Client c = Client.to(port)) {
+    try (LogCapture logs = new LogCapture();
+        Client c = Client.to(port)) {
       c.send("secret\r\n");
       assertEquals("-access denied\r\n", c.readAll());
       logs.awaitLine("component secret: refused 127.0.0.1:", "(acl subordinate)");
@@ -153,7 +156,8 @@ class TcpmuxIT {
     try (Client c = Client.to(port)) {
       long start = System.nanoTime();
       assertEquals("-timeout\r\n", c.readAll());
-      // name-timeout is 1 s: the close came from porter's timer, not the client's 10 s read timeout.
+      // name-timeout is 1 s: the close came from porter's timer, not the client's 10 s read
+      // timeout.
       assertTrue(System.nanoTime() - start < 9_000_000_000L);
     }
   }
@@ -185,7 +189,8 @@ class TcpmuxIT {
         if (i % 3 == 0) s.getOutputStream().write("ech".getBytes());
       }
     }
-    Await.until("all dropped connections to be closed", () -> porter.porter().activeConnections() == 0);
+    Await.until(
+        "all dropped connections to be closed", () -> porter.porter().activeConnections() == 0);
     try (Client c = Client.to(port)) {
       c.send("echo\r\nstill here");
       assertEquals("+\r\nstill here", c.readN("+\r\nstill here"));

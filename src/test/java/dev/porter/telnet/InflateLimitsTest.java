@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The codec's opt-in bounds on received MCCP2 ({@link Telnet#recvBounded},
- * {@link Telnet#limitInflateRatio}, {@link Telnet#acceptCompress2}), each input fed whole, one
- * byte at a time and at seeded random splits.
+ * The codec's opt-in bounds on received MCCP2 ({@link Telnet#recvBounded}, {@link
+ * Telnet#limitInflateRatio}, {@link Telnet#acceptCompress2}), each input fed whole, one byte at a
+ * time and at seeded random splits.
  */
 class InflateLimitsTest {
   private static final byte[] MARKER = HexFormat.of().parseHex("fffa56fff0");
@@ -51,8 +51,20 @@ class InflateLimitsTest {
 
   /** Text like a MUD's: words, ANSI colours, CR LF, an escaped IAC now and then. */
   static byte[] mudText(int size, long seed) {
-    String[] words = {"the", "goblin", "swings", "at", "you", "\u001b[31mhits\u001b[0m", "misses", "north",
-        "exits:", "gold", "\r\n", "\u00ff\u00ff"};
+    String[] words = {
+      "the",
+      "goblin",
+      "swings",
+      "at",
+      "you",
+      "\u001b[31mhits\u001b[0m",
+      "misses",
+      "north",
+      "exits:",
+      "gold",
+      "\r\n",
+      "\u00ff\u00ff"
+    };
     Random r = new Random(seed);
     ByteArrayOutputStream o = new ByteArrayOutputStream(size + 16);
     while (o.size() < size) {
@@ -175,39 +187,61 @@ class InflateLimitsTest {
   Stream<DynamicTest> everyGoldenCaseDecodesTheSameWhenEachCallInflatesOneStep() {
     List<OracleCases.Case> cases = OracleCases.all();
     assertEquals(364, cases.size(), "number of golden cases");
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      TelnetDecode.run(TelnetDecode.Options.parse(c.args()), new ByteArrayInputStream(c.input()), out,
-          TelnetDecode.INPUT_CHUNK, 1);
-      assertEquals(new String(c.expected(), StandardCharsets.ISO_8859_1), out.toString(StandardCharsets.ISO_8859_1));
-    }));
+    return cases.stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.toString(),
+                    () -> {
+                      ByteArrayOutputStream out = new ByteArrayOutputStream();
+                      TelnetDecode.run(
+                          TelnetDecode.Options.parse(c.args()),
+                          new ByteArrayInputStream(c.input()),
+                          out,
+                          TelnetDecode.INPUT_CHUNK,
+                          1);
+                      assertEquals(
+                          new String(c.expected(), StandardCharsets.ISO_8859_1),
+                          out.toString(StandardCharsets.ISO_8859_1));
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> boundedCallsInflateAtMostTheirBudgetAndGiveTheEventsOfRecv() {
     // Plain TELNET, then MCCP2 carrying MUD text and a run of zeros 1000 times its compressed size.
-    byte[] input = concat("hello\r\n".getBytes(StandardCharsets.US_ASCII), MARKER,
-        compressed(concat(mudText(300_000, 7), new byte[2 << 20], mudText(50_000, 8))));
-    return feeds().stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> {
-      List<byte[]> pieces = f.cut(input);
-      Counting whole = new Counting();
-      try (Telnet t = new Telnet(TeloptTable.rejectAll(), whole, 0)) {
-        for (byte[] p : pieces) {
-          t.recv(p, 0, p.length);
-        }
-      }
-      for (int budget : new int[] {1, 4096, 65536}) {
-        Counting bounded = new Counting();
-        int most;
-        try (Telnet t = new Telnet(TeloptTable.rejectAll(), bounded, 0)) {
-          most = feedBounded(t, bounded, pieces, budget);
-        }
-        assertEquals(whole.output(), bounded.output(), "budget " + budget);
-        // The step that reaches the budget is the last; plain TELNET in the piece comes on top.
-        int plainBytes = 7;
-        assertTrue(most <= budget + Telnet.ZLIB_CHUNK - 1 + plainBytes, "budget " + budget + ": " + most);
-      }
-    }));
+    byte[] input =
+        concat(
+            "hello\r\n".getBytes(StandardCharsets.US_ASCII),
+            MARKER,
+            compressed(concat(mudText(300_000, 7), new byte[2 << 20], mudText(50_000, 8))));
+    return feeds().stream()
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f.name(),
+                    () -> {
+                      List<byte[]> pieces = f.cut(input);
+                      Counting whole = new Counting();
+                      try (Telnet t = new Telnet(TeloptTable.rejectAll(), whole, 0)) {
+                        for (byte[] p : pieces) {
+                          t.recv(p, 0, p.length);
+                        }
+                      }
+                      for (int budget : new int[] {1, 4096, 65536}) {
+                        Counting bounded = new Counting();
+                        int most;
+                        try (Telnet t = new Telnet(TeloptTable.rejectAll(), bounded, 0)) {
+                          most = feedBounded(t, bounded, pieces, budget);
+                        }
+                        assertEquals(whole.output(), bounded.output(), "budget " + budget);
+                        // The step that reaches the budget is the last; plain TELNET in the piece
+                        // comes on top.
+                        int plainBytes = 7;
+                        assertTrue(
+                            most <= budget + Telnet.ZLIB_CHUNK - 1 + plainBytes,
+                            "budget " + budget + ": " + most);
+                      }
+                    }));
   }
 
   @Test
@@ -227,7 +261,8 @@ class InflateLimitsTest {
       }
     }
     assertEquals(1 << 20, rec.dataBytes);
-    assertEquals("SUBNEGOTIATION 86 -\nCOMPRESS 1\nDATA " + "00".repeat(1 << 20) + "\n", rec.output());
+    assertEquals(
+        "SUBNEGOTIATION 86 -\nCOMPRESS 1\nDATA " + "00".repeat(1 << 20) + "\n", rec.output());
   }
 
   // ------------------------------------------------------------------------------- ratio cap
@@ -236,29 +271,46 @@ class InflateLimitsTest {
   Stream<DynamicTest> aStreamPastTheRatioIsAnErrorAndWhatFollowsIsPlainTelnet() {
     long floor = 256 * 1024;
     byte[] input = bomb(16 << 20);
-    return feeds().stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> {
-      Counting rec = new Counting();
-      try (Telnet t = new Telnet(TeloptTable.rejectAll(), rec, Telnet.FLAG_PROXY)) {
-        t.limitInflateRatio(100, floor);
-        for (byte[] p : f.cut(input)) {
-          t.recv(p, 0, p.length);
-        }
-        t.recv("ok".getBytes(StandardCharsets.US_ASCII));
-      }
-      // The step that crosses the floor at 1000:1 is over the ratio: it is dropped, not handed on.
-      long inflated = rec.dataBeforeError;
-      assertTrue(inflated <= floor && inflated > floor - Telnet.ZLIB_CHUNK, "inflated " + inflated);
-      String out = rec.output();
-      assertTrue(out.startsWith("SUBNEGOTIATION 86 -\nCOMPRESS 1\nDATA 0000"), out.substring(0, 60));
-      // As after a corrupt stream, the rest of that recv call is dropped and later calls are plain
-      // TELNET: here the bomb's next pieces (garbage), then "ok".
-      String tail = out.substring(out.indexOf("\nERROR") + 1);
-      assertTrue(tail.startsWith("ERROR inflate() failed: compression ratio over 100:1\nCOMPRESS 0\n"), tail);
-      assertTrue(tail.endsWith("6f6b\n"), tail.substring(Math.max(0, tail.length() - 40)));
-      if (f.pieces() == null) {
-        assertTrue(tail.endsWith("COMPRESS 0\nDATA 6f6b\n"), "the whole input's rest is dropped");
-      }
-    }));
+    return feeds().stream()
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f.name(),
+                    () -> {
+                      Counting rec = new Counting();
+                      try (Telnet t = new Telnet(TeloptTable.rejectAll(), rec, Telnet.FLAG_PROXY)) {
+                        t.limitInflateRatio(100, floor);
+                        for (byte[] p : f.cut(input)) {
+                          t.recv(p, 0, p.length);
+                        }
+                        t.recv("ok".getBytes(StandardCharsets.US_ASCII));
+                      }
+                      // The step that crosses the floor at 1000:1 is over the ratio: it is dropped,
+                      // not handed on.
+                      long inflated = rec.dataBeforeError;
+                      assertTrue(
+                          inflated <= floor && inflated > floor - Telnet.ZLIB_CHUNK,
+                          "inflated " + inflated);
+                      String out = rec.output();
+                      assertTrue(
+                          out.startsWith("SUBNEGOTIATION 86 -\nCOMPRESS 1\nDATA 0000"),
+                          out.substring(0, 60));
+                      // As after a corrupt stream, the rest of that recv call is dropped and later
+                      // calls are plain
+                      // TELNET: here the bomb's next pieces (garbage), then "ok".
+                      String tail = out.substring(out.indexOf("\nERROR") + 1);
+                      assertTrue(
+                          tail.startsWith(
+                              "ERROR inflate() failed: compression ratio over 100:1\nCOMPRESS 0\n"),
+                          tail);
+                      assertTrue(
+                          tail.endsWith("6f6b\n"), tail.substring(Math.max(0, tail.length() - 40)));
+                      if (f.pieces() == null) {
+                        assertTrue(
+                            tail.endsWith("COMPRESS 0\nDATA 6f6b\n"),
+                            "the whole input's rest is dropped");
+                      }
+                    }));
   }
 
   @TestFactory
@@ -266,41 +318,61 @@ class InflateLimitsTest {
     // MUD text compresses about 4:1 here; 512 KiB of zeros is 1000:1 but stays under the floor.
     byte[] text = mudText(4 << 20, 9);
     byte[] input = concat(MARKER, compressed(concat(text, new byte[512 * 1024])));
-    return feeds().stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> {
-      List<byte[]> pieces = f.cut(input);
-      Counting unlimited = new Counting();
-      Counting limited = new Counting();
-      try (Telnet a = new Telnet(TeloptTable.rejectAll(), unlimited, 0);
-          Telnet b = new Telnet(TeloptTable.rejectAll(), limited, 0)) {
-        b.limitInflateRatio(100, 1 << 20);
-        for (byte[] p : pieces) {
-          a.recv(p, 0, p.length);
-          b.recv(p, 0, p.length);
-        }
-      }
-      String out = limited.output();
-      assertEquals(unlimited.output(), out);
-      assertTrue(!out.contains("ERROR"), "no error");
-      assertEquals(decodedLength(text) + 512 * 1024, limited.dataBytes, "all inflated");
-    }));
+    return feeds().stream()
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f.name(),
+                    () -> {
+                      List<byte[]> pieces = f.cut(input);
+                      Counting unlimited = new Counting();
+                      Counting limited = new Counting();
+                      try (Telnet a = new Telnet(TeloptTable.rejectAll(), unlimited, 0);
+                          Telnet b = new Telnet(TeloptTable.rejectAll(), limited, 0)) {
+                        b.limitInflateRatio(100, 1 << 20);
+                        for (byte[] p : pieces) {
+                          a.recv(p, 0, p.length);
+                          b.recv(p, 0, p.length);
+                        }
+                      }
+                      String out = limited.output();
+                      assertEquals(unlimited.output(), out);
+                      assertTrue(!out.contains("ERROR"), "no error");
+                      assertEquals(
+                          decodedLength(text) + 512 * 1024, limited.dataBytes, "all inflated");
+                    }));
   }
 
   // ------------------------------------------------------------------------ refused COMPRESS2
 
   @TestFactory
   Stream<DynamicTest> aRefusedCompress2IsAnErrorAndWhatFollowsIsPlainTelnet() {
-    byte[] input = concat("a".getBytes(StandardCharsets.US_ASCII), MARKER, HexFormat.of().parseHex("fffb18"),
-        "bc".getBytes(StandardCharsets.US_ASCII));
-    return feeds().stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> {
-      Counting rec = new Counting();
-      try (Telnet t = new Telnet(TeloptTable.rejectAll(), rec, Telnet.FLAG_PROXY)) {
-        t.acceptCompress2(false);
-        for (byte[] p : f.cut(input)) {
-          t.recv(p, 0, p.length);
-        }
-      }
-      assertEquals("DATA 61\nSUBNEGOTIATION 86 -\nERROR COMPRESS2 start refused\nDATA 6263\n", rec.output());
-    }));
+    byte[] input =
+        concat(
+            "a".getBytes(StandardCharsets.US_ASCII),
+            MARKER,
+            HexFormat.of().parseHex("fffb18"),
+            "bc".getBytes(StandardCharsets.US_ASCII));
+    return feeds().stream()
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f.name(),
+                    () -> {
+                      Counting rec = new Counting();
+                      try (Telnet t = new Telnet(TeloptTable.rejectAll(), rec, Telnet.FLAG_PROXY)) {
+                        t.acceptCompress2(false);
+                        for (byte[] p : f.cut(input)) {
+                          t.recv(p, 0, p.length);
+                        }
+                      }
+                      assertEquals(
+                          "DATA 61\n"
+                              + "SUBNEGOTIATION 86 -\n"
+                              + "ERROR COMPRESS2 start refused\n"
+                              + "DATA 6263\n",
+                          rec.output());
+                    }));
   }
 
   @Test
@@ -317,7 +389,8 @@ class InflateLimitsTest {
   @Test
   void boundsOutsideTheirRangeAreRejected() {
     Telnet t = new Telnet(TeloptTable.rejectAll(), new Counting(), 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.recvBounded(new byte[1], 0, 1, 0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> t.recvBounded(new byte[1], 0, 1, 0));
     assertEquals("maxInflated must be at least 1, got 0", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> t.limitInflateRatio(0, 0));
     assertThrows(IllegalArgumentException.class, () -> t.limitInflateRatio(10, -1));

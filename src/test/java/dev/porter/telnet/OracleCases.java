@@ -59,12 +59,16 @@ final class OracleCases {
     Path target = root.resolve(overlay);
     try (Stream<Path> files = Files.list(cases)) {
       List<Path> inputs =
-          files.filter(p -> p.getFileName().toString().endsWith(".in")).sorted().collect(Collectors.toList());
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".in"))
+              .sorted()
+              .collect(Collectors.toList());
       List<Case> out = new ArrayList<>();
       for (Path in : inputs) {
         String file = in.getFileName().toString();
         String name = file.substring(0, file.length() - 3);
-        String argLine = Files.readString(cases.resolve(name + ".args"), StandardCharsets.ISO_8859_1).trim();
+        String argLine =
+            Files.readString(cases.resolve(name + ".args"), StandardCharsets.ISO_8859_1).trim();
         List<String> args = argLine.isEmpty() ? List.of() : Arrays.asList(argLine.split(" +"));
         Path expected = target.resolve(name + ".out");
         if (!Files.exists(expected)) {

@@ -61,7 +61,8 @@ final class RecordingHandler implements TelnetHandler {
 
   @Override
   public void onTtype(int command, byte[] name) {
-    events.add("TTYPE " + command + " " + new String(name, java.nio.charset.StandardCharsets.ISO_8859_1));
+    events.add(
+        "TTYPE " + command + " " + new String(name, java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 
   @Override

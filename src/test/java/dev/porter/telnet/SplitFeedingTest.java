@@ -16,20 +16,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The golden cases fed one byte at a time and at seeded random splits: the events must be the
- * same as for the whole input once consecutive DATA (and SEND) events are merged ({@code -M}),
- * because only DATA boundaries may depend on how the bytes arrive.
+ * The golden cases fed one byte at a time and at seeded random splits: the events must be the same
+ * as for the whole input once consecutive DATA (and SEND) events are merged ({@code -M}), because
+ * only DATA boundaries may depend on how the bytes arrive.
  */
 class SplitFeedingTest {
 
   /**
    * Cases whose output depends on the split in libtelnet itself: when a compressed stream ends or
    * fails, telnet_recv drops the rest of that call's buffer, so the split decides which trailing
-   * bytes are lost. They are checked against libtelnet's own recorded split runs instead
-   * ({@code telnet-oracle/split/}, see its README).
+   * bytes are lost. They are checked against libtelnet's own recorded split runs instead ({@code
+   * telnet-oracle/split/}, see its README).
    */
   static final Set<String> SPLIT_SENSITIVE_IN_LIBTELNET =
-      Set.of("mccp2-garbage", "mccp2-garbage-split", "mccp2-stream-end", "mccp2-stream-end-next-chunk");
+      Set.of(
+          "mccp2-garbage",
+          "mccp2-garbage-split",
+          "mccp2-stream-end",
+          "mccp2-stream-end-next-chunk");
 
   private static final long[] SEEDS = {1, 2, 3};
 
@@ -49,7 +53,8 @@ class SplitFeedingTest {
       }
       for (long seed : SEEDS) {
         Random rnd = new Random(seed * 31 + c.name().hashCode());
-        tests.add(DynamicTest.dynamicTest(c + " seed " + seed, () -> assertSameMerged(c, null, rnd)));
+        tests.add(
+            DynamicTest.dynamicTest(c + " seed " + seed, () -> assertSameMerged(c, null, rnd)));
       }
     }
     return tests.stream();
@@ -60,9 +65,14 @@ class SplitFeedingTest {
     List<OracleCases.Case> cases = OracleCases.load("split", "split");
     assertEquals(SPLIT_SENSITIVE_IN_LIBTELNET.size() * 5, cases.size(), "recorded split runs");
     return cases.stream()
-        .map(c -> DynamicTest.dynamicTest(c.toString(), () -> assertEquals(
-            new String(c.expected(), StandardCharsets.ISO_8859_1),
-            OracleCases.decode(c.args(), c.input()))));
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.toString(),
+                    () ->
+                        assertEquals(
+                            new String(c.expected(), StandardCharsets.ISO_8859_1),
+                            OracleCases.decode(c.args(), c.input()))));
   }
 
   @Test
@@ -71,9 +81,10 @@ class SplitFeedingTest {
     Set<String> differing = new TreeSet<>();
     for (OracleCases.Case split : OracleCases.load("split", "split")) {
       String name = split.name().substring(0, split.name().lastIndexOf('.'));
-      OracleCases.Case whole = OracleCases.all().stream()
-          .filter(c -> c.name().equals(name)).findFirst().orElseThrow();
-      String wholeMerged = OracleCases.merged(new String(whole.expected(), StandardCharsets.ISO_8859_1));
+      OracleCases.Case whole =
+          OracleCases.all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+      String wholeMerged =
+          OracleCases.merged(new String(whole.expected(), StandardCharsets.ISO_8859_1));
       if (!wholeMerged.equals(new String(split.expected(), StandardCharsets.ISO_8859_1))) {
         differing.add(name);
       }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.Deflater;
@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
  * the receive side, plain and in proxy mode: nothing escapes the codec, buffers stay bounded, and
  * whole and split feeding give the same events once DATA/SEND runs are merged.
  *
- * <p>The normal build runs a short pass; {@code -Dfuzz.iterations=1000000} (and optionally
- * {@code -Dfuzz.seed=N}) runs a long one.
+ * <p>The normal build runs a short pass; {@code -Dfuzz.iterations=1000000} (and optionally {@code
+ * -Dfuzz.seed=N}) runs a long one.
  */
 class TelnetFuzzTest {
   private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 3000);
   private static final long SEED = Long.getLong("fuzz.seed", 20240611L);
   private static final int[] OPTIONS = {0, 1, 3, 5, 24, 31, 36, 39, 70, 85, 86, 93, 200, 255};
+
   /** SB frames use every option but COMPRESS2, whose start is its own frame kind. */
   private static final int[] SB_OPTIONS = {0, 1, 3, 5, 24, 31, 36, 39, 70, 85, 93, 200, 255};
 
@@ -35,7 +36,9 @@ class TelnetFuzzTest {
     int compared = 0;
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
       Stream s = stream(rnd);
-      int flags = (rnd.nextInt(4) == 0 ? Telnet.FLAG_PROXY : 0) | (rnd.nextInt(3) == 0 ? Telnet.FLAG_NVT_EOL : 0);
+      int flags =
+          (rnd.nextInt(4) == 0 ? Telnet.FLAG_PROXY : 0)
+              | (rnd.nextInt(3) == 0 ? Telnet.FLAG_NVT_EOL : 0);
       TeloptTable table = table(rnd);
       String context = "seed " + SEED + " iteration " + iteration + " flags " + flags;
       String whole = run(s.bytes, table, flags, new int[] {s.bytes.length}, context);
@@ -72,28 +75,31 @@ class TelnetFuzzTest {
   }
 
   /**
-   * Whether a zlib stream ended or broke during the run. libtelnet then drops the rest of that
-   * recv call, so where the call ends decides what is lost. Besides the streams the generator
-   * ends on purpose, this catches accidental ones: random bytes can spell {@code IAC SB 86 IAC SE},
-   * a stored (level 0) block carries a nested stream verbatim, and a CR under NVT_EOL or a stray
-   * IAC can swallow the intended marker.
+   * Whether a zlib stream ended or broke during the run. libtelnet then drops the rest of that recv
+   * call, so where the call ends decides what is lost. Besides the streams the generator ends on
+   * purpose, this catches accidental ones: random bytes can spell {@code IAC SB 86 IAC SE}, a
+   * stored (level 0) block carries a nested stream verbatim, and a CR under NVT_EOL or a stray IAC
+   * can swallow the intended marker.
    */
   private static boolean aCompressedStreamEnded(String output) {
     return output.contains("COMPRESS 0\n");
   }
 
   /** Feeds the pieces, checking bounds after every call; returns the merged canonical output. */
-  private static String run(byte[] input, TeloptTable table, int flags, int[] pieces, String context) {
+  private static String run(
+      byte[] input, TeloptTable table, int flags, int[] pieces, String context) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     OracleFormatPrinter printer = new OracleFormatPrinter(out, true, false);
     int[] largestPiece = {0};
-    TelnetHandler bounded = new Forwarding(printer) {
-      @Override
-      public void onData(byte[] buf, int off, int len) {
-        assertTrue(len <= Math.max(largestPiece[0], Telnet.ZLIB_CHUNK), context + ": DATA of " + len);
-        super.onData(buf, off, len);
-      }
-    };
+    TelnetHandler bounded =
+        new Forwarding(printer) {
+          @Override
+          public void onData(byte[] buf, int off, int len) {
+            assertTrue(
+                len <= Math.max(largestPiece[0], Telnet.ZLIB_CHUNK), context + ": DATA of " + len);
+            super.onData(buf, off, len);
+          }
+        };
     try (Telnet t = new Telnet(table, bounded, flags)) {
       int pos = 0;
       for (int n : pieces) {
@@ -146,7 +152,14 @@ class TelnetFuzzTest {
         out.write(0xff);
         out.write(rnd.nextInt(6) == 0 ? rnd.nextInt(256) : Telnet.SE);
       } else if (kind < 88) {
-        out.writeBytes(new byte[] {(byte) 0xff, (byte) Telnet.SB, (byte) Telnet.TELOPT_COMPRESS2, (byte) 0xff, (byte) Telnet.SE});
+        out.writeBytes(
+            new byte[] {
+              (byte) 0xff,
+              (byte) Telnet.SB,
+              (byte) Telnet.TELOPT_COMPRESS2,
+              (byte) 0xff,
+              (byte) Telnet.SE
+            });
         return compressedRest(out, rnd);
       } else {
         byte[] junk = new byte[1 + rnd.nextInt(12)];
@@ -176,17 +189,19 @@ class TelnetFuzzTest {
           return new Stream(out.toByteArray(), true);
         }
         return new Stream(out.toByteArray(), false);
-      case 3: {
-        byte[] z = deflate(rest, rnd.nextInt(10), false);
-        out.write(z, 0, rnd.nextInt(z.length + 1));
-        return new Stream(out.toByteArray(), true);
-      }
-      default: {
-        byte[] junk = new byte[1 + rnd.nextInt(40)];
-        rnd.nextBytes(junk);
-        out.writeBytes(junk);
-        return new Stream(out.toByteArray(), true);
-      }
+      case 3:
+        {
+          byte[] z = deflate(rest, rnd.nextInt(10), false);
+          out.write(z, 0, rnd.nextInt(z.length + 1));
+          return new Stream(out.toByteArray(), true);
+        }
+      default:
+        {
+          byte[] junk = new byte[1 + rnd.nextInt(40)];
+          rnd.nextBytes(junk);
+          out.writeBytes(junk);
+          return new Stream(out.toByteArray(), true);
+        }
     }
   }
 

@@ -14,11 +14,12 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 class TelnetTest {
-  private static final TeloptTable TABLE = TeloptTable.builder()
-      .accept(Telnet.TELOPT_TTYPE, true, true)
-      .accept(Telnet.TELOPT_BINARY, true, true)
-      .accept(Telnet.TELOPT_NAWS, false, true)
-      .build();
+  private static final TeloptTable TABLE =
+      TeloptTable.builder()
+          .accept(Telnet.TELOPT_TTYPE, true, true)
+          .accept(Telnet.TELOPT_BINARY, true, true)
+          .accept(Telnet.TELOPT_NAWS, false, true)
+          .build();
 
   private final RecordingHandler rec = new RecordingHandler();
 
@@ -107,19 +108,20 @@ class TelnetTest {
     assertArrayEquals(bytes("fffa1f00ffff0018fff0"), wire);
     RecordingHandler peer = new RecordingHandler();
     WindowSize[] seen = new WindowSize[1];
-    TelnetHandler naws = new TelnetHandler() {
-      @Override
-      public void onData(byte[] buf, int off, int len) {}
+    TelnetHandler naws =
+        new TelnetHandler() {
+          @Override
+          public void onData(byte[] buf, int off, int len) {}
 
-      @Override
-      public void onSend(byte[] buf, int off, int len) {}
+          @Override
+          public void onSend(byte[] buf, int off, int len) {}
 
-      @Override
-      public void onSubnegotiation(int option, byte[] buf, int off, int len) {
-        peer.onSubnegotiation(option, buf, off, len);
-        seen[0] = WindowSize.parse(buf, off, len).orElseThrow();
-      }
-    };
+          @Override
+          public void onSubnegotiation(int option, byte[] buf, int off, int len) {
+            peer.onSubnegotiation(option, buf, off, len);
+            seen[0] = WindowSize.parse(buf, off, len).orElseThrow();
+          }
+        };
     new Telnet(TABLE, naws, 0).recv(wire);
     assertEquals(new WindowSize(255, 24), seen[0]);
     assertEquals(Optional.empty(), WindowSize.parse(new byte[3], 0, 3));
@@ -193,16 +195,20 @@ class TelnetTest {
     d.end();
     long[] total = {0};
     int[] largest = {0};
-    Telnet t = new Telnet(TABLE, new TelnetHandler() {
-      @Override
-      public void onData(byte[] b, int off, int len) {
-        total[0] += len;
-        largest[0] = Math.max(largest[0], len);
-      }
+    Telnet t =
+        new Telnet(
+            TABLE,
+            new TelnetHandler() {
+              @Override
+              public void onData(byte[] b, int off, int len) {
+                total[0] += len;
+                largest[0] = Math.max(largest[0], len);
+              }
 
-      @Override
-      public void onSend(byte[] b, int off, int len) {}
-    }, 0);
+              @Override
+              public void onSend(byte[] b, int off, int len) {}
+            },
+            0);
     t.recv(bomb.toByteArray());
     assertEquals(64 << 20, total[0]);
     assertEquals(Telnet.ZLIB_CHUNK, largest[0]);
@@ -213,8 +219,12 @@ class TelnetTest {
     Telnet t = new Telnet(TABLE, rec, 0);
     t.recv(bytes("fffa56fff0" + "0102030405"));
     t.recv(ascii("ok"));
-    rec.assertEvents("SB 86 ", "COMPRESS true", "ERROR inflate() failed: data error",
-        "COMPRESS false", "DATA 6f6b");
+    rec.assertEvents(
+        "SB 86 ",
+        "COMPRESS true",
+        "ERROR inflate() failed: data error",
+        "COMPRESS false",
+        "DATA 6f6b");
   }
 
   @Test
@@ -238,7 +248,8 @@ class TelnetTest {
   @Test
   void zmpArgumentsMayNotContainNul() {
     Telnet t = new Telnet(TABLE, rec, 0);
-    assertThrows(IllegalArgumentException.class, () -> t.sendZmp(ascii("cmd"), new byte[] {'a', 0}));
+    assertThrows(
+        IllegalArgumentException.class, () -> t.sendZmp(ascii("cmd"), new byte[] {'a', 0}));
   }
 
   @Test
@@ -254,13 +265,15 @@ class TelnetTest {
     Telnet t = new Telnet(TABLE, rec, 0);
     t.beginCompress2();
     t.beginCompress2();
-    rec.assertEvents("SEND fffa56fff0", "COMPRESS true", "WARNING cannot initialize compression twice");
+    rec.assertEvents(
+        "SEND fffa56fff0", "COMPRESS true", "WARNING cannot initialize compression twice");
   }
 
   @Test
   void plainDataAndEscapesAllocateNothing() {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mx instanceof com.sun.management.ThreadMXBean,
         "needs HotSpot's per-thread allocation counter");
     com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
     byte[] chunk = new byte[4096];
@@ -268,15 +281,19 @@ class TelnetTest {
       chunk[i] = (byte) (i % 100 == 0 ? 0xff : 'a' + i % 26); // IAC IAC pairs every 100 bytes
     }
     long[] bytesSeen = {0};
-    Telnet t = new Telnet(TABLE, new TelnetHandler() {
-      @Override
-      public void onData(byte[] b, int off, int len) {
-        bytesSeen[0] += len;
-      }
+    Telnet t =
+        new Telnet(
+            TABLE,
+            new TelnetHandler() {
+              @Override
+              public void onData(byte[] b, int off, int len) {
+                bytesSeen[0] += len;
+              }
 
-      @Override
-      public void onSend(byte[] b, int off, int len) {}
-    }, 0);
+              @Override
+              public void onSend(byte[] b, int off, int len) {}
+            },
+            0);
     for (int i = 0; i < 20_000; i++) {
       t.recv(chunk, 0, chunk.length); // warm up
     }

@@ -12,7 +12,8 @@ public final class Await {
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out waiting for " + what);
+      if (System.nanoTime() - deadline > 0)
+        throw new AssertionError("timed out waiting for " + what);
       Thread.onSpinWait();
       try {
         Thread.sleep(5);

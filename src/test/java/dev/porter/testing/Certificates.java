@@ -25,14 +25,21 @@ public final class Certificates {
 
   /** Makes the files in {@code dir}; skips the calling test when openssl is not installed. */
   public static Certificates make(Path dir) throws IOException, InterruptedException {
-    Assumptions.assumeTrue(new File("/usr/bin/openssl").canExecute() || onPath("openssl"),
+    Assumptions.assumeTrue(
+        new File("/usr/bin/openssl").canExecute() || onPath("openssl"),
         "openssl is not installed (.ci/run installs it); it makes the test certificates");
     Certificates c = new Certificates(dir);
     c.ca("ca");
     c.ca("other-ca");
-    c.leaf("server", "ca", List.of("-newkey", "rsa:2048"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-        + "extendedKeyUsage=serverAuth\n");
-    c.leaf("client", "ca", List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
+    c.leaf(
+        "server",
+        "ca",
+        List.of("-newkey", "rsa:2048"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n" + "extendedKeyUsage=serverAuth\n");
+    c.leaf(
+        "client",
+        "ca",
+        List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
         "subjectAltName=DNS:far.example.org,IP:127.0.0.2\nextendedKeyUsage=clientAuth\n");
     return c;
   }
@@ -47,10 +54,26 @@ public final class Certificates {
   }
 
   private void ca(String name) throws IOException, InterruptedException {
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", key(name).toString(), "-out", cert(name).toString(), "-days", "2",
-        "-subj", "/CN=porter test " + name, "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key(name).toString(),
+        "-out",
+        cert(name).toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=porter test " + name,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
   }
 
   private void leaf(String name, String ca, List<String> keyArgs, String extensions)
@@ -60,10 +83,32 @@ public final class Certificates {
     Files.writeString(ext, extensions, StandardCharsets.US_ASCII);
     List<String> req = new ArrayList<>(List.of("req"));
     req.addAll(keyArgs);
-    req.addAll(List.of("-nodes", "-keyout", key(name).toString(), "-out", csr.toString(), "-subj", "/CN=" + name));
+    req.addAll(
+        List.of(
+            "-nodes",
+            "-keyout",
+            key(name).toString(),
+            "-out",
+            csr.toString(),
+            "-subj",
+            "/CN=" + name));
     openssl(req.toArray(new String[0]));
-    openssl("x509", "-req", "-in", csr.toString(), "-CA", cert(ca).toString(), "-CAkey", key(ca).toString(),
-        "-CAcreateserial", "-out", cert(name).toString(), "-days", "2", "-extfile", ext.toString());
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        cert(ca).toString(),
+        "-CAkey",
+        key(ca).toString(),
+        "-CAcreateserial",
+        "-out",
+        cert(name).toString(),
+        "-days",
+        "2",
+        "-extfile",
+        ext.toString());
   }
 
   private void openssl(String... args) throws IOException, InterruptedException {
@@ -72,7 +117,11 @@ public final class Certificates {
     Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("openssl " + String.join(" ", args) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
+      throw new IOException(
+          "openssl "
+              + String.join(" ", args)
+              + " failed:\n"
+              + new String(out, StandardCharsets.UTF_8));
     }
   }
 

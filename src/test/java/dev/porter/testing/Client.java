@@ -58,18 +58,20 @@ public final class Client implements AutoCloseable {
   }
 
   /**
-   * Writes {@code payload} and half-closes from another thread while reading everything the
-   * server sends back until EOF (an echo that waits for the whole payload would deadlock).
+   * Writes {@code payload} and half-closes from another thread while reading everything the server
+   * sends back until EOF (an echo that waits for the whole payload would deadlock).
    */
   public byte[] sendAllAndReadBack(byte[] payload) throws Exception {
-    java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
-      try {
-        out.write(payload);
-        shutdownOutput();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    java.util.concurrent.CompletableFuture<Void> writer =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                out.write(payload);
+                shutdownOutput();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     byte[] back = readAllBytes();
     writer.get(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     return back;

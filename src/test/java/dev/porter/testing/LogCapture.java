@@ -36,17 +36,20 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   /** Waits (bounded) for a line containing every fragment. */
   public String awaitLine(String... fragments) {
     String[] found = new String[1];
-    Await.until(() -> "a log line with " + List.of(fragments) + " in " + lines, Duration.ofSeconds(10), () -> {
-      for (String l : lines) {
-        boolean all = true;
-        for (String f : fragments) all &= l.contains(f);
-        if (all) {
-          found[0] = l;
-          return true;
-        }
-      }
-      return false;
-    });
+    Await.until(
+        () -> "a log line with " + List.of(fragments) + " in " + lines,
+        Duration.ofSeconds(10),
+        () -> {
+          for (String l : lines) {
+            boolean all = true;
+            for (String f : fragments) all &= l.contains(f);
+            if (all) {
+              found[0] = l;
+              return true;
+            }
+          }
+          return false;
+        });
     return found[0];
   }
 

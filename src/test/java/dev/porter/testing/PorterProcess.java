@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real porter jar run as a child process of the test, with its output collected line by
- * line: a daemon to talk to or attack, or a command to run to its end.
+ * The real porter jar run as a child process of the test, with its output collected line by line: a
+ * daemon to talk to or attack, or a command to run to its end.
  */
 public final class PorterProcess implements AutoCloseable {
   public final Process process;
@@ -51,18 +51,19 @@ public final class PorterProcess implements AutoCloseable {
   }
 
   /** Starts porter in a JVM given {@code jvmOptions}, with {@code env} added to the environment. */
-  public static PorterProcess start(List<String> jvmOptions, Map<String, String> env, String... args)
-      throws IOException {
+  public static PorterProcess start(
+      List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
     return start(List.of(), jvmOptions, env, args);
   }
 
   /**
-   * Starts {@code prefix... java jvmOptions... -jar porter.jar args...}: a prefix such as
-   * {@code setpriv --reuid nobody ...} runs it as another user (from {@code /}, which every user
-   * may enter).
+   * Starts {@code prefix... java jvmOptions... -jar porter.jar args...}: a prefix such as {@code
+   * setpriv --reuid nobody ...} runs it as another user (from {@code /}, which every user may
+   * enter).
    */
-  public static PorterProcess start(List<String> prefix, List<String> jvmOptions, Map<String, String> env,
-      String... args) throws IOException {
+  public static PorterProcess start(
+      List<String> prefix, List<String> jvmOptions, Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(javaBin());
     cmd.addAll(jvmOptions);
@@ -87,7 +88,9 @@ public final class PorterProcess implements AutoCloseable {
     return p;
   }
 
-  /** Runs {@code prefix... porter args...} to completion within {@code bound}, or fails the test. */
+  /**
+   * Runs {@code prefix... porter args...} to completion within {@code bound}, or fails the test.
+   */
   public static Result run(Duration bound, List<String> prefix, String... args) throws Exception {
     try (PorterProcess p = start(prefix, List.of(), Map.of(), args)) {
       return p.awaitExit(bound);
@@ -101,18 +104,25 @@ public final class PorterProcess implements AutoCloseable {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
     drain();
-    return new Result(process.exitValue(), String.join("\n", stdout), String.join("\n", stderr), took);
+    return new Result(
+        process.exitValue(), String.join("\n", stdout), String.join("\n", stderr), took);
   }
 
   public int exitCode() {
     return process.exitValue();
   }
 
-  /** Waits (bounded) for a line of porter's log containing {@code fragment}; fails if porter exits. */
+  /**
+   * Waits (bounded) for a line of porter's log containing {@code fragment}; fails if porter exits.
+   */
   public String awaitLog(String fragment) {
-    Await.until(() -> "\"" + fragment + "\" in porter's log: " + stderr, Duration.ofSeconds(30),
+    Await.until(
+        () -> "\"" + fragment + "\" in porter's log: " + stderr,
+        Duration.ofSeconds(30),
         () -> stderr.stream().anyMatch(l -> l.contains(fragment)) || !process.isAlive());
-    return stderr.stream().filter(l -> l.contains(fragment)).findFirst()
+    return stderr.stream()
+        .filter(l -> l.contains(fragment))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("porter exited: " + stderr));
   }
 
@@ -123,29 +133,35 @@ public final class PorterProcess implements AutoCloseable {
 
   /** The TCP port {@code component} listens on, from its "listening on 127.0.0.1:PORT" line. */
   public int awaitPort(String component) {
-    Pattern listening = Pattern.compile(".*component " + Pattern.quote(component)
-        + ": listening on 127\\.0\\.0\\.1:(\\d+).*");
+    Pattern listening =
+        Pattern.compile(
+            ".*component " + Pattern.quote(component) + ": listening on 127\\.0\\.0\\.1:(\\d+).*");
     int[] port = new int[1];
-    Await.until(() -> "component " + component + " listening in " + stderr, Duration.ofSeconds(30), () -> {
-      for (String l : stderr) {
-        Matcher m = listening.matcher(l);
-        if (m.matches()) {
-          port[0] = Integer.parseInt(m.group(1));
-          return true;
-        }
-      }
-      return false;
-    });
+    Await.until(
+        () -> "component " + component + " listening in " + stderr,
+        Duration.ofSeconds(30),
+        () -> {
+          for (String l : stderr) {
+            Matcher m = listening.matcher(l);
+            if (m.matches()) {
+              port[0] = Integer.parseInt(m.group(1));
+              return true;
+            }
+          }
+          return false;
+        });
     return port[0];
   }
 
   /**
-   * Sends a signal with kill(1). Process.destroy() is not used: on this platform it sometimes
-   * skips the signal when the JDK's start-time check of the pid disagrees.
+   * Sends a signal with kill(1). Process.destroy() is not used: on this platform it sometimes skips
+   * the signal when the JDK's start-time check of the pid disagrees.
    */
   public void signal(String name) throws Exception {
-    Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) throw new AssertionError("kill -" + name + " failed");
+    Process k =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0)
+      throw new AssertionError("kill -" + name + " failed");
   }
 
   /** Sends SIGTERM and waits (bounded) for the exit code. */
@@ -160,14 +176,17 @@ public final class PorterProcess implements AutoCloseable {
   }
 
   private void pump(java.io.InputStream in, List<String> into) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) into.add(line);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) into.add(line);
+              } catch (IOException ignored) {
+                // the process went away
+              }
+            });
     t.setDaemon(true);
     t.start();
     pumps.add(t);

@@ -30,7 +30,9 @@ public final class RunningPorter implements AutoCloseable {
   }
 
   public int port(String component) {
-    return porter.port(component).orElseThrow(() -> new AssertionError(component + " does not listen"));
+    return porter
+        .port(component)
+        .orElseThrow(() -> new AssertionError(component + " does not listen"));
   }
 
   @Override

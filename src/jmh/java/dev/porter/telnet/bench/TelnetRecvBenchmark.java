@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Receive throughput of {@link Telnet} on bench.c's three streams, fed like bench.c does: a fresh
  * connection per pass, the option table {1,3,24,31: WILL/DO}, 4096-byte {@code recv} calls, and a
  * handler that only counts events and DATA/SEND bytes. One operation is one pass over the whole
- * stream, timed on average (a pass takes up to a second, too long for ops/s to be precise):
- * MB/s = stream size / time per pass = 67.108864 MB / (ms/op / 1000) for the default 64 MiB.
+ * stream, timed on average (a pass takes up to a second, too long for ops/s to be precise): MB/s =
+ * stream size / time per pass = 67.108864 MB / (ms/op / 1000) for the default 64 MiB.
  *
  * <p>{@link #recvBestPass} times single passes instead, so that the fastest one can be compared
  * with bench.c's "best of 5" on a machine shared with other work.
@@ -47,12 +47,13 @@ public class TelnetRecvBenchmark {
   public int chunk;
 
   private byte[] input;
-  private static final TeloptTable TABLE = TeloptTable.builder()
-      .entry(1, Telnet.WILL, Telnet.DO)
-      .entry(3, Telnet.WILL, Telnet.DO)
-      .entry(24, Telnet.WILL, Telnet.DO)
-      .entry(31, Telnet.WILL, Telnet.DO)
-      .build();
+  private static final TeloptTable TABLE =
+      TeloptTable.builder()
+          .entry(1, Telnet.WILL, Telnet.DO)
+          .entry(3, Telnet.WILL, Telnet.DO)
+          .entry(24, Telnet.WILL, Telnet.DO)
+          .entry(31, Telnet.WILL, Telnet.DO)
+          .build();
 
   /** bench.c's event handler: counts events, and bytes of DATA and SEND. */
   static final class Counter implements TelnetHandler {
