@@ -68,7 +68,10 @@ class SpawnerIT {
     SocketChannel[] pair = tcpPair();
     try {
       int fd = Descriptors.fdOf(pair[1]);
-      Child c = start(cmd("sleep", "5").socket(fd).build());
+      // The shell says "x" once it has started (the loader's own opens are over), then blocks.
+      Child c = start(cmd("/bin/sh", "-c", "printf x; read line").socket(fd).build());
+      pair[0].socket().setSoTimeout(10_000);
+      assertEquals('x', pair[0].socket().getInputStream().read());
       assertEquals(List.of(0, 1, 2), ProcFs.fds(c.pid()));
       String socket = ProcFs.fdTarget(c.pid(), 0);
       assertTrue(socket.startsWith("socket:"), socket);
